@@ -1,0 +1,2 @@
+//! docker-client.
+#![deny(missing_docs)]

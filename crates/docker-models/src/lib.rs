@@ -1,0 +1,2 @@
+//! docker-models.
+#![deny(missing_docs)]

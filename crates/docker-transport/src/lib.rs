@@ -1,0 +1,2 @@
+//! docker-transport.
+#![deny(missing_docs)]

@@ -1,0 +1,2 @@
+//! docker-wire.
+#![deny(missing_docs)]
