@@ -1,0 +1,186 @@
+//! Errors of the codec: peer faults ([`ProtocolError`]) kept apart from caller misuse ([`Misuse`]).
+
+use std::fmt;
+
+/// An error from [`ClientConn`](crate::ClientConn).
+///
+/// Errors are sticky: once a call returned an error, every later call on the same
+/// connection returns the same error and does no new work. A connection that failed
+/// must never be reused.
+///
+/// ```
+/// use docker_wire::{ClientConn, Error, Limits, Method, ProtocolError, RequestHead};
+///
+/// let mut conn = ClientConn::new(Limits::default());
+/// let mut out = Vec::new();
+/// conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut out).unwrap();
+/// let err = conn.decode(b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n").unwrap_err();
+/// assert!(matches!(err, Error::Protocol(ProtocolError::InvalidContentLength)));
+/// assert!(err.is_peer_fault());
+/// assert_eq!(conn.decode(b"").unwrap_err(), err); // sticky
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The peer sent bytes that are not a valid HTTP/1.1 response, or exceeded a limit.
+    #[error("malformed response from the engine: {0}")]
+    Protocol(#[from] ProtocolError),
+    /// The caller used the codec wrongly (bad input to the encoder, or a call in the wrong state).
+    #[error("invalid use of the HTTP codec: {0}")]
+    Misuse(#[from] Misuse),
+}
+
+impl Error {
+    /// True when the peer is to blame (a malformed or hostile response).
+    pub fn is_peer_fault(&self) -> bool {
+        matches!(self, Error::Protocol(_))
+    }
+}
+
+/// Where in a response the input ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Inside the status line or the headers.
+    Head,
+    /// Inside a body with a known length or inside chunk data.
+    Body,
+    /// Inside chunk framing (a chunk-size line, the CRLF after data, or the trailers).
+    ChunkFraming,
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Stage::Head => "the response head",
+            Stage::Body => "the body",
+            Stage::ChunkFraming => "the chunk framing",
+        })
+    }
+}
+
+/// The peer misbehaved: the response cannot be trusted and the connection must be closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The connection closed before a single response byte arrived.
+    ///
+    /// A pooled connection that the peer had already closed shows this; the request can be
+    /// retried on a fresh connection when it is idempotent.
+    #[error("the connection closed before any response byte arrived")]
+    ClosedBeforeResponse,
+    /// The connection closed in the middle of a response.
+    #[error("the connection closed inside {stage}; the response is truncated")]
+    UnexpectedEof {
+        /// Where the input ended.
+        stage: Stage,
+    },
+    /// The status line or a header line is malformed (httparse's reason is given).
+    #[error("malformed response head: {reason}")]
+    MalformedHead {
+        /// What was wrong.
+        reason: &'static str,
+    },
+    /// The response head is longer than [`Limits::max_head_bytes`](crate::Limits::max_head_bytes).
+    #[error("the response head exceeds {limit} bytes")]
+    HeadTooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The response has more headers than [`Limits::max_headers`](crate::Limits::max_headers).
+    #[error("the response has more than {limit} headers")]
+    TooManyHeaders {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// More informational (1xx) responses arrived than allowed.
+    #[error("more than {limit} informational (1xx) responses")]
+    TooManyInformational {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A `Content-Length` value is not a plain decimal number that fits in a u64.
+    #[error("invalid Content-Length")]
+    InvalidContentLength,
+    /// Several `Content-Length` values disagree.
+    #[error("conflicting Content-Length values")]
+    ConflictingContentLength,
+    /// Both `Content-Length` and `Transfer-Encoding` were sent (a request-smuggling pattern).
+    #[error("both Content-Length and Transfer-Encoding are present")]
+    ContentLengthWithTransferEncoding,
+    /// A `Transfer-Encoding` other than a single `chunked` (the only coding this client speaks).
+    #[error("unsupported Transfer-Encoding")]
+    UnsupportedTransferEncoding,
+    /// `Transfer-Encoding` in an HTTP/1.0 response.
+    #[error("Transfer-Encoding in an HTTP/1.0 response")]
+    TransferEncodingInHttp10,
+    /// A chunk-size line is not 1 to 16 hex digits optionally followed by extensions.
+    #[error("invalid chunk size line")]
+    InvalidChunkSize,
+    /// Chunk extensions exceed [`Limits::max_chunk_ext_bytes`](crate::Limits::max_chunk_ext_bytes).
+    #[error("chunk extensions exceed {limit} bytes")]
+    ChunkExtensionTooLong {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// Chunk data was not followed by CRLF.
+    #[error("chunk data not followed by CRLF")]
+    MissingChunkTerminator,
+    /// The trailers exceed [`Limits::max_trailer_bytes`](crate::Limits::max_trailer_bytes) or
+    /// [`Limits::max_headers`](crate::Limits::max_headers) fields.
+    #[error("trailers exceed {limit} bytes or fields")]
+    TrailersTooLarge {
+        /// The byte limit in force.
+        limit: usize,
+    },
+}
+
+/// The caller used the codec wrongly. Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Misuse {
+    /// The request target is empty, does not start with `/`, or holds a byte outside
+    /// visible ASCII (space, CR, LF, NUL, DEL or non-ASCII). Percent-encode it first.
+    #[error("invalid request target {target:?}: it must start with '/' and hold only visible ASCII (percent-encode the rest)")]
+    InvalidTarget {
+        /// The offending target.
+        target: String,
+    },
+    /// A header name is empty or holds a byte that is not a token character.
+    #[error("invalid header name {name:?}")]
+    InvalidHeaderName {
+        /// The offending name.
+        name: String,
+    },
+    /// A header value (or the host) holds CR, LF, NUL or another control character.
+    #[error(
+        "invalid value for header {name:?}: CR, LF, NUL and control characters are not allowed"
+    )]
+    InvalidHeaderValue {
+        /// The header whose value was refused.
+        name: String,
+    },
+    /// A header that the codec writes itself (`Host`, `Content-Length`,
+    /// `Transfer-Encoding`, `Connection`, `Upgrade`) was passed in.
+    #[error("header {name:?} is set by the codec; use the request head's fields instead")]
+    ReservedHeader {
+        /// The refused header.
+        name: String,
+    },
+    /// A call came in a state that does not allow it.
+    #[error("{call} called while {state}")]
+    WrongState {
+        /// The call that was refused.
+        call: &'static str,
+        /// The state the connection was in.
+        state: &'static str,
+    },
+    /// More body bytes than the declared `Content-Length`, or fewer at `finish_body`.
+    #[error("request body length mismatch: declared {declared}, written {written}")]
+    BodyLengthMismatch {
+        /// The declared length.
+        declared: u64,
+        /// The bytes written so far.
+        written: u64,
+    },
+}

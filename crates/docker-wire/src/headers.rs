@@ -1,0 +1,132 @@
+//! Owned response heads: status and headers in one allocation-light structure.
+
+use std::fmt;
+
+/// The head of a response: status, version and headers, owned so that no lifetime
+/// leaks into the layers above.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new()).unwrap();
+/// let res = conn.decode(b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK").unwrap();
+/// let Event::Head(head) = res.event else { panic!() };
+/// assert_eq!(head.status, 200);
+/// assert_eq!(head.headers.get("api-version"), Some("1.41"));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseHead {
+    /// The status code, 100 to 999.
+    pub status: u16,
+    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
+    pub minor_version: u8,
+    /// The reason phrase, possibly empty.
+    pub reason: String,
+    /// The header fields in the order received.
+    pub headers: Headers,
+}
+
+impl fmt::Debug for ResponseHead {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseHead")
+            .field("status", &self.status)
+            .field("minor_version", &self.minor_version)
+            .field("reason", &self.reason)
+            .field("headers", &self.headers)
+            .finish()
+    }
+}
+
+/// Header fields stored in one string buffer, looked up case-insensitively.
+///
+/// Values that are not valid UTF-8 are stored with replacement characters.
+///
+/// ```
+/// let mut h = docker_wire::Headers::default();
+/// h.push("Content-Type", "application/json");
+/// assert_eq!(h.get("content-type"), Some("application/json"));
+/// assert_eq!(h.iter().count(), 1);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    text: String,
+    spans: Vec<Span>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Span {
+    name_end: usize,
+    value_end: usize,
+}
+
+impl Headers {
+    /// Appends a field.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.push_raw(name, value.as_bytes());
+    }
+
+    pub(crate) fn push_raw(&mut self, name: &str, value: &[u8]) {
+        // A name starts where the previous value ended, so only the ends are stored.
+        self.text.push_str(name);
+        let name_end = self.text.len();
+        self.text.push_str(&String::from_utf8_lossy(value));
+        let value_end = self.text.len();
+        self.spans.push(Span {
+            name_end,
+            value_end,
+        });
+    }
+
+    pub(crate) fn with_capacity(fields: usize, bytes: usize) -> Headers {
+        Headers {
+            text: String::with_capacity(bytes),
+            spans: Vec::with_capacity(fields),
+        }
+    }
+
+    /// The first value of the field `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Every value of the field `name` (ASCII case-insensitive), in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// True when the field is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// All fields as `(name, value)`, in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let mut name_start = 0usize;
+        self.spans.iter().map(move |s| {
+            let name = &self.text[name_start..s.name_end];
+            let value = &self.text[s.name_end..s.value_end];
+            name_start = s.value_end;
+            (name, value)
+        })
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
