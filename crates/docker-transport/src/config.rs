@@ -1,0 +1,89 @@
+//! Transport settings shared by both flavours.
+
+use std::time::Duration;
+
+use crate::{Endpoint, Limits};
+
+/// Deadlines. `None` disables one. There is never a total timeout: a body is bounded only by
+/// the idle timeout, and [`Request::streaming`](crate::Request::streaming) lifts even that.
+///
+/// ```
+/// use std::time::Duration;
+/// use docker_transport::Timeouts;
+///
+/// let t = Timeouts::default();
+/// assert_eq!(t.connect, Some(Duration::from_secs(5)));
+/// assert_eq!(t.head, Some(Duration::from_secs(120)));
+/// assert_eq!(t.idle, Some(Duration::from_secs(120)));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Opening a connection. Default 5 s. Unix sockets connect at once or fail.
+    pub connect: Option<Duration>,
+    /// From the moment the request is fully written to the arrival of the response head.
+    /// Each write of the request must also make progress within it. Default 120 s; override
+    /// it per request with [`Request::head_timeout`](crate::Request::head_timeout).
+    pub head: Option<Duration>,
+    /// The longest wait for the next body bytes. Default 120 s; lifted by
+    /// [`Request::streaming`](crate::Request::streaming).
+    pub idle: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            connect: Some(Duration::from_secs(5)),
+            head: Some(Duration::from_secs(120)),
+            idle: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+/// Everything a transport needs to know.
+///
+/// ```
+/// use docker_transport::{Config, Endpoint};
+///
+/// let mut config = Config::new(Endpoint::default());
+/// config.max_idle_connections = 8;
+/// assert_eq!(config.max_body_bytes, 64 * 1024 * 1024);
+/// assert!(config.user_agent.starts_with("docker-rs/"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where the engine listens.
+    pub endpoint: Endpoint,
+    /// Deadlines.
+    pub timeouts: Timeouts,
+    /// The most idle keep-alive connections kept for reuse. Default 4; 0 disables reuse.
+    pub max_idle_connections: usize,
+    /// An idle connection older than this is closed, never reused. Default 5 s: Podman
+    /// drops idle keep-alive connections after 10 s, so this must stay under that.
+    pub idle_expiry: Duration,
+    /// The cap for a collected success body ([`bytes`](crate::blocking::Response::bytes)).
+    /// Default 64 MiB.
+    pub max_body_bytes: usize,
+    /// The cap for a collected error body (status >= 400). Default 1 MiB.
+    pub max_error_body_bytes: usize,
+    /// Codec limits: head size, header count, chunk extensions, trailers.
+    pub limits: Limits,
+    /// The `User-Agent` header sent with every request. Default `docker-rs/<version>`;
+    /// empty means none.
+    pub user_agent: String,
+}
+
+impl Config {
+    /// The defaults for `endpoint`.
+    pub fn new(endpoint: Endpoint) -> Config {
+        Config {
+            endpoint,
+            timeouts: Timeouts::default(),
+            max_idle_connections: 4,
+            idle_expiry: Duration::from_secs(5),
+            max_body_bytes: 64 * 1024 * 1024,
+            max_error_body_bytes: 1024 * 1024,
+            limits: Limits::default(),
+            user_agent: concat!("docker-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The one error type of both flavours, and its mapping to `std::io::Error`.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+/// Everything that can go wrong between a [`Request`](crate::Request) and the last body byte.
+///
+/// Messages name the endpoint and say what to do. A connection is never reused after an
+/// error.
+///
+/// ```
+/// use docker_transport::{Endpoint, Error};
+///
+/// let err = Endpoint::parse("ssh://me@host").unwrap_err();
+/// assert!(matches!(err, Error::Unsupported { .. }));
+/// assert!(err.to_string().contains("not supported yet"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The endpoint string could not be understood.
+    #[error("invalid Docker endpoint {endpoint:?}: {reason}")]
+    InvalidEndpoint {
+        /// The string that was given.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The endpoint or setting is valid but this crate cannot use it yet.
+    #[error("{what} is not supported yet (endpoint {endpoint}); use a unix:// socket or a plain tcp:// endpoint")]
+    Unsupported {
+        /// The endpoint concerned.
+        endpoint: String,
+        /// What is not supported.
+        what: String,
+    },
+    /// The connection could not be opened.
+    #[error("cannot connect to the Docker engine at {endpoint}: {}", kind.advice(endpoint))]
+    Connect {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// The kind of failure, for programs.
+        kind: ConnectFailure,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// A deadline passed.
+    #[error("timed out after {after:?} {} at {endpoint}; {}", kind.waiting_for(), kind.advice())]
+    Timeout {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// Which deadline passed.
+        kind: TimeoutKind,
+        /// The setting that was exceeded.
+        after: Duration,
+    },
+    /// Reading or writing the socket failed.
+    #[error("I/O error talking to the Docker engine at {endpoint}: {source}; the connection was closed, retry the request if it is safe to repeat")]
+    Io {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
+    /// The engine sent something that is not valid HTTP, or the response was truncated.
+    #[error(
+        "{} from the Docker engine at {endpoint}: {source}; the connection was closed",
+        protocol_summary(source)
+    )]
+    Protocol {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// The codec's verdict.
+        #[source]
+        source: docker_wire::Error,
+    },
+    /// A Docker stream framing (multiplexed logs, JSON lines) was violated.
+    #[error("malformed stream from the Docker engine at {endpoint}: {source}")]
+    Frame {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// The framing decoder's verdict.
+        #[source]
+        source: docker_wire::frames::FrameError,
+    },
+    /// A collected body exceeded its cap.
+    #[error("the response body from {endpoint} exceeds {limit} bytes; raise Config::max_body_bytes (or max_error_body_bytes), or read it as a stream")]
+    BodyTooLarge {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// The cap in force.
+        limit: usize,
+    },
+    /// An upgrade (attach, exec start) was requested but the engine answered normally.
+    #[error("the engine answered {status} instead of switching protocols; read the response body for its error message")]
+    NotUpgraded {
+        /// The status received.
+        status: u16,
+    },
+    /// The request itself is invalid (for example CR or LF in a header value); nothing was sent.
+    #[error("invalid request, nothing was sent: {source}")]
+    InvalidRequest {
+        /// The codec's verdict.
+        #[source]
+        source: docker_wire::Error,
+    },
+}
+
+/// Why a connection could not be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectFailure {
+    /// Nothing exists at the socket path (or the host name does not resolve).
+    NotFound,
+    /// The socket exists but this user may not open it.
+    PermissionDenied,
+    /// Nothing listens at the address.
+    Refused,
+    /// The path exists but is not a socket.
+    NotASocket,
+    /// Any other OS error.
+    Other,
+}
+
+impl ConnectFailure {
+    pub(crate) fn from_io(err: &io::Error) -> ConnectFailure {
+        // ENOTSOCK (88 on Linux, 38 on the BSDs) has no stable ErrorKind yet.
+        const ENOTSOCK: i32 = if cfg!(target_os = "linux") { 88 } else { 38 };
+        match err.kind() {
+            io::ErrorKind::NotFound => ConnectFailure::NotFound,
+            io::ErrorKind::PermissionDenied => ConnectFailure::PermissionDenied,
+            io::ErrorKind::ConnectionRefused => ConnectFailure::Refused,
+            _ if err.raw_os_error() == Some(ENOTSOCK) => ConnectFailure::NotASocket,
+            _ => ConnectFailure::Other,
+        }
+    }
+
+    fn advice(self, endpoint: &str) -> String {
+        match self {
+            ConnectFailure::NotFound => format!(
+                "no socket at {}: is the engine running? set DOCKER_HOST to point elsewhere",
+                path_of(endpoint)
+            ),
+            ConnectFailure::PermissionDenied => format!(
+                "permission denied on {}: join the docker group or run as root",
+                path_of(endpoint)
+            ),
+            ConnectFailure::Refused => {
+                "connection refused: is the engine running and listening there? set DOCKER_HOST to point elsewhere".into()
+            }
+            ConnectFailure::NotASocket => format!(
+                "{} exists but is not a socket: check DOCKER_HOST",
+                path_of(endpoint)
+            ),
+            ConnectFailure::Other => "check that the engine is running and DOCKER_HOST is right".into(),
+        }
+    }
+}
+
+fn path_of(endpoint: &str) -> &str {
+    endpoint.strip_prefix("unix://").unwrap_or(endpoint)
+}
+
+fn protocol_summary(source: &docker_wire::Error) -> &'static str {
+    use docker_wire::ProtocolError as P;
+    match source {
+        docker_wire::Error::Protocol(P::UnexpectedEof { .. }) => "truncated response",
+        docker_wire::Error::Protocol(P::ClosedBeforeResponse) => "no response",
+        _ => "malformed response",
+    }
+}
+
+/// Which deadline passed. See [`Timeouts`](crate::Timeouts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening the connection took too long.
+    Connect,
+    /// The response head did not arrive in time (or a request write stalled).
+    Head,
+    /// No body bytes arrived for too long.
+    Idle,
+}
+
+impl TimeoutKind {
+    fn waiting_for(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "connecting",
+            TimeoutKind::Head => "waiting for the response head",
+            TimeoutKind::Idle => "waiting for more body bytes",
+        }
+    }
+
+    fn advice(self) -> &'static str {
+        match self {
+            TimeoutKind::Connect => "is the engine reachable? raise Timeouts::connect if it is slow",
+            TimeoutKind::Head => "the engine may be busy; raise Timeouts::head or Request::head_timeout for slow operations",
+            TimeoutKind::Idle => "raise Timeouts::idle, or use Request::streaming for endless streams",
+        }
+    }
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Head => "head",
+            TimeoutKind::Idle => "idle",
+        })
+    }
+}
+
+impl Error {
+    /// True for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// True for [`Error::Connect`], and for a connect timeout.
+    pub fn is_connect(&self) -> bool {
+        matches!(
+            self,
+            Error::Connect { .. }
+                | Error::Timeout {
+                    kind: TimeoutKind::Connect,
+                    ..
+                }
+        )
+    }
+
+    /// Which deadline passed, for a timeout.
+    ///
+    /// ```
+    /// use docker_transport::{Error, TimeoutKind};
+    /// let err = Error::Timeout {
+    ///     endpoint: "unix:///var/run/docker.sock".into(),
+    ///     kind: TimeoutKind::Head,
+    ///     after: std::time::Duration::from_secs(1),
+    /// };
+    /// assert_eq!(err.timeout_kind(), Some(TimeoutKind::Head));
+    /// ```
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self {
+            Error::Timeout { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+}
+
+impl From<Error> for io::Error {
+    fn from(err: Error) -> io::Error {
+        use docker_wire::ProtocolError as P;
+        let kind = match &err {
+            Error::Timeout { .. } => io::ErrorKind::TimedOut,
+            Error::Io { source, .. } => source.kind(),
+            Error::Connect { source, .. } => source.kind(),
+            Error::Protocol {
+                source:
+                    docker_wire::Error::Protocol(P::UnexpectedEof { .. } | P::ClosedBeforeResponse),
+                ..
+            } => io::ErrorKind::UnexpectedEof,
+            Error::Protocol { .. } | Error::Frame { .. } | Error::BodyTooLarge { .. } => {
+                io::ErrorKind::InvalidData
+            }
+            Error::InvalidRequest { .. } | Error::InvalidEndpoint { .. } => {
+                io::ErrorKind::InvalidInput
+            }
+            Error::Unsupported { .. } => io::ErrorKind::Unsupported,
+            Error::NotUpgraded { .. } => io::ErrorKind::Other,
+        };
+        io::Error::new(kind, err)
+    }
+}
