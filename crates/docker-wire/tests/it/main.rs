@@ -1,0 +1,5 @@
+//! Integration tests of docker-wire: engine captures, split invariance, hostile responses,
+//! request encoding, stream framings and the cost of partial heads.
+
+mod captures;
+mod harness;
