@@ -1,2 +1,41 @@
-//! xtask.
-fn main() {}
+//! Project automation, run as `cargo xtask <command>` (see
+//! <https://github.com/matklad/cargo-xtask/>). Std only, so it builds fast.
+//!
+//! Each command lives in its own module and gets one arm in `main`'s match,
+//! plus one entry in [`HELP`].
+
+mod engine;
+mod http;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+Usage: cargo xtask <command> [args]
+
+Commands:
+  engine up|down|status [--engine docker|podman] [--purge]
+              run a private container engine for live tests
+  help        show this text
+
+Run `cargo xtask <command> --help` for details.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "engine" => engine::run(rest),
+        "help" | "-h" | "--help" => {
+            print!("{HELP}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        ExitCode::FAILURE
+    })
+}
