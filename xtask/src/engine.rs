@@ -107,7 +107,9 @@ impl Kind {
         match name {
             "docker" => Ok(Kind::Docker),
             "podman" => Ok(Kind::Podman),
-            _ => Err(format!("unknown engine `{name}`: expected docker or podman")),
+            _ => Err(format!(
+                "unknown engine `{name}`: expected docker or podman"
+            )),
         }
     }
 }
@@ -186,14 +188,21 @@ impl Engine {
     fn up(&self) -> Result<(), String> {
         let started = Instant::now();
         if self.answers() {
-            eprintln!("{} already answers on {}", self.name(), self.socket().display());
+            eprintln!(
+                "{} already answers on {}",
+                self.name(),
+                self.socket().display()
+            );
         } else {
             ensure_installed(self.kind)?;
             fs::create_dir_all(&self.dir)
                 .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
             let mut child = match self.main_pid() {
                 Some(pid) => {
-                    eprintln!("{} (pid {pid}) is running but not answering yet", self.name());
+                    eprintln!(
+                        "{} (pid {pid}) is running but not answering yet",
+                        self.name()
+                    );
                     None
                 }
                 None => {
@@ -237,7 +246,8 @@ impl Engine {
             }
             Kind::Podman => {
                 let mut cmd = Command::new("podman");
-                cmd.args(["system", "service", "--time=0"]).arg(self.docker_host());
+                cmd.args(["system", "service", "--time=0"])
+                    .arg(self.docker_host());
                 cmd
             }
         };
@@ -247,9 +257,14 @@ impl Engine {
             .open(self.log())
             .map_err(|e| format!("cannot open {}: {e}", self.log().display()))?;
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
-        cmd.stdin(Stdio::null()).stdout(log).stderr(log2).process_group(0);
+        cmd.stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log2)
+            .process_group(0);
         eprintln!("starting {} (log: {})", self.name(), self.log().display());
-        let child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", self.name()))?;
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", self.name()))?;
         if self.kind == Kind::Podman {
             fs::write(self.pidfile(), format!("{}\n", child.id()))
                 .map_err(|e| format!("cannot write {}: {e}", self.pidfile().display()))?;
@@ -304,7 +319,11 @@ impl Engine {
                 return Ok(());
             }
             404 => {}
-            other => return Err(format!("inspecting {IMAGE_REPO}:{IMAGE_TAG} gave HTTP {other}")),
+            other => {
+                return Err(format!(
+                    "inspecting {IMAGE_REPO}:{IMAGE_TAG} gave HTTP {other}"
+                ))
+            }
         }
 
         let started = Instant::now();
@@ -370,7 +389,8 @@ impl Engine {
             }
             Ok(out.stdout)
         };
-        let tar = build().map_err(|e| format!("cannot build busybox root in {}: {e}", root.display()));
+        let tar =
+            build().map_err(|e| format!("cannot build busybox root in {}: {e}", root.display()));
         let _ = fs::remove_dir_all(&root);
         tar
     }
@@ -399,7 +419,10 @@ impl Engine {
         // processes under them), or an engine whose pidfile is gone.
         let leftovers = with_descendants(processes_matching(&self.signatures()));
         for &pid in &leftovers {
-            eprintln!("stopping leftover pid {pid}: {}", cmdline(pid).unwrap_or_default().trim());
+            eprintln!(
+                "stopping leftover pid {pid}: {}",
+                cmdline(pid).unwrap_or_default().trim()
+            );
         }
         terminate(&leftovers, LEFTOVER_TIMEOUT)?;
         // dockerd trusts containerd.pid if `kill(pid, 0)` works, which holds for a
@@ -420,7 +443,11 @@ impl Engine {
 
     /// The pid in the pidfile, if that process is alive and really the engine.
     fn main_pid(&self) -> Option<u32> {
-        let pid = fs::read_to_string(self.pidfile()).ok()?.trim().parse().ok()?;
+        let pid = fs::read_to_string(self.pidfile())
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
         let line = cmdline(pid)?;
         let ours = self.signatures().iter().any(|s| line.contains(s.as_str()));
         (ours && is_alive(pid)).then_some(pid)
@@ -449,7 +476,11 @@ impl Engine {
 
     fn status(&self) -> ExitCode {
         if !self.answers() {
-            println!("{}: not running (no answer on {})", self.name(), self.socket().display());
+            println!(
+                "{}: not running (no answer on {})",
+                self.name(),
+                self.socket().display()
+            );
             return ExitCode::FAILURE;
         }
         let version = http::get(&self.socket(), "/version", Duration::from_secs(5))
@@ -496,7 +527,9 @@ fn ensure_installed(kind: Kind) -> Result<(), String> {
     install.extend(&missing);
     apt_get(&install)?;
     if !is_static_elf(Path::new(BUSYBOX)) {
-        return Err(format!("{BUSYBOX} is still not a static executable after installing"));
+        return Err(format!(
+            "{BUSYBOX} is still not a static executable after installing"
+        ));
     }
     Ok(())
 }
@@ -527,13 +560,18 @@ fn find_program(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .chain(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from))
         .map(|dir| dir.join(name))
-        .find(|file| file.metadata().is_ok_and(|m| m.is_file() && m.mode() & 0o111 != 0))
+        .find(|file| {
+            file.metadata()
+                .is_ok_and(|m| m.is_file() && m.mode() & 0o111 != 0)
+        })
 }
 
 /// True for a 64-bit little-endian ELF file with no `PT_INTERP` program header.
 fn is_static_elf(path: &Path) -> bool {
     const PT_INTERP: u32 = 3;
-    let Ok(bytes) = fs::read(path) else { return false };
+    let Ok(bytes) = fs::read(path) else {
+        return false;
+    };
     if bytes.len() < 64 || &bytes[..4] != b"\x7fELF" || bytes[4] != 2 || bytes[5] != 1 {
         return false;
     }
@@ -542,7 +580,9 @@ fn is_static_elf(path: &Path) -> bool {
     let (entsize, count) = (u16_at(54), u16_at(56));
     (0..count).all(|i| {
         let at = phoff + i * entsize;
-        bytes.get(at..at + 4).is_some_and(|t| t != PT_INTERP.to_le_bytes())
+        bytes
+            .get(at..at + 4)
+            .is_some_and(|t| t != PT_INTERP.to_le_bytes())
     })
 }
 
@@ -554,15 +594,21 @@ fn cmdline(pid: u32) -> Option<String> {
 
 /// Alive and not a zombie waiting for a parent that may never reap it.
 fn is_alive(pid: u32) -> bool {
-    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
     // The state follows the parenthesised command name, which may hold spaces.
-    let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next());
     !matches!(state, None | Some('Z' | 'X'))
 }
 
 fn processes_matching(signatures: &[String]) -> Vec<u32> {
     let me = std::process::id();
-    let Ok(entries) = fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     let mut pids: Vec<u32> = entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
         .filter(|&pid| pid != me && is_alive(pid))
@@ -616,7 +662,10 @@ fn terminate(pids: &[u32], grace: Duration) -> Result<(), String> {
         return Ok(());
     }
     let survivors: Vec<u32> = pids.iter().copied().filter(|&pid| is_alive(pid)).collect();
-    eprintln!("pids {survivors:?} ignored SIGTERM for {}s; sending SIGKILL", grace.as_secs());
+    eprintln!(
+        "pids {survivors:?} ignored SIGTERM for {}s; sending SIGKILL",
+        grace.as_secs()
+    );
     survivors.iter().for_each(|&pid| signal(pid, "KILL"));
     if all_gone_within(Duration::from_secs(5)) {
         Ok(())

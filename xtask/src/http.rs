@@ -59,7 +59,8 @@ pub(crate) fn request(
 
 fn parse(raw: &[u8]) -> io::Result<Response> {
     let end = find(raw, b"\r\n\r\n").ok_or_else(|| invalid("response head is incomplete"))?;
-    let head = std::str::from_utf8(&raw[..end]).map_err(|_| invalid("response head is not UTF-8"))?;
+    let head =
+        std::str::from_utf8(&raw[..end]).map_err(|_| invalid("response head is not UTF-8"))?;
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
@@ -70,7 +71,9 @@ fn parse(raw: &[u8]) -> io::Result<Response> {
     let mut chunked = false;
     let mut length = None;
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         if name.eq_ignore_ascii_case("transfer-encoding") {
             chunked = value.eq_ignore_ascii_case("chunked");
@@ -82,7 +85,10 @@ fn parse(raw: &[u8]) -> io::Result<Response> {
     let rest = &raw[end + 4..];
     let body = match (chunked, length) {
         (true, _) => dechunk(rest)?,
-        (false, Some(n)) => rest.get(..n).ok_or_else(|| invalid("body is short"))?.to_vec(),
+        (false, Some(n)) => rest
+            .get(..n)
+            .ok_or_else(|| invalid("body is short"))?
+            .to_vec(),
         (false, None) => rest.to_vec(),
     };
     Ok(Response { status, body })
@@ -101,7 +107,9 @@ fn dechunk(mut rest: &[u8]) -> io::Result<Vec<u8>> {
         }
         let chunk = rest.get(..size).ok_or_else(|| invalid("chunk is short"))?;
         body.extend_from_slice(chunk);
-        rest = rest.get(size + 2..).ok_or_else(|| invalid("chunk is short"))?;
+        rest = rest
+            .get(size + 2..)
+            .ok_or_else(|| invalid("chunk is short"))?;
     }
 }
 
