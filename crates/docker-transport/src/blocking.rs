@@ -1,10 +1,23 @@
 //! The blocking flavour, over std `UnixStream` and `TcpStream`. No threads are spawned.
+//!
+//! Everything but the read and write calls lives in the shared exchange; this module holds
+//! the socket type, the connect logic and the short loops that feed the exchange.
 
 use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream, ToSocketAddrs};
+use std::ops::Range;
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use crate::{Config, Error, Headers, Request, ResponseHead};
+use crate::buffer::{ReadBuf, READ_SIZE};
+use crate::exchange::{Exchange, Shared, Step};
+use crate::pool::{Conn, Socket};
+use crate::{Body, Config, Endpoint, Error, Headers, Request, ResponseHead};
 
-/// Sends requests over pooled connections. Cheap to clone; clones share one idle pool.
+/// Sends requests over pooled connections. Cheap to clone; clones share one bounded idle
+/// pool, and it is `Send + Sync`.
 ///
 /// ```no_run
 /// use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
@@ -16,164 +29,579 @@ use crate::{Config, Error, Headers, Request, ResponseHead};
 /// # Ok::<(), docker_transport::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Transport {}
+pub struct Transport {
+    shared: Arc<Shared<Sock>>,
+}
 
 impl Transport {
     /// A transport with an empty pool. Nothing is opened until the first request.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Transport, Config, Endpoint};
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// assert_eq!(transport.config().max_idle_connections, 4);
+    /// ```
     pub fn new(config: Config) -> Transport {
-        let _ = config;
-        todo!()
+        Transport {
+            shared: Arc::new(Shared::new(config)),
+        }
     }
 
     /// The configuration in force.
     pub fn config(&self) -> &Config {
-        todo!()
+        &self.shared.config
     }
 
-    /// Sends `request` and returns once the response head arrived.
-    pub fn send(&self, request: Request) -> Result<Response, Error> {
-        let _ = request;
-        todo!()
+    /// Sends `request` and returns once the response head arrived (1xx heads are skipped).
+    ///
+    /// A pooled connection that turns out to be closed by the engine before any response
+    /// byte is replaced by a fresh one, once, when the method is idempotent and the body is
+    /// [`Body::Empty`] or [`Body::Bytes`].
+    pub fn send(&self, mut request: Request) -> Result<Response, Error> {
+        if let Some(what) = foreign_body(&request.body) {
+            return Err(self.shared.unsupported(what));
+        }
+        let mut retried = false;
+        loop {
+            let (conn, reused) = match self.shared.pool.take() {
+                Some(conn) => (conn, true),
+                None => (self.connect()?, false),
+            };
+            let mut ex = Exchange::start(self.shared.clone(), conn, reused, &request)?;
+            match exchange_head(&mut ex, &mut request.body) {
+                Ok(()) => return Ok(Response { ex }),
+                Err(e) if !retried && ex.is_stale(&e) && request.is_replayable() => retried = true,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn connect(&self) -> Result<Conn<Sock>, Error> {
+        let shared = &self.shared;
+        let stream = match &shared.config.endpoint {
+            Endpoint::Unix(path) => {
+                Stream::Unix(UnixStream::connect(path).map_err(|e| shared.connect_error(e))?)
+            }
+            Endpoint::Tcp { host, port } => {
+                let tcp = connect_tcp(host, *port, shared.config.timeouts.connect)
+                    .map_err(|e| shared.connect_error(e))?;
+                // Requests are written whole; Nagle would only add latency.
+                let _ = tcp.set_nodelay(true);
+                Stream::Tcp(tcp)
+            }
+        };
+        let sock = Sock {
+            inner: Arc::new(Inner {
+                stream,
+                aborted: AtomicBool::new(false),
+            }),
+            read_timeout: None,
+            write_timeout: None,
+        };
+        Ok(Conn::new(sock, shared.config.limits.max_head_bytes))
     }
 }
 
+fn foreign_body(body: &Body) -> Option<&'static str> {
+    match body {
+        #[cfg(feature = "tokio")]
+        Body::AsyncReader(_) => {
+            Some("Body::AsyncReader with the blocking transport (use Body::Reader)")
+        }
+        _ => None,
+    }
+}
+
+fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>) -> io::Result<TcpStream> {
+    let mut last = None;
+    for addr in (host, port).to_socket_addrs()? {
+        let res = match timeout {
+            Some(t) => TcpStream::connect_timeout(&addr, t.max(Duration::from_millis(1))),
+            None => TcpStream::connect(addr),
+        };
+        match res {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{host} resolves to no address"),
+        )
+    }))
+}
+
+/// Writes the request and reads until the head arrived.
+fn exchange_head(ex: &mut Exchange<Sock>, body: &mut Body) -> Result<(), Error> {
+    write_out(ex)?;
+    if let Body::Reader(reader) = body {
+        let mut chunk = vec![0; READ_SIZE];
+        loop {
+            let n = match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    ex.fail();
+                    return Err(ex.shared.io_error(e));
+                }
+            };
+            ex.encode_body(&chunk[..n])?;
+            write_out(ex)?;
+        }
+        ex.encode_finish()?;
+        write_out(ex)?;
+    }
+    ex.sent();
+    loop {
+        match ex.step()? {
+            Step::Head => return Ok(()),
+            Step::NeedData => fill(ex)?,
+            Step::Body(_) | Step::End | Step::Upgraded => {
+                unreachable!("the codec yields the head first")
+            }
+        }
+    }
+}
+
+fn write_out(ex: &mut Exchange<Sock>) -> Result<(), Error> {
+    let timeout = ex.write_timeout();
+    let Some((sock, out)) = ex.outgoing() else {
+        return Ok(());
+    };
+    let res = sock
+        .set_write_timeout(timeout)
+        .and_then(|()| (&sock.inner.stream).write_all(out));
+    res.map_err(|e| ex.write_failed(e))
+}
+
+/// The blocking read: one `read` into the exchange's buffer, under the current deadline.
+fn fill(ex: &mut Exchange<Sock>) -> Result<(), Error> {
+    let timeout = ex.read_timeout(Instant::now())?;
+    let (sock, spare) = ex.spare()?;
+    let res = match sock.set_read_timeout(timeout) {
+        Ok(()) => (&sock.inner.stream).read(spare),
+        Err(e) => Err(e),
+    };
+    ex.filled(res)
+}
+
 /// A response whose head arrived; the body is read on demand.
-pub struct Response {}
+///
+/// When the body reached its end and the connection may be reused, it goes back to the pool
+/// (as soon as [`next_chunk`](Response::next_chunk) returns `None`). Dropping an unfinished
+/// response closes its connection.
+pub struct Response {
+    ex: Exchange<Sock>,
+}
 
 impl Response {
     /// The status code.
     pub fn status(&self) -> u16 {
-        todo!()
+        self.ex.head().status
     }
 
     /// The headers.
     pub fn headers(&self) -> &Headers {
-        todo!()
+        &self.ex.head().headers
     }
 
     /// The whole head.
     pub fn head(&self) -> &ResponseHead {
-        todo!()
+        self.ex.head()
     }
 
-    /// The next body bytes, or `None` at the complete end.
+    /// The next body bytes, borrowed from the connection's read buffer, or `None` exactly at
+    /// the complete end. A truncated body is an error ([`Error::Protocol`]), never `None`.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let mut res = transport.send(Request::new(Method::Get, "/events").streaming())?;
+    /// while let Some(bytes) = res.next_chunk()? {
+    ///     println!("{}", String::from_utf8_lossy(bytes));
+    /// }
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn next_chunk(&mut self) -> Result<Option<&[u8]>, Error> {
-        todo!()
+        match self.next_range()? {
+            Some(range) => Ok(Some(self.ex.slice(range))),
+            None => Ok(None),
+        }
     }
 
-    /// The whole body, capped.
+    fn next_range(&mut self) -> Result<Option<Range<usize>>, Error> {
+        loop {
+            match self.ex.step()? {
+                Step::Body(range) => return Ok(Some(range)),
+                Step::End | Step::Upgraded => return Ok(None),
+                Step::NeedData => fill(&mut self.ex)?,
+                Step::Head => (),
+            }
+        }
+    }
+
+    /// The whole body, capped at [`Config::max_error_body_bytes`] when the status is 400 or
+    /// more, else at [`Config::max_body_bytes`]. Over the cap: [`Error::BodyTooLarge`], and
+    /// the connection is closed.
     pub fn bytes(self) -> Result<Vec<u8>, Error> {
-        todo!()
+        let limit = self.ex.body_cap();
+        self.bytes_limited(limit)
     }
 
-    /// The whole body, capped at `limit`.
-    pub fn bytes_limited(self, limit: usize) -> Result<Vec<u8>, Error> {
-        let _ = limit;
-        todo!()
+    /// The whole body, capped at `limit` bytes.
+    pub fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(self.ex.size_hint(limit));
+        while let Some(range) = self.next_range()? {
+            self.ex.collect(&mut out, range, limit)?;
+        }
+        Ok(out)
     }
 
-    /// The body as `std::io::Read`.
+    /// The body as `std::io::Read`; errors become `io::Error` (see
+    /// [`From<Error> for io::Error`](Error)).
     pub fn into_reader(self) -> BodyReader {
-        todo!()
+        BodyReader {
+            res: self,
+            pending: 0..0,
+        }
     }
 
-    /// The raw stream after an upgrade.
-    pub fn into_upgraded(self) -> Result<Upgraded, Error> {
-        todo!()
+    /// The raw duplex stream after an upgrade (attach, exec start with
+    /// [`Request::upgrade`]). `Ok` only when the engine switched protocols; it first yields
+    /// the bytes that arrived with the head. Timeouts are lifted on the upgraded stream.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # use std::io::{Read, Write};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let req = Request::new(Method::Post, "/containers/c/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let mut stream = transport.send(req)?.into_upgraded()?;
+    /// stream.write_all(b"echo hi\n")?;
+    /// stream.shutdown_write()?;
+    /// let mut out = Vec::new();
+    /// stream.read_to_end(&mut out)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_upgraded(mut self) -> Result<Upgraded, Error> {
+        loop {
+            match self.ex.step()? {
+                Step::Upgraded => break,
+                Step::NeedData => fill(&mut self.ex)?,
+                Step::Head | Step::Body(_) | Step::End => return Err(self.ex.not_upgraded()),
+            }
+        }
+        let conn = self.ex.take_upgraded();
+        let inner = conn.io.inner.clone();
+        let res = inner
+            .stream
+            .set_read_timeout(None)
+            .and_then(|()| inner.stream.set_write_timeout(None));
+        if let Err(e) = res {
+            return Err(self.ex.shared.io_error(e));
+        }
+        Ok(Upgraded {
+            reader: UpgradedReader {
+                inner: inner.clone(),
+                leftover: conn.buf,
+            },
+            writer: UpgradedWriter { inner },
+        })
     }
 
-    /// A handle that stops this response from another thread.
+    /// A handle that stops this response from another thread: a read blocked in
+    /// [`next_chunk`](Response::next_chunk) returns at once with an [`Error::Io`] of kind
+    /// `ConnectionAborted`. A connection whose handle is alive is never pooled.
     pub fn abort_handle(&self) -> AbortHandle {
-        todo!()
+        AbortHandle {
+            inner: self.ex.conn().map(|c| c.io.inner.clone()),
+        }
+    }
+}
+
+impl Drop for Response {
+    fn drop(&mut self) {
+        // An abort handle keeps the socket open: close it for the engine now.
+        if let Some(conn) = self.ex.conn() {
+            if Arc::strong_count(&conn.io.inner) > 1 {
+                let _ = conn.io.inner.stream.shutdown(Shutdown::Both);
+            }
+        }
     }
 }
 
 /// The body of a [`Response`] as `std::io::Read`.
-pub struct BodyReader {}
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # use std::io::Read;
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// let mut body = String::new();
+/// transport.send(Request::new(Method::Get, "/version"))?.into_reader().read_to_string(&mut body)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct BodyReader {
+    res: Response,
+    pending: Range<usize>,
+}
 
 impl Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let _ = buf;
-        todo!()
+        if self.pending.is_empty() {
+            match self.res.next_range()? {
+                Some(range) => self.pending = range,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.pending.len());
+        let from = self.pending.start;
+        buf[..n].copy_from_slice(self.res.ex.slice(from..from + n));
+        self.pending.start += n;
+        Ok(n)
     }
 }
 
-/// Shuts a connection down from another thread.
+/// Stops a [`Response`] or an [`Upgraded`] stream from another thread by shutting its socket
+/// down both ways.
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// let mut events = transport.send(Request::new(Method::Get, "/events").streaming())?;
+/// let handle = events.abort_handle();
+/// std::thread::spawn(move || {
+///     std::thread::sleep(std::time::Duration::from_secs(10));
+///     handle.abort();
+/// });
+/// while let Ok(Some(bytes)) = events.next_chunk() {
+///     println!("{}", String::from_utf8_lossy(bytes));
+/// }
+/// # Ok::<(), docker_transport::Error>(())
+/// ```
 #[derive(Clone)]
-pub struct AbortHandle {}
+pub struct AbortHandle {
+    inner: Option<Arc<Inner>>,
+}
 
 impl AbortHandle {
-    /// Shuts the socket down both ways.
+    /// Shuts the socket down both ways. Idempotent.
     pub fn abort(&self) {
-        todo!()
+        if let Some(inner) = &self.inner {
+            inner.aborted.store(true, Ordering::SeqCst);
+            let _ = inner.stream.shutdown(Shutdown::Both);
+        }
     }
 }
 
-/// A hijacked connection.
-pub struct Upgraded {}
+/// A hijacked connection: `Read` yields the bytes that came with the head first.
+pub struct Upgraded {
+    reader: UpgradedReader,
+    writer: UpgradedWriter,
+}
 
 impl Upgraded {
-    /// Half-closes the write side.
+    /// Half-closes the write side: the process sees EOF on stdin, output keeps coming.
     pub fn shutdown_write(&mut self) -> io::Result<()> {
-        todo!()
+        self.writer.shutdown_write()
     }
 
-    /// Splits into a reader and a writer.
+    /// Splits into a reader and a writer usable from two threads. Both share the socket;
+    /// the reader keeps the leftover bytes.
     pub fn try_split(self) -> io::Result<(UpgradedReader, UpgradedWriter)> {
-        todo!()
+        Ok((self.reader, self.writer))
     }
 
     /// A handle that stops this stream from another thread.
     pub fn abort_handle(&self) -> AbortHandle {
-        todo!()
+        AbortHandle {
+            inner: Some(self.writer.inner.clone()),
+        }
     }
 }
 
 impl Read for Upgraded {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let _ = buf;
-        todo!()
+        self.reader.read(buf)
     }
 }
 
 impl Write for Upgraded {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let _ = buf;
-        todo!()
+        self.writer.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        todo!()
+        self.writer.flush()
     }
 }
 
 /// The read half of an [`Upgraded`] stream.
-pub struct UpgradedReader {}
+pub struct UpgradedReader {
+    inner: Arc<Inner>,
+    leftover: ReadBuf,
+}
 
 impl Read for UpgradedReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let _ = buf;
-        todo!()
+        if !self.leftover.is_empty() {
+            let n = self.leftover.drain_into(buf);
+            self.leftover.release_if_empty();
+            return Ok(n);
+        }
+        let res = (&self.inner.stream).read(buf);
+        match self.inner.aborted.load(Ordering::SeqCst) {
+            true => Err(aborted()),
+            false => res,
+        }
     }
 }
 
 /// The write half of an [`Upgraded`] stream.
-pub struct UpgradedWriter {}
+pub struct UpgradedWriter {
+    inner: Arc<Inner>,
+}
 
 impl UpgradedWriter {
     /// Half-closes the write side.
     pub fn shutdown_write(&mut self) -> io::Result<()> {
-        todo!()
+        self.inner.stream.shutdown(Shutdown::Write)
     }
 }
 
 impl Write for UpgradedWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let _ = buf;
-        todo!()
+        if self.inner.aborted.load(Ordering::SeqCst) {
+            return Err(aborted());
+        }
+        (&self.inner.stream).write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        todo!()
+        Ok(())
+    }
+}
+
+fn aborted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "the stream was aborted by its AbortHandle",
+    )
+}
+
+/// A Unix or TCP stream.
+#[derive(Debug)]
+enum Stream {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl Stream {
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_read_timeout(t),
+            Stream::Tcp(s) => s.set_read_timeout(t),
+        }
+    }
+
+    fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_write_timeout(t),
+            Stream::Tcp(s) => s.set_write_timeout(t),
+        }
+    }
+
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_nonblocking(on),
+            Stream::Tcp(s) => s.set_nonblocking(on),
+        }
+    }
+
+    fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.shutdown(how),
+            Stream::Tcp(s) => s.shutdown(how),
+        }
+    }
+}
+
+impl Read for &Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Unix(s) => (&*s).read(buf),
+            Stream::Tcp(s) => (&*s).read(buf),
+        }
+    }
+}
+
+impl Write for &Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Unix(s) => (&*s).write(buf),
+            Stream::Tcp(s) => (&*s).write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The part of a socket that abort handles and upgraded halves share.
+#[derive(Debug)]
+struct Inner {
+    stream: Stream,
+    aborted: AtomicBool,
+}
+
+/// The blocking socket: the shared part plus the timeouts last set on it, so that an
+/// unchanged timeout costs no system call.
+#[derive(Debug)]
+pub(crate) struct Sock {
+    inner: Arc<Inner>,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
+}
+
+impl Sock {
+    fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()> {
+        // A zero timeout means "none" to the OS; the deadline check already failed on zero.
+        let t = t.map(|t| t.max(Duration::from_micros(1)));
+        if self.read_timeout != t {
+            self.inner.stream.set_read_timeout(t)?;
+            self.read_timeout = t;
+        }
+        Ok(())
+    }
+
+    fn set_write_timeout(&mut self, t: Option<Duration>) -> io::Result<()> {
+        let t = t.map(|t| t.max(Duration::from_micros(1)));
+        if self.write_timeout != t {
+            self.inner.stream.set_write_timeout(t)?;
+            self.write_timeout = t;
+        }
+        Ok(())
+    }
+}
+
+impl Socket for Sock {
+    fn is_alive(&mut self) -> bool {
+        let stream = &self.inner.stream;
+        if stream.set_nonblocking(true).is_err() {
+            return false;
+        }
+        let mut probe = [0u8; 1];
+        let res = (&*stream).read(&mut probe);
+        let alive = matches!(&res, Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+        alive && stream.set_nonblocking(false).is_ok()
+    }
+
+    fn is_private(&self) -> bool {
+        Arc::strong_count(&self.inner) == 1 && !self.is_aborted()
+    }
+
+    fn is_aborted(&self) -> bool {
+        self.inner.aborted.load(Ordering::Relaxed)
     }
 }

@@ -5,9 +5,12 @@
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod buffer;
 mod config;
 mod endpoint;
 mod error;
+mod exchange;
+mod pool;
 mod request;
 #[cfg(feature = "tokio")]
 pub mod tokio;

@@ -1,0 +1,105 @@
+//! The bounded idle pool, generic over the socket type of a flavour.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::buffer::ReadBuf;
+
+/// What the shared code needs from a flavour's socket.
+pub(crate) trait Socket {
+    /// A cheap, non-blocking check that an idle connection is still open and quiet: the peer
+    /// has not closed it and has sent nothing unsolicited.
+    fn is_alive(&mut self) -> bool;
+    /// False while something outside the exchange (an abort handle) can still act on the
+    /// socket, or after it did: such a connection is never pooled.
+    fn is_private(&self) -> bool;
+    /// True once an abort handle fired.
+    fn is_aborted(&self) -> bool;
+}
+
+/// A connection with its buffers, which live as long as it does.
+#[derive(Debug)]
+pub(crate) struct Conn<S> {
+    pub(crate) io: S,
+    pub(crate) buf: ReadBuf,
+    pub(crate) out: Vec<u8>,
+    pub(crate) idle_since: Instant,
+}
+
+impl<S> Conn<S> {
+    pub(crate) fn new(io: S, max_head_bytes: usize) -> Conn<S> {
+        Conn {
+            io,
+            buf: ReadBuf::new(max_head_bytes),
+            out: Vec::new(),
+            idle_since: Instant::now(),
+        }
+    }
+}
+
+/// Idle keep-alive connections, newest last.
+#[derive(Debug)]
+pub(crate) struct Pool<S> {
+    idle: Mutex<Vec<Conn<S>>>,
+    max: usize,
+    expiry: Duration,
+}
+
+/// A write buffer grown past this by a large body is not kept.
+const MAX_KEPT_OUT: usize = 256 * 1024;
+
+impl<S: Socket> Pool<S> {
+    pub(crate) fn new(max: usize, expiry: Duration) -> Pool<S> {
+        Pool {
+            idle: Mutex::new(Vec::with_capacity(max)),
+            max,
+            expiry,
+        }
+    }
+
+    /// The newest live idle connection, if any. Expired and dead ones are closed.
+    pub(crate) fn take(&self) -> Option<Conn<S>> {
+        if self.max == 0 {
+            return None;
+        }
+        loop {
+            let mut conn = {
+                let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+                let conn = idle.pop()?;
+                if conn.idle_since.elapsed() >= self.expiry {
+                    // The newest is expired, so all are.
+                    idle.clear();
+                    return None;
+                }
+                conn
+            };
+            if conn.io.is_alive() {
+                return Some(conn);
+            }
+        }
+    }
+
+    /// Keeps a connection whose exchange ended cleanly, evicting the oldest when full.
+    pub(crate) fn put(&self, mut conn: Conn<S>) {
+        if self.max == 0 {
+            return;
+        }
+        let now = Instant::now();
+        conn.idle_since = now;
+        if conn.out.capacity() > MAX_KEPT_OUT {
+            conn.out = Vec::new();
+        }
+        conn.out.clear();
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        idle.retain(|c| now.duration_since(c.idle_since) < self.expiry);
+        if idle.len() >= self.max {
+            idle.remove(0);
+        }
+        idle.push(conn);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.idle.lock().unwrap().len()
+    }
+}
