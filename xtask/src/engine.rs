@@ -29,7 +29,8 @@ Usage: cargo xtask engine <up|down|status> [--engine docker|podman] [--purge]
           then print one line on stdout: DOCKER_HOST=unix://<dir>/<socket>
           Does nothing but the image check when the engine already answers.
   down    stop the engine and whatever it spawned; nothing running is fine.
-          --purge also removes the engine directory (images, containers, logs).
+          --purge also removes the engine directory: for docker that is its
+          images, containers and log; podman keeps images in its own storage.
   status  print whether the engine answers, its DOCKER_HOST and version;
           exit code 0 when it answers, 1 when not.
 
