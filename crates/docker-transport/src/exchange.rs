@@ -44,9 +44,22 @@ impl<S: Socket> Shared<S> {
             ),
             _ => Error::Connect {
                 endpoint: self.endpoint.clone(),
-                kind: ConnectFailure::from_io(&source),
+                kind: self.classify(&source),
                 source,
             },
+        }
+    }
+
+    /// Linux answers ECONNREFUSED for a path that is not a socket: look at the path.
+    fn classify(&self, err: &io::Error) -> ConnectFailure {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = ConnectFailure::from_io(err);
+        match (&self.config.endpoint, kind) {
+            (crate::Endpoint::Unix(path), ConnectFailure::Refused) => match std::fs::metadata(path) {
+                Ok(meta) if !meta.file_type().is_socket() => ConnectFailure::NotASocket,
+                _ => kind,
+            },
+            _ => kind,
         }
     }
 

@@ -1,0 +1,4 @@
+//! Integration tests of docker-transport against scripted fake engines on real sockets.
+
+mod corpus;
+mod fake;
