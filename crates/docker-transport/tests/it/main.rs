@@ -2,3 +2,5 @@
 
 mod corpus;
 mod fake;
+mod pool;
+mod timeouts;
