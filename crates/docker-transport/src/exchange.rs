@@ -127,7 +127,7 @@ const STACK_HEADERS: usize = 16;
 
 impl<S: Socket> Exchange<S> {
     /// Encodes the request head, and a [`Body::Bytes`] body, into the connection's write
-    /// buffer. A refused request hands the connection back to the pool untouched.
+    /// buffer. A refused request hands the (unused) connection to the pool.
     pub(crate) fn start(
         shared: Arc<Shared<S>>,
         mut conn: Conn<S>,
@@ -174,9 +174,9 @@ impl<S: Socket> Exchange<S> {
             encoded = codec.finish_body(&mut conn.out);
         }
         if let Err(source) = encoded {
-            if reused {
-                shared.pool.put(conn);
-            }
+            // Nothing was written: the connection is as good as before.
+            conn.out.clear();
+            shared.pool.put(conn);
             return Err(Error::InvalidRequest { source });
         }
         let timeouts = shared.config.timeouts;

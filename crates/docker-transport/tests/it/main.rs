@@ -1,6 +1,11 @@
 //! Integration tests of docker-transport against scripted fake engines on real sockets.
+//!
+//! Run with `--all-features` to include the tokio flavour.
 
+mod bodies;
 mod corpus;
+mod endpoints;
 mod fake;
 mod pool;
 mod timeouts;
+mod upgrade;
