@@ -10,7 +10,7 @@
 //! podman). `down` stops the engine and what it spawned; the data root stays, so
 //! the next `up` is fast. `down --purge` removes the directory.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io;
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
@@ -593,51 +593,59 @@ fn cmdline(pid: u32) -> Option<String> {
     Some(String::from_utf8_lossy(&raw).replace('\0', " "))
 }
 
+/// Every live process: `(pid, parent pid)`.
+fn processes() -> Vec<(u32, u32)> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter_map(|pid| match proc_stat(pid)? {
+            (state, ppid) if is_live_state(state) => Some((pid, ppid)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Alive and not a zombie waiting for a parent that may never reap it.
 fn is_alive(pid: u32) -> bool {
-    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // The state follows the parenthesised command name, which may hold spaces.
-    let state = stat
-        .rsplit_once(')')
-        .and_then(|(_, rest)| rest.trim_start().chars().next());
-    !matches!(state, None | Some('Z' | 'X'))
+    proc_stat(pid).is_some_and(|(state, _)| is_live_state(state))
+}
+
+fn is_live_state(state: char) -> bool {
+    !matches!(state, 'Z' | 'X')
+}
+
+/// State letter and parent pid from `/proc/<pid>/stat`.
+fn proc_stat(pid: u32) -> Option<(char, u32)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // They follow the parenthesised command name, which may hold spaces.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    Some((state, fields.next()?.parse().ok()?))
 }
 
 fn processes_matching(signatures: &[String]) -> Vec<u32> {
     let me = std::process::id();
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    let mut pids: Vec<u32> = entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .filter(|&pid| pid != me && is_alive(pid))
+    processes()
+        .into_iter()
+        .map(|(pid, _)| pid)
+        .filter(|&pid| pid != me)
         .filter(|&pid| {
             cmdline(pid).is_some_and(|line| signatures.iter().any(|s| line.contains(s.as_str())))
         })
-        .collect();
-    pids.sort_unstable();
-    pids
+        .collect()
 }
 
 /// Every pid in `pids` and all of their descendants, parents first.
 fn with_descendants(mut pids: Vec<u32>) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .filter_map(|pid: u32| {
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let (_, rest) = stat.rsplit_once(')')?;
-            Some((pid, rest.split_whitespace().nth(1)?.parse().ok()?))
-        })
-        .collect();
+    let all = processes();
     let mut next = 0;
     while next < pids.len() {
         let parent = pids[next];
-        for &(pid, ppid) in &parents {
-            if ppid == parent && !pids.contains(&pid) && is_alive(pid) {
+        for &(pid, ppid) in &all {
+            if ppid == parent && !pids.contains(&pid) {
                 pids.push(pid);
             }
         }
@@ -698,12 +706,10 @@ fn mounts_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn log_tail(path: &Path) -> String {
-    let text = File::open(path)
-        .and_then(|mut f| {
-            let mut s = String::new();
-            io::Read::read_to_string(&mut f, &mut s).map(|_| s)
-        })
-        .unwrap_or_else(|e| format!("(cannot read log: {e})"));
+    let text = match fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => return format!("(cannot read log: {e})"),
+    };
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(30)..].join("\n")
 }
