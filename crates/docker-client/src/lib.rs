@@ -1,2 +1,45 @@
-//! docker-client.
+//! A Docker Engine API client: blocking and tokio flavours over one sans-IO HTTP/1.1 codec.
+//!
+//! - [`blocking::Client`] (feature `blocking`, default) uses std sockets: no runtime, no
+//!   threads, and tokio is not even compiled.
+//! - [`tokio::Client`] (feature `tokio`) has the same methods, `async`.
+//!
+//! Both negotiate the API version lazily, once per client, the way the Go client does
+//! (`min(client max, engine version)`; see [`ApiVersion`]), unless `DOCKER_API_VERSION` or
+//! the builder pins one. Every error is one [`Error`]; IDs and names are validated and
+//! percent-encoded so that no input can reach another endpoint; redirects are never followed.
+//!
+//! ```no_run
+//! use docker_client::blocking::Client;
+//! use docker_client::ListContainersOptions;
+//!
+//! let client = Client::from_env()?;
+//! for c in client.list_containers(&ListContainersOptions::default())? {
+//!     let top = client.container_top(&c.id, None)?;
+//!     for p in top.entries()? {
+//!         println!("{} {} {}", c.id, p.pid, p.command);
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod call;
+mod client;
+mod error;
+mod options;
+mod path;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+mod version;
+
+pub use docker_models as models;
+pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
+
+pub use client::ClientBuilder;
+pub use error::{Error, Result};
+pub use options::{EventsOptions, ListContainersOptions};
+pub use version::ApiVersion;

@@ -1,0 +1,7 @@
+//! docker-client's tests: scripted fake engines for both flavours, and live tests against a
+//! real engine.
+
+mod fake;
+mod flavours;
+mod live;
+mod scripted;
