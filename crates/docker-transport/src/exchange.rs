@@ -55,7 +55,8 @@ impl<S: Socket> Shared<S> {
         use std::os::unix::fs::FileTypeExt;
         let kind = ConnectFailure::from_io(err);
         match (&self.config.endpoint, kind) {
-            (crate::Endpoint::Unix(path), ConnectFailure::Refused) => match std::fs::metadata(path) {
+            (crate::Endpoint::Unix(path), ConnectFailure::Refused) => match std::fs::metadata(path)
+            {
                 Ok(meta) if !meta.file_type().is_socket() => ConnectFailure::NotASocket,
                 _ => kind,
             },
@@ -445,6 +446,7 @@ impl<S: Socket> Exchange<S> {
     }
 
     /// The socket, while the exchange has its connection.
+    #[cfg(feature = "tokio")]
     pub(crate) fn io_mut(&mut self) -> Option<&mut S> {
         self.conn.as_mut().map(|c| &mut c.io)
     }

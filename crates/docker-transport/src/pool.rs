@@ -97,9 +97,4 @@ impl<S: Socket> Pool<S> {
         }
         idle.push(conn);
     }
-
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.idle.lock().unwrap().len()
-    }
 }

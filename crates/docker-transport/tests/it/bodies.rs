@@ -119,7 +119,10 @@ fn a_success_body_over_max_body_bytes_is_too_large() {
         .bytes()
         .err()
         .unwrap();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1000, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1000, .. }),
+        "{err:?}"
+    );
     // The connection was dropped, not pooled.
     let _ = transport.send(Request::new(Method::Get, "/x")).unwrap();
     assert_eq!(fake.accepted(), 2);
@@ -148,7 +151,10 @@ fn an_error_body_over_max_error_body_bytes_is_too_large() {
     let res = transport.send(Request::new(Method::Get, "/x")).unwrap();
     assert_eq!(res.status(), 500);
     let err = res.bytes().err().unwrap();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1000, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1000, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -167,7 +173,10 @@ fn an_endless_chunked_body_is_too_large() {
         .bytes()
         .err()
         .unwrap();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 100_000, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 100_000, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -175,7 +184,10 @@ fn bytes_limited_applies_its_own_cap() {
     let fake = serves(sized(200, 11));
     let transport = Transport::new(fake.config());
     let res = transport.send(Request::new(Method::Get, "/x")).unwrap();
-    assert!(matches!(res.bytes_limited(10), Err(Error::BodyTooLarge { limit: 10, .. })));
+    assert!(matches!(
+        res.bytes_limited(10),
+        Err(Error::BodyTooLarge { limit: 10, .. })
+    ));
 }
 
 #[test]
@@ -208,8 +220,8 @@ fn the_reader_yields_the_body_in_small_reads() {
 fn echo() -> Fake {
     Fake::start(|_, mut peer| {
         while let Some(req) = peer.read_request() {
-            let mut res = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", req.len())
-                .into_bytes();
+            let mut res =
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", req.len()).into_bytes();
             res.extend_from_slice(&req);
             peer.write(&res);
         }
@@ -240,7 +252,10 @@ fn a_reader_body_is_sent_chunked() {
     let sent = transport.send(req).unwrap().bytes().unwrap();
     let sent = String::from_utf8(sent).unwrap();
     assert!(sent.contains("Transfer-Encoding: chunked\r\n"), "{sent}");
-    assert!(sent.ends_with("\r\n\r\n9\r\ntar bytes\r\n0\r\n\r\n"), "{sent}");
+    assert!(
+        sent.ends_with("\r\n\r\n9\r\ntar bytes\r\n0\r\n\r\n"),
+        "{sent}"
+    );
 }
 
 #[test]
@@ -251,7 +266,10 @@ fn header_injection_is_refused_before_anything_is_sent() {
     let err = transport.send(req).err().unwrap();
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     let req = Request::new(Method::Get, "/a b");
-    assert!(matches!(transport.send(req), Err(Error::InvalidRequest { .. })));
+    assert!(matches!(
+        transport.send(req),
+        Err(Error::InvalidRequest { .. })
+    ));
 }
 
 #[cfg(feature = "tokio")]
@@ -284,9 +302,9 @@ mod tokio_flavour {
 
     #[tokio::test]
     async fn the_stream_yields_chunks_then_ends() {
+        use futures_core::Stream;
         use std::future::poll_fn;
         use std::pin::Pin;
-        use futures_core::Stream;
 
         let fake = serves(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
@@ -307,9 +325,9 @@ mod tokio_flavour {
 
     #[tokio::test]
     async fn a_truncated_body_is_an_error_through_the_stream() {
+        use futures_core::Stream;
         use std::future::poll_fn;
         use std::pin::Pin;
-        use futures_core::Stream;
 
         let fake = dies_after(KILLED[2].1);
         let transport = Transport::new(fake.config());
@@ -347,8 +365,14 @@ mod tokio_flavour {
         let mut config = fake.config();
         config.max_error_body_bytes = 1000;
         let transport = Transport::new(config);
-        let res = transport.send(Request::new(Method::Get, "/x")).await.unwrap();
-        assert!(matches!(res.bytes().await, Err(Error::BodyTooLarge { limit: 1000, .. })));
+        let res = transport
+            .send(Request::new(Method::Get, "/x"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            res.bytes().await,
+            Err(Error::BodyTooLarge { limit: 1000, .. })
+        ));
     }
 
     #[tokio::test]
@@ -359,7 +383,10 @@ mod tokio_flavour {
         let req = Request::new(Method::Put, "/containers/x/archive?path=/tmp").body(body);
         let sent = transport.send(req).await.unwrap().bytes().await.unwrap();
         let sent = String::from_utf8(sent).unwrap();
-        assert!(sent.ends_with("\r\n\r\n9\r\ntar bytes\r\n0\r\n\r\n"), "{sent}");
+        assert!(
+            sent.ends_with("\r\n\r\n9\r\ntar bytes\r\n0\r\n\r\n"),
+            "{sent}"
+        );
     }
 
     #[test]

@@ -24,7 +24,10 @@ fn tcp(host: &str, port: u16) -> Result<Endpoint, &'static str> {
 fn endpoints_parse_as_documented() {
     let table: &[(&str, Result<Endpoint, &str>)] = &[
         ("unix:///var/run/docker.sock", unix("/var/run/docker.sock")),
-        ("/run/user/1000/docker.sock", unix("/run/user/1000/docker.sock")),
+        (
+            "/run/user/1000/docker.sock",
+            unix("/run/user/1000/docker.sock"),
+        ),
         ("UNIX:///x.sock", unix("/x.sock")),
         ("tcp://127.0.0.1:2375", tcp("127.0.0.1", 2375)),
         ("tcp://docker.example:2375/", tcp("docker.example", 2375)),
@@ -95,12 +98,24 @@ fn a_missing_socket_is_not_found_and_says_what_to_do() {
         .send(Request::new(Method::Get, "/_ping"))
         .err()
         .unwrap();
-    assert!(matches!(err, Error::Connect { kind: ConnectFailure::NotFound, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Connect {
+                kind: ConnectFailure::NotFound,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.is_connect());
     let msg = err.to_string();
     assert!(msg.contains(&path.display().to_string()), "{msg}");
     assert!(msg.contains("DOCKER_HOST"), "{msg}");
-    assert_eq!(std::io::Error::from(err).kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(
+        std::io::Error::from(err).kind(),
+        std::io::ErrorKind::NotFound
+    );
 }
 
 #[test]
@@ -113,7 +128,16 @@ fn a_regular_file_is_not_a_socket() {
         .send(Request::new(Method::Get, "/_ping"))
         .err()
         .unwrap();
-    assert!(matches!(err, Error::Connect { kind: ConnectFailure::NotASocket, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Connect {
+                kind: ConnectFailure::NotASocket,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("not a socket"), "{err}");
 }
 
@@ -131,7 +155,16 @@ fn a_socket_nobody_listens_on_is_refused() {
         .send(Request::new(Method::Get, "/_ping"))
         .err()
         .unwrap();
-    assert!(matches!(err, Error::Connect { kind: ConnectFailure::Refused, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Connect {
+                kind: ConnectFailure::Refused,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 fn tcp_engine() -> (u16, std::thread::JoinHandle<String>) {
@@ -162,12 +195,21 @@ fn tcp_endpoints_work() {
     assert_eq!(res.headers().get("api-version"), Some("1.47"));
     assert_eq!(res.bytes().unwrap(), b"OK");
     let req = server.join().unwrap();
-    assert!(req.starts_with(&format!("GET /_ping HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n")), "{req}");
+    assert!(
+        req.starts_with(&format!(
+            "GET /_ping HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        )),
+        "{req}"
+    );
 }
 
 #[test]
 fn a_closed_tcp_port_is_refused() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let transport = Transport::new(Config::new(Endpoint::Tcp {
         host: "127.0.0.1".into(),
         port,
@@ -176,7 +218,16 @@ fn a_closed_tcp_port_is_refused() {
         .send(Request::new(Method::Get, "/_ping"))
         .err()
         .unwrap();
-    assert!(matches!(err, Error::Connect { kind: ConnectFailure::Refused, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Connect {
+                kind: ConnectFailure::Refused,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[cfg(feature = "tokio")]
@@ -196,7 +247,10 @@ mod tokio_flavour {
             .await
             .unwrap();
         assert_eq!(res.bytes().await.unwrap(), b"OK");
-        assert!(server.join().unwrap().contains(&format!("Host: localhost:{port}\r\n")));
+        assert!(server
+            .join()
+            .unwrap()
+            .contains(&format!("Host: localhost:{port}\r\n")));
     }
 
     #[tokio::test]
@@ -208,6 +262,15 @@ mod tokio_flavour {
             .await
             .err()
             .unwrap();
-        assert!(matches!(err, Error::Connect { kind: ConnectFailure::NotFound, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::Connect {
+                    kind: ConnectFailure::NotFound,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

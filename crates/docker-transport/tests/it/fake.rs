@@ -113,9 +113,7 @@ impl Peer {
             match self.stream.read(&mut chunk) {
                 Ok(0) => return,
                 Ok(_) => (),
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-                    ()
-                }
+                Err(e) if is_timeout(&e) => (),
                 Err(_) => return,
             }
         }
@@ -129,6 +127,13 @@ impl Peer {
             }
         }
     }
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {

@@ -20,7 +20,9 @@ fn assert_within_20_percent(elapsed: Duration, setting: Duration) {
 
 fn assert_timeout(err: &Error, kind: TimeoutKind, after: Duration) {
     match err {
-        Error::Timeout { kind: k, after: a, .. } => {
+        Error::Timeout {
+            kind: k, after: a, ..
+        } => {
             assert_eq!((*k, *a), (kind, after), "{err}");
             assert!(err.is_timeout());
             assert_eq!(err.timeout_kind(), Some(kind));
@@ -75,7 +77,10 @@ fn head_timeout_fires_within_20_percent() {
         .unwrap();
     assert_within_20_percent(start.elapsed(), SETTING);
     assert_timeout(&err, TimeoutKind::Head, SETTING);
-    assert!(err.to_string().contains(&fake.path.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&fake.path.display().to_string()),
+        "{err}"
+    );
 }
 
 #[test]
@@ -119,7 +124,9 @@ fn streaming_requests_have_no_idle_timeout() {
 fn the_same_slow_stream_without_streaming_hits_the_idle_timeout() {
     let fake = slow_stream();
     let transport = Transport::new(config(&fake));
-    let res = transport.send(Request::new(Method::Get, "/events")).unwrap();
+    let res = transport
+        .send(Request::new(Method::Get, "/events"))
+        .unwrap();
     let err = res.bytes().err().unwrap();
     assert_timeout(&err, TimeoutKind::Idle, SETTING);
 }

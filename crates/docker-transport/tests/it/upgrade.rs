@@ -14,7 +14,10 @@ fn echo_after(head: &'static [u8]) -> Fake {
     Fake::start(move |_, mut peer| {
         let req = peer.read_request().unwrap();
         let req = String::from_utf8_lossy(&req).to_string();
-        assert!(req.contains("Connection: Upgrade\r\nUpgrade: tcp\r\n"), "{req}");
+        assert!(
+            req.contains("Connection: Upgrade\r\nUpgrade: tcp\r\n"),
+            "{req}"
+        );
         let mut first = head.to_vec();
         first.extend_from_slice(b"LEFTOVER");
         peer.write(&first);
@@ -26,10 +29,15 @@ fn echo_after(head: &'static [u8]) -> Fake {
 }
 
 const SWITCHING: &[u8] = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n";
-const PLAIN_200: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n";
+const PLAIN_200: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n";
 
 fn attach() -> Request {
-    Request::new(Method::Post, "/containers/c/attach?stream=1&stdin=1&stdout=1").upgrade()
+    Request::new(
+        Method::Post,
+        "/containers/c/attach?stream=1&stdin=1&stdout=1",
+    )
+    .upgrade()
 }
 
 #[test]
@@ -73,7 +81,12 @@ fn an_ordinary_answer_is_not_an_upgrade() {
         peer.hang();
     });
     let transport = Transport::new(fake.config());
-    let err = transport.send(attach()).unwrap().into_upgraded().err().unwrap();
+    let err = transport
+        .send(attach())
+        .unwrap()
+        .into_upgraded()
+        .err()
+        .unwrap();
     assert!(matches!(err, Error::NotUpgraded { status: 404 }), "{err:?}");
 }
 
