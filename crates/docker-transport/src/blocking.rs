@@ -178,13 +178,27 @@ fn write_out(ex: &mut Exchange<Sock>) -> Result<(), Error> {
 
 /// The blocking read: one `read` into the exchange's buffer, under the current deadline.
 fn fill(ex: &mut Exchange<Sock>) -> Result<(), Error> {
-    let timeout = ex.read_timeout(Instant::now())?;
-    let (sock, spare) = ex.spare()?;
-    let res = match sock.set_read_timeout(timeout) {
-        Ok(()) => (&sock.inner.stream).read(spare),
-        Err(e) => Err(e),
-    };
-    ex.filled(res)
+    loop {
+        let timeout = ex.read_timeout(Instant::now())?;
+        let (sock, spare) = ex.spare()?;
+        let res = match sock.set_read_timeout(timeout) {
+            Ok(()) => (&sock.inner.stream).read(spare),
+            Err(e) => Err(e),
+        };
+        // The socket timeout may be up to 1% shorter than the wait (see `set_read_timeout`):
+        // a wake before the head deadline reads again.
+        let early = matches!(&res, Err(e) if is_timeout(e)) && ex.before_head_deadline();
+        if !early {
+            return ex.filled(res);
+        }
+    }
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 /// A response whose head arrived; the body is read on demand.
@@ -316,17 +330,6 @@ impl Response {
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             inner: self.ex.conn().map(|c| c.io.inner.clone()),
-        }
-    }
-}
-
-impl Drop for Response {
-    fn drop(&mut self) {
-        // An abort handle keeps the socket open: close it for the engine now.
-        if let Some(conn) = self.ex.conn() {
-            if Arc::strong_count(&conn.io.inner) > 1 {
-                let _ = conn.io.inner.stream.shutdown(Shutdown::Both);
-            }
         }
     }
 }
@@ -565,10 +568,17 @@ pub(crate) struct Sock {
 }
 
 impl Sock {
+    /// Sets the read timeout, unless the one in force is within 1% of `t`: the head
+    /// deadline shrinks by microseconds between requests, and a system call per request to
+    /// follow it would cost more than the precision is worth.
     fn set_read_timeout(&mut self, t: Option<Duration>) -> io::Result<()> {
         // A zero timeout means "none" to the OS; the deadline check already failed on zero.
         let t = t.map(|t| t.max(Duration::from_micros(1)));
-        if self.read_timeout != t {
+        let close_enough = match (self.read_timeout, t) {
+            (Some(cur), Some(want)) => cur >= want.mul_f64(0.99) && cur <= want.mul_f64(1.01),
+            (cur, want) => cur == want,
+        };
+        if !close_enough {
             self.inner.stream.set_read_timeout(t)?;
             self.read_timeout = t;
         }
@@ -603,5 +613,12 @@ impl Socket for Sock {
 
     fn is_aborted(&self) -> bool {
         self.inner.aborted.load(Ordering::Relaxed)
+    }
+
+    fn close(&self) {
+        // An abort handle keeps the socket open: close it for the engine now.
+        if Arc::strong_count(&self.inner) > 1 {
+            let _ = self.inner.stream.shutdown(Shutdown::Both);
+        }
     }
 }

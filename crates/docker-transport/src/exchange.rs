@@ -123,6 +123,17 @@ pub(crate) struct Exchange<S: Socket> {
     pub(crate) shared: Arc<Shared<S>>,
 }
 
+impl<S: Socket> Drop for Exchange<S> {
+    /// A response dropped with its end already buffered still returns its connection to
+    /// the pool; any other unfinished response closes it.
+    fn drop(&mut self) {
+        self.finish_buffered();
+        if let Some(conn) = self.conn.take() {
+            conn.io.close();
+        }
+    }
+}
+
 /// The most header fields written without a heap allocation.
 const STACK_HEADERS: usize = 16;
 
@@ -357,6 +368,15 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
+    /// True while waiting for the head and its deadline has not passed.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn before_head_deadline(&self) -> bool {
+        match (self.phase, self.head_deadline) {
+            (Phase::Head, Some(d)) => Instant::now() < d,
+            _ => false,
+        }
+    }
+
     /// The error for a passed deadline; the connection is closed.
     pub(crate) fn timed_out(&mut self) -> Error {
         let (kind, after) = match self.phase {
@@ -458,13 +478,28 @@ impl<S: Socket> Exchange<S> {
     /// Closes the connection: it will not be reused.
     pub(crate) fn fail(&mut self) {
         self.phase = Phase::Failed;
-        self.conn = None;
+        if let Some(conn) = self.conn.take() {
+            conn.io.close();
+        }
     }
 
     fn release(&mut self) {
         let Some(conn) = self.conn.take() else { return };
         if self.codec.is_reusable() && conn.buf.is_empty() && conn.io.is_private() {
             self.shared.pool.put(conn);
+        } else {
+            conn.io.close();
+        }
+    }
+
+    /// Decodes what is already buffered, without reading: a body that arrived whole (or a
+    /// body-less response) then ends, and the connection can go back to the pool.
+    fn finish_buffered(&mut self) {
+        while self.phase == Phase::Body {
+            match self.step() {
+                Ok(Step::Body(_) | Step::Head) => (),
+                Ok(Step::NeedData | Step::End | Step::Upgraded) | Err(_) => return,
+            }
         }
     }
 

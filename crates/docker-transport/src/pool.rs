@@ -15,6 +15,8 @@ pub(crate) trait Socket {
     fn is_private(&self) -> bool;
     /// True once an abort handle fired.
     fn is_aborted(&self) -> bool;
+    /// Called when the connection is dropped rather than pooled.
+    fn close(&self) {}
 }
 
 /// A connection with its buffers, which live as long as it does.

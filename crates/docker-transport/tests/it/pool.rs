@@ -108,6 +108,31 @@ fn dropping_an_unfinished_response_closes_its_connection() {
 }
 
 #[test]
+fn a_dropped_response_whose_end_arrived_keeps_its_connection() {
+    let fake = Fake::start(|_, mut peer| {
+        while peer.read_request().is_some() {
+            peer.write(b"HTTP/1.1 204 No Content\r\n\r\n");
+            if peer.read_request().is_none() {
+                return;
+            }
+            peer.write(OK);
+        }
+    });
+    let transport = Transport::new(fake.config());
+    for _ in 0..3 {
+        let res = transport
+            .send(Request::new(Method::Post, "/containers/x/start"))
+            .unwrap();
+        assert_eq!(res.status(), 204);
+        drop(res);
+        // The body arrived with the head: dropping it unread still pools the connection.
+        let res = transport.send(Request::new(Method::Get, "/_ping")).unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(fake.accepted(), 1);
+}
+
+#[test]
 fn idle_connection_closed_by_the_engine_is_replaced_even_for_post() {
     let fake = Fake::start(|_, mut peer| {
         if peer.read_request().is_some() {
@@ -273,6 +298,20 @@ mod tokio_flavour {
         let transport = Transport::new(fake.config());
         for _ in 0..10 {
             assert_eq!(get(&transport).await, b"OK");
+        }
+        assert_eq!(fake.accepted(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_response_whose_end_arrived_keeps_its_connection() {
+        let fake = Fake::ok();
+        let transport = Transport::new(fake.config());
+        for _ in 0..3 {
+            let res = transport
+                .send(Request::new(Method::Get, "/_ping"))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
         }
         assert_eq!(fake.accepted(), 1);
     }
