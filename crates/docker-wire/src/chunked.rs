@@ -88,16 +88,19 @@ impl Chunked {
                 (State::Size, _) if self.n_digits == 0 => {
                     return Err(ProtocolError::InvalidChunkSize)
                 }
-                (State::Size | State::SizeWs, b' ' | b'\t') => State::SizeWs,
-                (State::Size | State::SizeWs, b';') => State::Ext,
+                // Everything between the size and the CR is extension bytes, whitespace
+                // and `;` included, so that no part of the line goes uncounted.
+                (State::Size | State::SizeWs, b' ' | b'\t') => {
+                    self.count_ext_byte(limits)?;
+                    State::SizeWs
+                }
+                (State::Size | State::SizeWs, b';') => {
+                    self.count_ext_byte(limits)?;
+                    State::Ext
+                }
                 (State::Size | State::SizeWs | State::Ext, b'\r') => State::SizeLf,
                 (State::Ext, b'\t') | (State::Ext, 0x20..=0x7e | 0x80..=0xff) => {
-                    self.ext_bytes += 1;
-                    if self.ext_bytes > limits.max_chunk_ext_bytes {
-                        return Err(ProtocolError::ChunkExtensionTooLong {
-                            limit: limits.max_chunk_ext_bytes,
-                        });
-                    }
+                    self.count_ext_byte(limits)?;
                     State::Ext
                 }
                 (State::SizeLf, b'\n') => {
@@ -143,6 +146,18 @@ impl Chunked {
             };
         }
         Ok((i, Step::NeedData))
+    }
+}
+
+impl Chunked {
+    fn count_ext_byte(&mut self, limits: &Limits) -> Result<(), ProtocolError> {
+        self.ext_bytes += 1;
+        match self.ext_bytes > limits.max_chunk_ext_bytes {
+            true => Err(ProtocolError::ChunkExtensionTooLong {
+                limit: limits.max_chunk_ext_bytes,
+            }),
+            false => Ok(()),
+        }
     }
 }
 

@@ -32,7 +32,8 @@ pub struct Limits {
     pub max_head_bytes: usize,
     /// The most header fields in a head, and the most trailer fields. Default 100.
     pub max_headers: usize,
-    /// The most chunk-extension bytes over a whole body. Default 16 KiB.
+    /// The most chunk-extension bytes over a whole body: everything between a chunk size
+    /// and its CR, whitespace and `;` included. Default 16 KiB.
     pub max_chunk_ext_bytes: usize,
     /// The most trailer bytes after the last chunk. Default 16 KiB.
     pub max_trailer_bytes: usize,
@@ -131,7 +132,11 @@ enum Write {
 #[derive(Debug)]
 enum Read {
     Head {
+        /// How far the head-end scan got (relative to the unconsumed input).
         scanned: usize,
+        /// Blank lines consumed before this head's status line (they count towards the
+        /// head limit).
+        skipped: usize,
         n_informational: usize,
     },
     PendingUpgrade,
@@ -153,6 +158,7 @@ impl ClientConn {
             write: Write::Idle,
             read: Read::Head {
                 scanned: 0,
+                skipped: 0,
                 n_informational: 0,
             },
             method: Method::Get,
@@ -190,8 +196,14 @@ impl ClientConn {
     }
 
     /// Appends body bytes to `out`, framed as the request head declared.
+    ///
+    /// Empty data is always accepted once a request was sent: it writes nothing, so a body
+    /// declared as `Length(0)` may be "written" like any other.
     pub fn send_body(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
+        if data.is_empty() && matches!(self.write, Write::Done) {
+            return Ok(());
+        }
         let Write::Body { kind, written } = &mut self.write else {
             return self.fail(Misuse::WrongState {
                 call: "send_body",
@@ -384,21 +396,40 @@ impl ClientConn {
     }
 
     fn decode_head<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, ProtocolError> {
+        let limit = self.limits.max_head_bytes;
+        let too_large = ProtocolError::HeadTooLarge { limit };
         let mut consumed = 0;
         loop {
             let Read::Head {
                 scanned,
+                skipped,
                 n_informational,
             } = &mut self.read
             else {
                 unreachable!("decode_head runs in the Head state only");
             };
+            if *scanned == 0 {
+                // Blank lines before a status line are dropped as they come, so that the
+                // scan below never mistakes them for the end of a head. A lone CR waits
+                // for its LF.
+                let rest = &input[consumed..];
+                let blank = leading_blank_lines(rest);
+                consumed += blank;
+                *skipped += blank;
+                if *skipped > limit {
+                    return Err(too_large);
+                }
+                if matches!(&input[consumed..], [] | [b'\r']) {
+                    return Ok(Decoded {
+                        consumed,
+                        event: Event::NeedData,
+                    });
+                }
+            }
             let rest = &input[consumed..];
             let Some(end) = find_head_end(rest, *scanned) else {
-                if rest.len() > self.limits.max_head_bytes {
-                    return Err(ProtocolError::HeadTooLarge {
-                        limit: self.limits.max_head_bytes,
-                    });
+                if *skipped + rest.len() > limit {
+                    return Err(too_large);
                 }
                 *scanned = rest.len();
                 return Ok(Decoded {
@@ -406,16 +437,10 @@ impl ClientConn {
                     event: Event::NeedData,
                 });
             };
-            if end > self.limits.max_head_bytes {
-                return Err(ProtocolError::HeadTooLarge {
-                    limit: self.limits.max_head_bytes,
-                });
+            if *skipped + end > limit {
+                return Err(too_large);
             }
-            let Some(head) = parse_head(&rest[..end], self.limits.max_headers)? else {
-                // Only empty lines so far (tolerated before a status line): keep scanning.
-                *scanned = end;
-                continue;
-            };
+            let head = parse_head(&rest[..end], self.limits.max_headers)?;
             consumed += end;
             if (100..200).contains(&head.status) && head.status != 101 {
                 *n_informational += 1;
@@ -425,6 +450,7 @@ impl ClientConn {
                     });
                 }
                 *scanned = 0;
+                *skipped = 0;
                 continue;
             }
             self.read = self.framing(&head)?;
@@ -498,8 +524,20 @@ fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
     None
 }
 
-/// Parses a complete head. `Ok(None)` when the bytes hold only empty lines.
-fn parse_head(bytes: &[u8], max_headers: usize) -> Result<Option<ResponseHead>, ProtocolError> {
+/// The length of the blank lines (CRLF or LF) at the start of `input`.
+fn leading_blank_lines(input: &[u8]) -> usize {
+    let mut n = 0;
+    loop {
+        match &input[n..] {
+            [b'\n', ..] => n += 1,
+            [b'\r', b'\n', ..] => n += 2,
+            _ => return n,
+        }
+    }
+}
+
+/// Parses a complete head: `bytes` starts with a status line and ends with an empty line.
+fn parse_head(bytes: &[u8], max_headers: usize) -> Result<ResponseHead, ProtocolError> {
     const STACK: usize = 100;
     let mut stack = [httparse::EMPTY_HEADER; STACK];
     let mut heap = Vec::new();
@@ -512,14 +550,22 @@ fn parse_head(bytes: &[u8], max_headers: usize) -> Result<Option<ResponseHead>, 
     let mut res = httparse::Response::new(storage);
     match res.parse(bytes) {
         Ok(httparse::Status::Complete(_)) => (),
-        Ok(httparse::Status::Partial) => return Ok(None),
+        // The scan found an empty line after a status line, so this cannot happen; refuse
+        // rather than loop should httparse ever disagree.
+        Ok(httparse::Status::Partial) => {
+            return Err(ProtocolError::MalformedHead {
+                reason: "incomplete head",
+            })
+        }
         Err(httparse::Error::TooManyHeaders) => {
             return Err(ProtocolError::TooManyHeaders { limit: max_headers })
         }
         Err(e) => return Err(ProtocolError::MalformedHead { reason: reason(e) }),
     }
     let (Some(status), Some(minor_version)) = (res.code, res.version) else {
-        return Ok(None);
+        return Err(ProtocolError::MalformedHead {
+            reason: "incomplete head",
+        });
     };
     if !(100..=999).contains(&status) {
         return Err(ProtocolError::MalformedHead {
@@ -535,12 +581,12 @@ fn parse_head(bytes: &[u8], max_headers: usize) -> Result<Option<ResponseHead>, 
     for h in res.headers.iter() {
         headers.push_raw(h.name, h.value);
     }
-    Ok(Some(ResponseHead {
+    Ok(ResponseHead {
         status,
         minor_version,
         reason: res.reason.unwrap_or("").to_owned(),
         headers,
-    }))
+    })
 }
 
 fn reason(e: httparse::Error) -> &'static str {

@@ -231,11 +231,14 @@ impl LineDecoder {
         if std::mem::take(&mut self.clear_next) {
             self.buf.clear();
         }
+        // The cap applies to the content; a line may also carry a leading record separator
+        // and a trailing CR, so up to `max_line + 2` raw bytes are held while a line is open.
+        let max_raw = self.max_line.saturating_add(2);
         let mut start = 0;
         loop {
             let rest = &input[start..];
             let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
-                if self.buf.len() + rest.len() > self.max_line {
+                if self.buf.len() + rest.len() > max_raw {
                     return self.fail();
                 }
                 self.buf.extend_from_slice(rest);
@@ -243,9 +246,6 @@ impl LineDecoder {
             };
             let consumed = start + nl + 1;
             if self.buf.is_empty() {
-                if nl > self.max_line + 1 {
-                    return self.fail();
-                }
                 match trim_line(&rest[..nl]) {
                     [] => {
                         start = consumed;
@@ -255,7 +255,7 @@ impl LineDecoder {
                     line => return Ok((consumed, Some(line))),
                 }
             }
-            if self.buf.len() + nl > self.max_line + 1 {
+            if self.buf.len() + nl > max_raw {
                 return self.fail();
             }
             self.buf.extend_from_slice(&rest[..nl]);
@@ -275,6 +275,9 @@ impl LineDecoder {
         }
         if std::mem::take(&mut self.clear_next) {
             self.buf.clear();
+        }
+        if trim_line(&self.buf).len() > self.max_line {
+            return self.fail();
         }
         self.clear_next = true;
         let line = trim_line(&self.buf);

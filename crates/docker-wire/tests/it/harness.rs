@@ -42,6 +42,19 @@ pub(crate) struct Req {
 }
 
 impl Req {
+    pub(crate) const GET: Req = Req {
+        method: Method::Get,
+        upgrade: Upgrade::No,
+    };
+    pub(crate) const HEAD: Req = Req {
+        method: Method::Head,
+        upgrade: Upgrade::No,
+    };
+    pub(crate) const HIJACK: Req = Req {
+        method: Method::Post,
+        upgrade: Upgrade::Hijack,
+    };
+
     pub(crate) fn conn(self, limits: Limits) -> ClientConn {
         let mut conn = ClientConn::new(limits);
         let head = docker_wire::RequestHead::new(self.method, "/x", "docker")

@@ -2,4 +2,9 @@
 //! request encoding, stream framings and the cost of partial heads.
 
 mod captures;
+mod frames;
 mod harness;
+mod hostile;
+mod partial_reparse;
+mod request;
+mod split_invariance;
