@@ -60,7 +60,7 @@ pub struct Config {
     /// An idle connection older than this is closed, never reused. Default 5 s: Podman
     /// drops idle keep-alive connections after 10 s, so this must stay under that.
     pub idle_expiry: Duration,
-    /// The cap for a collected success body ([`bytes`](crate::blocking::Response::bytes)).
+    /// The cap for a collected success body (`Response::bytes`).
     /// Default 64 MiB.
     pub max_body_bytes: usize,
     /// The cap for a collected error body (status >= 400). Default 1 MiB.

@@ -414,7 +414,7 @@ impl<S: Socket> Exchange<S> {
             .expect("a response exists only once its head arrived")
     }
 
-    /// The cap for [`bytes`](crate::blocking::Response::bytes): by status.
+    /// The cap for `Response::bytes`: by status.
     pub(crate) fn body_cap(&self) -> usize {
         match self.head().status >= 400 {
             true => self.shared.config.max_error_body_bytes,
@@ -422,11 +422,13 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
-    /// A capacity hint for collecting the body: its declared length when under `limit`.
+    /// A capacity hint for collecting the body: its declared length when under `limit`,
+    /// and at most 1 MiB, so that a length the engine never sends allocates little.
     pub(crate) fn size_hint(&self, limit: usize) -> usize {
+        const MAX_HINT: usize = 1 << 20;
         let declared = self.head().headers.get("content-length");
         match declared.and_then(|v| v.trim().parse::<usize>().ok()) {
-            Some(n) if n <= limit => n,
+            Some(n) if n <= limit => n.min(MAX_HINT),
             _ => 0,
         }
     }

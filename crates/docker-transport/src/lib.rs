@@ -1,8 +1,8 @@
 //! Drives the [`docker_wire`] codec over Unix and TCP sockets: endpoints, a bounded
 //! keep-alive pool, timeouts, request and response bodies, hijacked streams.
 //!
-//! Two flavours with the same names and semantics: [`blocking`] (default feature
-//! `blocking`, std sockets, no threads spawned) and [`tokio`] (feature `tokio`).
+//! Two flavours with the same names and semantics: `blocking` (default feature
+//! `blocking`, std sockets, no threads spawned) and `tokio` (feature `tokio`).
 //!
 //! ```no_run
 //! use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};

@@ -67,7 +67,7 @@ impl Request {
     }
 
     /// Asks the engine to hijack the connection (attach, exec start); see
-    /// [`blocking::Response::into_upgraded`](crate::blocking::Response::into_upgraded).
+    /// `Response::into_upgraded` in either flavour.
     pub fn upgrade(mut self) -> Request {
         self.upgrade = Upgrade::Hijack;
         self

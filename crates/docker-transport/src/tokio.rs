@@ -1,6 +1,6 @@
 //! The tokio flavour, over tokio's `UnixStream` and `TcpStream`.
 //!
-//! The same names and semantics as [`blocking`](crate::blocking), async. Everything but the
+//! The same names and semantics as `blocking`, async. Everything but the
 //! read and write polls lives in the shared exchange. Deadlines use `tokio::time`, so the
 //! runtime needs its time driver (`enable_time`, or `enable_all`); the sockets need its IO
 //! driver. Works on current-thread and multi-thread runtimes; every future is `Send`.
@@ -302,7 +302,7 @@ impl Response {
     }
 
     /// The whole body, capped as in the blocking
-    /// [`bytes`](crate::blocking::Response::bytes).
+    /// `bytes`.
     pub async fn bytes(self) -> Result<Vec<u8>, Error> {
         let limit = self.ex.body_cap();
         self.bytes_limited(limit).await
@@ -336,7 +336,7 @@ impl Response {
     }
 
     /// The raw duplex stream after an upgrade; see the blocking
-    /// [`into_upgraded`](crate::blocking::Response::into_upgraded).
+    /// `into_upgraded`.
     pub async fn into_upgraded(mut self) -> Result<Upgraded, Error> {
         let ex = &mut self.ex;
         let step = poll_fn(|cx| poll_step(ex, cx)).await?;
