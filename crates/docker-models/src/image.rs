@@ -1,0 +1,143 @@
+//! Images: `GET /images/{name}/json`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::container::{short_id, ContainerConfig, GraphDriver};
+use crate::de;
+
+/// `GET /images/{name}/json`.
+///
+/// Fields that come and go across API versions are `Option`s: `VirtualSize`,
+/// `Container` and `ContainerConfig` were dropped in API 1.44 (they decode as `None`
+/// there); `Config` may be `null` for some imported images.
+///
+/// ```
+/// let img: docker_models::ImageInspect = serde_json::from_str(
+///     r#"{"Id":"sha256:74b4c5814d470d98","RepoTags":[],"Size":1982256,
+///         "RootFS":{"Type":"layers","Layers":["sha256:4c89"]}}"#,
+/// ).unwrap();
+/// assert_eq!(img.virtual_size, None);
+/// assert_eq!(img.root_fs.layers.len(), 1);
+/// assert_eq!(img.to_string(), "<none> 74b4c5814d47 1982256 bytes /"); // no tag, no Os/Architecture
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageInspect {
+    /// `Id`: `sha256:...`.
+    #[serde(rename = "Id", deserialize_with = "de::nullable")]
+    pub id: String,
+    /// `RepoTags`, e.g. `bb:latest`; may be empty.
+    #[serde(rename = "RepoTags", deserialize_with = "de::nullable")]
+    pub repo_tags: Vec<String>,
+    /// `RepoDigests`, e.g. `alpine@sha256:...`.
+    #[serde(rename = "RepoDigests", deserialize_with = "de::nullable")]
+    pub repo_digests: Vec<String>,
+    /// `Parent`: the parent image id (locally built images only).
+    #[serde(rename = "Parent", deserialize_with = "de::nullable")]
+    pub parent: String,
+    /// `Comment`.
+    #[serde(rename = "Comment", deserialize_with = "de::nullable")]
+    pub comment: String,
+    /// `Created`: RFC 3339 with nanoseconds (may be empty for images without one).
+    #[serde(rename = "Created", deserialize_with = "de::nullable")]
+    pub created: String,
+    /// `Container` (dropped in API 1.44).
+    #[serde(rename = "Container", skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// `ContainerConfig` (dropped in API 1.44).
+    #[serde(rename = "ContainerConfig", skip_serializing_if = "Option::is_none")]
+    pub container_config: Option<ContainerConfig>,
+    /// `DockerVersion`: the engine that built it (empty for many images).
+    #[serde(rename = "DockerVersion", deserialize_with = "de::nullable")]
+    pub docker_version: String,
+    /// `Author`.
+    #[serde(rename = "Author", deserialize_with = "de::nullable")]
+    pub author: String,
+    /// `Config`: defaults for containers made from this image.
+    #[serde(rename = "Config", skip_serializing_if = "Option::is_none")]
+    pub config: Option<ContainerConfig>,
+    /// `Architecture`, e.g. `amd64`.
+    #[serde(rename = "Architecture", deserialize_with = "de::nullable")]
+    pub architecture: String,
+    /// `Variant`, e.g. `v8` (ARM).
+    #[serde(
+        rename = "Variant",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub variant: String,
+    /// `Os`, e.g. `linux`.
+    #[serde(rename = "Os", deserialize_with = "de::nullable")]
+    pub os: String,
+    /// `OsVersion` (Windows).
+    #[serde(
+        rename = "OsVersion",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub os_version: String,
+    /// `Size`: bytes.
+    #[serde(rename = "Size", deserialize_with = "de::int")]
+    pub size: i64,
+    /// `VirtualSize` (dropped in API 1.44).
+    #[serde(
+        rename = "VirtualSize",
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_size: Option<i64>,
+    /// `GraphDriver`.
+    #[serde(rename = "GraphDriver", deserialize_with = "de::nullable")]
+    pub graph_driver: GraphDriver,
+    /// `RootFS`.
+    #[serde(rename = "RootFS", deserialize_with = "de::nullable")]
+    pub root_fs: RootFs,
+    /// `Metadata`.
+    #[serde(rename = "Metadata", deserialize_with = "de::nullable")]
+    pub metadata: ImageMetadata,
+}
+
+impl ImageInspect {
+    /// The first tag, if any.
+    pub fn first_tag(&self) -> Option<&str> {
+        self.repo_tags.first().map(String::as_str)
+    }
+}
+
+impl fmt::Display for ImageInspect {
+    /// `bb:latest 74b4c5814d47 1982256 bytes linux/amd64`; `<none>` when untagged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} bytes {}/{}",
+            self.first_tag().unwrap_or("<none>"),
+            short_id(&self.id),
+            self.size,
+            self.os,
+            self.architecture
+        )
+    }
+}
+
+/// `RootFS` of [`ImageInspect`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RootFs {
+    /// `Type`: `layers`.
+    #[serde(rename = "Type", deserialize_with = "de::nullable")]
+    pub typ: String,
+    /// `Layers`: the layer diff ids, bottom first.
+    #[serde(rename = "Layers", deserialize_with = "de::nullable")]
+    pub layers: Vec<String>,
+}
+
+/// `Metadata` of [`ImageInspect`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageMetadata {
+    /// `LastTagTime`: RFC 3339; empty or `0001-01-01T00:00:00Z` when never tagged.
+    #[serde(rename = "LastTagTime", deserialize_with = "de::nullable")]
+    pub last_tag_time: String,
+}

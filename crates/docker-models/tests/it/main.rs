@@ -1,0 +1,8 @@
+//! Integration tests of docker-models: recorded captures, tolerance, top, diff, display.
+
+mod captures;
+mod changes;
+mod display;
+mod support;
+mod tolerance;
+mod top;
