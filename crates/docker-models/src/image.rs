@@ -141,3 +141,100 @@ pub struct ImageMetadata {
     #[serde(rename = "LastTagTime", deserialize_with = "de::nullable")]
     pub last_tag_time: String,
 }
+
+/// One item of `GET /images/json`.
+///
+/// ```
+/// let list: Vec<docker_models::ImageSummary> = serde_json::from_str(
+///     r#"[{"Id":"sha256:74b4","ParentId":"","RepoTags":["bb:latest"],"RepoDigests":null,
+///          "Created":1795863458,"Size":1982256,"SharedSize":-1,"VirtualSize":1982256,
+///          "Labels":null,"Containers":-1}]"#,
+/// ).unwrap();
+/// assert_eq!(list[0].repo_tags, ["bb:latest"]);
+/// assert_eq!(list[0].shared_size, -1); // -1: not computed
+/// assert!(list[0].labels.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageSummary {
+    /// `Id`: `sha256:...`.
+    #[serde(rename = "Id", deserialize_with = "de::nullable")]
+    pub id: String,
+    /// `ParentId`.
+    #[serde(rename = "ParentId", deserialize_with = "de::nullable")]
+    pub parent_id: String,
+    /// `RepoTags`.
+    #[serde(rename = "RepoTags", deserialize_with = "de::nullable")]
+    pub repo_tags: Vec<String>,
+    /// `RepoDigests`.
+    #[serde(rename = "RepoDigests", deserialize_with = "de::nullable")]
+    pub repo_digests: Vec<String>,
+    /// `Created`: Unix seconds.
+    #[serde(rename = "Created", deserialize_with = "de::int")]
+    pub created: i64,
+    /// `Size`: bytes.
+    #[serde(rename = "Size", deserialize_with = "de::int")]
+    pub size: i64,
+    /// `SharedSize`: bytes shared with other images; -1 when not computed.
+    #[serde(rename = "SharedSize", deserialize_with = "de::int")]
+    pub shared_size: i64,
+    /// `VirtualSize` (dropped in API 1.44).
+    #[serde(
+        rename = "VirtualSize",
+        deserialize_with = "de::opt_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_size: Option<i64>,
+    /// `Labels`.
+    #[serde(rename = "Labels", deserialize_with = "de::nullable")]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// `Containers`: containers using it; -1 when not computed.
+    #[serde(rename = "Containers", deserialize_with = "de::int")]
+    pub containers: i64,
+}
+
+/// One item of `GET /images/{name}/history`, newest layer first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageHistoryItem {
+    /// `Id`: the layer's image id, or `<missing>` for layers built elsewhere.
+    #[serde(rename = "Id", deserialize_with = "de::nullable")]
+    pub id: String,
+    /// `Created`: Unix seconds.
+    #[serde(rename = "Created", deserialize_with = "de::int")]
+    pub created: i64,
+    /// `CreatedBy`: the build instruction.
+    #[serde(rename = "CreatedBy", deserialize_with = "de::nullable")]
+    pub created_by: String,
+    /// `Tags`.
+    #[serde(rename = "Tags", deserialize_with = "de::nullable")]
+    pub tags: Vec<String>,
+    /// `Size`: bytes added by this layer.
+    #[serde(rename = "Size", deserialize_with = "de::int")]
+    pub size: i64,
+    /// `Comment`.
+    #[serde(rename = "Comment", deserialize_with = "de::nullable")]
+    pub comment: String,
+}
+
+/// One item of `DELETE /images/{name}` and of `ImagesDeleted` in an image prune.
+///
+/// Exactly one of the two fields is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageDeleteResponseItem {
+    /// `Untagged`: a reference that was removed.
+    #[serde(
+        rename = "Untagged",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub untagged: String,
+    /// `Deleted`: an image id that was deleted.
+    #[serde(
+        rename = "Deleted",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub deleted: String,
+}

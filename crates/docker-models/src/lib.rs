@@ -35,33 +35,62 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod auth;
 mod changes;
 mod common;
 mod container;
+mod create;
 mod de;
+mod disk;
 mod events;
+mod exec;
 mod host_config;
 mod image;
 mod network;
 mod network_settings;
+mod progress;
+mod stats;
 mod system;
 mod top;
+mod volume;
 
+pub use auth::{AuthConfig, AuthResponse};
 pub use changes::{ChangeKind, FileChange};
 pub use common::{EmptyObject, ErrorResponse};
 pub use container::{
     ContainerConfig, ContainerInspect, ContainerState, ContainerSummary, GraphDriver, Health,
     HealthConfig, HealthcheckResult, MountPoint, Port, SummaryHostConfig, SummaryNetworkSettings,
 };
+pub use create::{
+    ContainerCreateConfig, ContainerCreateResponse, ContainerWaitResponse, NetworkingConfig,
+    WaitExitError,
+};
+pub use disk::{
+    BuildCacheRecord, ContainerPruneResponse, ImagePruneResponse, NetworkPruneResponse, SystemDf,
+    VolumePruneResponse,
+};
 pub use events::{EventActor, EventMessage};
+pub use exec::{
+    ExecCreateConfig, ExecCreateResponse, ExecInspect, ExecProcessConfig, ExecStartConfig,
+};
 pub use host_config::{DeviceMapping, HostConfig, LogConfig, Mount, RestartPolicy, Ulimit};
-pub use image::{ImageInspect, ImageMetadata, RootFs};
-pub use network::{ConfigReference, Ipam, IpamConfig, NetworkContainer, NetworkInspect};
+pub use image::{
+    ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImageMetadata, ImageSummary, RootFs,
+};
+pub use network::{
+    ConfigReference, Ipam, IpamConfig, NetworkContainer, NetworkCreateResponse, NetworkInspect,
+};
 pub use network_settings::{
     Address, EndpointIpamConfig, EndpointSettings, NetworkSettings, PortBinding, PortMap,
+};
+pub use progress::{ErrorDetail, ProgressDetail, ProgressMessage};
+pub use stats::{
+    BlkioStatEntry, BlkioStats, ContainerStats, CpuStats, CpuUsage, MemoryStats, NetworkStats,
+    PidsStats, ThrottlingData,
 };
 pub use system::{
     Commit, ComponentVersion, PeerNode, Ping, Platform, PluginsInfo, Runtime, SwarmInfo,
     SystemInfo, SystemVersion,
 };
 pub use top::{ContainerTop, ProcessEntry, TopError};
+pub use volume::{Volume, VolumeListResponse, VolumeUsageData};

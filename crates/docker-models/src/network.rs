@@ -175,3 +175,15 @@ pub struct NetworkContainer {
     #[serde(rename = "IPv6Address", deserialize_with = "de::nullable")]
     pub ipv6_address: String,
 }
+
+/// The answer of `POST /networks/create`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkCreateResponse {
+    /// `Id`: the new network's id.
+    #[serde(rename = "Id", deserialize_with = "de::nullable")]
+    pub id: String,
+    /// `Warning`: empty when none.
+    #[serde(rename = "Warning", deserialize_with = "de::nullable")]
+    pub warning: String,
+}

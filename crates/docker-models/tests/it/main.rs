@@ -3,6 +3,8 @@
 mod captures;
 mod changes;
 mod display;
+mod encode;
+mod responses;
 mod support;
 mod tolerance;
 mod top;

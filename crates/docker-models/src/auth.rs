@@ -1,0 +1,127 @@
+//! Registry credentials: `X-Registry-Auth` and `POST /auth`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::de;
+
+/// Registry credentials: the body of `POST /auth`, and (base64url-encoded JSON) the
+/// `X-Registry-Auth` header of pull and push.
+///
+/// Keys are lowercase on the wire; empty fields are not sent. `Debug` never prints
+/// the password or the tokens.
+///
+/// ```
+/// let auth = docker_models::AuthConfig {
+///     username: "me".into(),
+///     password: "s3cret".into(),
+///     serveraddress: "registry.example.com".into(),
+///     ..Default::default()
+/// };
+/// assert_eq!(
+///     serde_json::to_string(&auth).unwrap(),
+///     r#"{"username":"me","password":"s3cret","serveraddress":"registry.example.com"}"#
+/// );
+/// assert!(!format!("{auth:?}").contains("s3cret"));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthConfig {
+    /// `username`.
+    #[serde(
+        rename = "username",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub username: String,
+    /// `password` (or a personal access token).
+    #[serde(
+        rename = "password",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub password: String,
+    /// `email` (deprecated, ignored by current registries).
+    #[serde(
+        rename = "email",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub email: String,
+    /// `serveraddress`: the registry, e.g. `https://index.docker.io/v1/`.
+    #[serde(
+        rename = "serveraddress",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub serveraddress: String,
+    /// `identitytoken`: a refresh token from an earlier `POST /auth`, used instead of a
+    /// password.
+    #[serde(
+        rename = "identitytoken",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub identitytoken: String,
+    /// `registrytoken`: a bearer token sent to the registry as is.
+    #[serde(
+        rename = "registrytoken",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub registrytoken: String,
+}
+
+/// Shows a secret as `"<redacted>"` when set and `""` when empty.
+struct Secret<'a>(&'a str);
+
+impl fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str("<redacted>")
+        }
+    }
+}
+
+impl fmt::Debug for AuthConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthConfig")
+            .field("username", &self.username)
+            .field("password", &Secret(&self.password))
+            .field("email", &self.email)
+            .field("serveraddress", &self.serveraddress)
+            .field("identitytoken", &Secret(&self.identitytoken))
+            .field("registrytoken", &Secret(&self.registrytoken))
+            .finish()
+    }
+}
+
+/// The answer of `POST /auth`.
+///
+/// `Debug` never prints the identity token.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthResponse {
+    /// `Status`, e.g. `Login Succeeded`.
+    #[serde(rename = "Status", deserialize_with = "de::nullable")]
+    pub status: String,
+    /// `IdentityToken`: a refresh token to keep instead of the password (may be empty).
+    #[serde(
+        rename = "IdentityToken",
+        deserialize_with = "de::nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub identity_token: String,
+}
+
+impl fmt::Debug for AuthResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthResponse")
+            .field("status", &self.status)
+            .field("identity_token", &Secret(&self.identity_token))
+            .finish()
+    }
+}
