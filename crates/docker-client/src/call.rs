@@ -29,6 +29,7 @@ pub(crate) struct Call {
     pub(crate) content_type: Option<&'static str>,
     pub(crate) head_timeout: Option<Duration>,
     pub(crate) streaming: bool,
+    pub(crate) upgrade: bool,
     pub(crate) versioned: bool,
 }
 
@@ -42,6 +43,7 @@ impl Call {
             content_type: None,
             head_timeout: None,
             streaming: false,
+            upgrade: false,
             versioned: true,
         }
     }
@@ -62,6 +64,13 @@ impl Call {
     pub(crate) fn json(mut self, body: Vec<u8>) -> Call {
         self.content_type = Some("application/json");
         self.body = Body::Bytes(body);
+        self
+    }
+
+    /// Asks the engine to hijack the connection (attach, exec start).
+    pub(crate) fn upgrade(mut self) -> Call {
+        self.upgrade = true;
+        self.streaming = true;
         self
     }
 
@@ -94,6 +103,9 @@ impl Call {
         }
         if self.streaming {
             req = req.streaming();
+        }
+        if self.upgrade {
+            req = req.upgrade();
         }
         req
     }
@@ -213,15 +225,20 @@ pub(crate) fn kill(id: &str, signal: Option<&str>) -> Result<Call> {
 pub(crate) fn restart(id: &str, timeout: Option<Duration>) -> Result<Call> {
     let mut call = Call::post(container_path(id, "/restart")?);
     if let Some(t) = timeout {
-        let secs = t.as_secs() + u64::from(t.subsec_nanos() > 0);
+        let secs = whole_seconds(t);
         call.query.push("t", &secs.to_string());
         call.head_timeout = Some(Duration::from_secs(secs) + STOP_GRACE);
     }
     Ok(call)
 }
 
+/// `t` rounded up to whole seconds, as the engine takes stop timeouts.
+pub(crate) fn whole_seconds(t: Duration) -> u64 {
+    t.as_secs() + u64::from(t.subsec_nanos() > 0)
+}
+
 /// Time allowed for the engine beyond a stop timeout before the answer must come.
-const STOP_GRACE: Duration = Duration::from_secs(120);
+pub(crate) const STOP_GRACE: Duration = Duration::from_secs(120);
 
 /// `/images/{name}{suffix}` with `name` validated and encoded.
 pub(crate) fn image_path(name: &str, suffix: &str) -> Result<String> {

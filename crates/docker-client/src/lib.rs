@@ -25,10 +25,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod base64;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod call;
 mod client;
+mod containers;
 mod error;
 mod options;
 mod path;
@@ -40,6 +42,10 @@ pub use docker_models as models;
 pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
 
 pub use client::ClientBuilder;
+pub use containers::{
+    AttachOptions, LogChunk, LogsOptions, OutputStream, PathStat, PruneFilters,
+    RemoveContainerOptions, WaitCondition,
+};
 pub use error::{Error, Result};
 pub use options::{EventsOptions, ListContainersOptions};
 pub use version::ApiVersion;

@@ -10,11 +10,11 @@ use crate::path::Query;
 pub(crate) struct Filters(BTreeMap<String, Vec<String>>);
 
 impl Filters {
-    fn add(&mut self, key: impl Into<String>, value: impl Into<String>) {
+    pub(crate) fn add(&mut self, key: impl Into<String>, value: impl Into<String>) {
         self.0.entry(key.into()).or_default().push(value.into());
     }
 
-    fn push_to(&self, query: &mut Query) {
+    pub(crate) fn push_to(&self, query: &mut Query) {
         if !self.0.is_empty() {
             let json = serde_json::to_string(&self.0).expect("a map of strings always serializes");
             query.push("filters", &json);

@@ -14,6 +14,7 @@ pub(crate) enum Kind {
     Container,
     Image,
     Network,
+    Exec,
 }
 
 impl Kind {
@@ -22,6 +23,7 @@ impl Kind {
             Kind::Container => "container ID or name",
             Kind::Image => "image name or ID",
             Kind::Network => "network ID or name",
+            Kind::Exec => "exec ID",
         }
     }
 }

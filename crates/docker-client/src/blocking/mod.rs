@@ -12,6 +12,10 @@
 //! # Ok::<(), docker_client::Error>(())
 //! ```
 
+mod containers;
+
+pub use containers::{AttachInput, AttachOutput, AttachSession, Logs, Stats};
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;

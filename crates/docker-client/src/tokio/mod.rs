@@ -16,6 +16,10 @@
 //! # Ok(()) }
 //! ```
 
+mod containers;
+
+pub use containers::{AttachInput, AttachOutput, AttachSession, Logs, Stats};
+
 use std::fmt;
 use std::path::Path;
 use std::pin::Pin;
