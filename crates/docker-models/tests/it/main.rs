@@ -5,6 +5,7 @@ mod changes;
 mod display;
 mod encode;
 mod responses;
+mod snapshots;
 mod support;
 mod tolerance;
 mod top;
