@@ -274,7 +274,10 @@ pub(crate) enum Framing {
 /// `multiplexed-stream` is always right. `raw-stream` is right from API 1.42 on; older
 /// engines send it for multiplexed attach output too. No Content-Type (logs before 1.42)
 /// says nothing: the caller falls back to the container's TTY setting.
-pub(crate) fn framing_from_headers(headers: &Headers, version: Option<ApiVersion>) -> Option<Framing> {
+pub(crate) fn framing_from_headers(
+    headers: &Headers,
+    version: Option<ApiVersion>,
+) -> Option<Framing> {
     let ct = headers.get("content-type")?;
     let ct = ct.split(';').next().unwrap_or("").trim();
     match ct {
@@ -408,7 +411,10 @@ pub(crate) fn create(name: Option<&str>, config: &ContainerCreateConfig) -> Resu
 /// A new name: the engine's grammar `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, with an optional `/`.
 fn name_arg(name: &str) -> Result<&str> {
     let bare = name.strip_prefix('/').unwrap_or(name);
-    let ok = bare.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+    let ok = bare
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric())
         && bare
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
@@ -439,7 +445,9 @@ pub(crate) fn wait(id: &str, condition: WaitCondition) -> Result<Call> {
     let mut q = Query::default();
     q.push("condition", condition.as_str());
     // The engine sends the head at once and the body when the condition is met.
-    Ok(Call::post(container_path(id, "/wait")?).query(q).streaming())
+    Ok(Call::post(container_path(id, "/wait")?)
+        .query(q)
+        .streaming())
 }
 
 pub(crate) fn remove(id: &str, options: RemoveContainerOptions) -> Result<Call> {
@@ -499,7 +507,9 @@ pub(crate) fn attach(id: &str, options: AttachOptions) -> Result<Call> {
         .flag("stdout", options.stdout)
         .flag("stderr", options.stderr)
         .flag("logs", options.logs);
-    Ok(Call::post(container_path(id, "/attach")?).query(q).upgrade())
+    Ok(Call::post(container_path(id, "/attach")?)
+        .query(q)
+        .upgrade())
 }
 
 pub(crate) fn resize(prefix: &str, id: &str, height: u16, width: u16) -> Result<Call> {
@@ -508,7 +518,8 @@ pub(crate) fn resize(prefix: &str, id: &str, height: u16, width: u16) -> Result<
         _ => Kind::Container,
     };
     let mut q = Query::default();
-    q.push("h", &height.to_string()).push("w", &width.to_string());
+    q.push("h", &height.to_string())
+        .push("w", &width.to_string());
     let path = format!("{prefix}/{}/resize", path::segment(kind, id)?);
     Ok(Call::post(path).query(q))
 }
@@ -529,7 +540,10 @@ pub(crate) fn exec_start(exec_id: &str, tty: bool) -> Result<Call> {
 }
 
 pub(crate) fn exec_inspect(exec_id: &str) -> Result<Call> {
-    Ok(Call::get(format!("/exec/{}/json", path::segment(Kind::Exec, exec_id)?)))
+    Ok(Call::get(format!(
+        "/exec/{}/json",
+        path::segment(Kind::Exec, exec_id)?
+    )))
 }
 
 /// `HEAD`/`GET`/`PUT /containers/{id}/archive?path=`.
@@ -602,7 +616,11 @@ pub(crate) fn already_done_is_ok(res: Result<()>) -> Result<()> {
 pub(crate) fn warnings(answer: &serde_json::Value) -> Vec<String> {
     answer["Warnings"]
         .as_array()
-        .map(|a| a.iter().filter_map(|w| w.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|w| w.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -55,7 +55,11 @@ impl Client {
 
     /// `POST /containers/{id}/wait?condition=`: blocks until the condition holds and returns
     /// the exit code. No idle timeout applies while waiting.
-    pub fn wait_container(&self, id: &str, condition: WaitCondition) -> Result<ContainerWaitResponse> {
+    pub fn wait_container(
+        &self,
+        id: &str,
+        condition: WaitCondition,
+    ) -> Result<ContainerWaitResponse> {
         self.json(c::wait(id, condition)?)
     }
 

@@ -239,7 +239,8 @@ impl Client {
     fn stream(&self, call: Call) -> Result<Response> {
         let desc = call.describe();
         let response = self.send(call)?;
-        if (200..300).contains(&response.status()) {
+        // 101 answers an upgrade (attach, exec start); anything else must be a success.
+        if response.status() == 101 || (200..300).contains(&response.status()) {
             return Ok(response);
         }
         let head = response.head().clone();

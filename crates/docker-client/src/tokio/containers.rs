@@ -121,7 +121,11 @@ impl Client {
     }
 
     /// `POST /containers/{id}/attach`: a duplex session on the container's stdio.
-    pub async fn attach_container(&self, id: &str, options: AttachOptions) -> Result<AttachSession> {
+    pub async fn attach_container(
+        &self,
+        id: &str,
+        options: AttachOptions,
+    ) -> Result<AttachSession> {
         let call = c::attach(id, options)?;
         let desc = call.describe();
         let response = self.stream(call).await?;
@@ -131,7 +135,8 @@ impl Client {
 
     /// `POST /containers/{id}/resize?h=&w=`.
     pub async fn resize_container(&self, id: &str, height: u16, width: u16) -> Result<()> {
-        self.empty(c::resize("/containers", id, height, width)?).await
+        self.empty(c::resize("/containers", id, height, width)?)
+            .await
     }
 
     /// `POST /containers/{id}/exec`: prepares a command; returns the exec ID.
@@ -158,7 +163,8 @@ impl Client {
 
     /// `POST /exec/{id}/resize?h=&w=`.
     pub async fn resize_exec(&self, exec_id: &str, height: u16, width: u16) -> Result<()> {
-        self.empty(c::resize("/exec", exec_id, height, width)?).await
+        self.empty(c::resize("/exec", exec_id, height, width)?)
+            .await
     }
 
     /// `HEAD /containers/{id}/archive?path=`: what is at `path`.

@@ -232,7 +232,8 @@ impl Client {
     async fn stream(&self, call: Call) -> Result<Response> {
         let desc = call.describe();
         let response = self.send(call).await?;
-        if (200..300).contains(&response.status()) {
+        // 101 answers an upgrade (attach, exec start); anything else must be a success.
+        if response.status() == 101 || (200..300).contains(&response.status()) {
             return Ok(response);
         }
         let head = response.head().clone();

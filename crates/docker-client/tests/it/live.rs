@@ -13,7 +13,7 @@ use docker_client::{blocking, Endpoint, Error, EventsOptions, ListContainersOpti
 use crate::flavours::{Api, Tokio};
 
 /// The engine's endpoint, or `None` (outside CI) when none answers.
-fn engine() -> Option<Endpoint> {
+pub(crate) fn engine() -> Option<Endpoint> {
     let endpoint = match std::env::var("DOCKER_HOST") {
         Ok(h) if !h.is_empty() => Endpoint::parse(&h).expect("DOCKER_HOST must be valid"),
         _ if std::path::Path::new("/tmp/dkr/docker.sock").exists() => {
@@ -39,7 +39,7 @@ fn engine() -> Option<Endpoint> {
     }
 }
 
-fn flavours(endpoint: &Endpoint) -> Vec<Box<dyn Api>> {
+pub(crate) fn flavours(endpoint: &Endpoint) -> Vec<Box<dyn Api>> {
     let b = blocking::Client::builder()
         .endpoint(endpoint.clone())
         .build()

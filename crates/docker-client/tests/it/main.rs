@@ -3,5 +3,6 @@
 
 mod fake;
 mod flavours;
+mod lifecycle_live;
 mod live;
 mod scripted;
