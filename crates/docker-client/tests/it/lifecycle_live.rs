@@ -1,7 +1,7 @@
 //! The container lifecycle, logs, exec, attach, stats and archives against a real engine,
 //! in both flavours.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use docker_client::models::{ContainerCreateConfig, HostConfig};
 use docker_client::{
