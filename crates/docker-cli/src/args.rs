@@ -1,0 +1,280 @@
+//! The command line: global options and one subcommand, parsed by clap.
+//!
+//! Usage errors exit with status 2 (clap's default), `--help` and `--version` with 0.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// dkr: a small, fast Docker command-line program.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dkr",
+    version,
+    about = "A small, fast Docker command-line program",
+    long_about = "A small, fast Docker command-line program.\n\n\
+        The engine is --host, else DOCKER_HOST, else unix:///var/run/docker.sock. \
+        DOCKER_API_VERSION pins the API version instead of negotiating it.\n\n\
+        Exit status: 0 success, 1 the engine refused (or an object was not found), \
+        2 usage error, 125 the engine cannot be reached.",
+    disable_help_subcommand = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The engine's address: unix:///path/docker.sock, tcp://host:port [env: DOCKER_HOST]
+    #[arg(short = 'H', long, global = true, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Output format: `table` looks like docker; `json` prints the engine's models
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Do not truncate IDs, commands and names
+    #[arg(long, global = true)]
+    pub no_trunc: bool,
+
+    /// Seconds to wait for the engine's answer to begin (the response head)
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub timeout: Option<Duration>,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Columns and text like the Docker CLI's.
+    Table,
+    /// The engine's JSON models, with the engine's key names.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List containers
+    Ps(PsArgs),
+    /// Show low-level information on containers, images or networks, as JSON
+    Inspect(InspectArgs),
+    /// Show the running processes of a container
+    Top(TopArgs),
+    /// Show the files changed in a container's filesystem
+    Diff(DiffArgs),
+    /// Send a signal to one or more running containers (SIGKILL unless -s)
+    Kill(KillArgs),
+    /// Restart one or more containers
+    Restart(RestartArgs),
+    /// Print the engine's events, following them live unless --until is given
+    Events(EventsArgs),
+    /// Show system-wide information
+    Info,
+    /// Show the dkr and engine versions
+    Version,
+    /// Send any request to the engine and print the answer's body
+    Request(RequestArgs),
+}
+
+/// `dkr ps`.
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show all containers (only running ones by default)
+    #[arg(short, long)]
+    pub all: bool,
+    /// Filter, as key=value (status=exited, label=k=v, name=web...); repeatable
+    #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub filters: Vec<(String, String)>,
+    /// Only print container IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Show the N most recently created containers (all states)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub last: Option<u32>,
+    /// Show the latest created container (all states)
+    #[arg(short, long)]
+    pub latest: bool,
+}
+
+/// The kinds of object `dkr inspect` looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectType {
+    /// A container (ID, ID prefix or name).
+    Container,
+    /// An image (ID or reference).
+    Image,
+    /// A network (ID or name).
+    Network,
+}
+
+/// `dkr inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Look for this kind only (else a container, then an image, then a network)
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub typ: Option<ObjectType>,
+    /// Names or IDs
+    #[arg(required = true, value_name = "NAME|ID")]
+    pub names: Vec<String>,
+}
+
+/// `dkr top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Add the CGROUP column (ps args -o pid,ppid,user,cgroup:512,args, or cgroup added to
+    /// the -o list given)
+    #[arg(long)]
+    pub cgroup: bool,
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+    /// Arguments for ps (default -ef)
+    #[arg(
+        value_name = "PS ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub ps_args: Vec<String>,
+}
+
+/// `dkr diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `dkr kill`.
+#[derive(Debug, Args)]
+pub struct KillArgs {
+    /// The signal to send: a name (SIGTERM, TERM) or a number
+    #[arg(short, long, value_name = "SIGNAL")]
+    pub signal: Option<String>,
+    /// The containers
+    #[arg(required = true, value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// `dkr restart`.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Seconds to wait for the container to stop before killing it (engine default 10)
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u64>,
+    /// The containers
+    #[arg(required = true, value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// `dkr events`.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Show events since this time: RFC 3339 (2026-11-28T11:04:53Z), Unix seconds, or a
+    /// duration before now (10m, 1h30m)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Stop at this time (same forms; 0s is now); without it, follow until Ctrl-C
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Filter, as key=value (type=container, event=die, container=web...); repeatable
+    #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub filters: Vec<(String, String)>,
+}
+
+/// `dkr request`.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The HTTP method: GET, POST, PUT, DELETE, HEAD...
+    #[arg(value_name = "METHOD")]
+    pub method: String,
+    /// The path, percent-encoded, without the version prefix: /containers/json
+    #[arg(value_name = "PATH")]
+    pub path: String,
+    /// A query parameter, as key=value (sent encoded); repeatable
+    #[arg(long = "query", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub query: Vec<(String, String)>,
+    /// A JSON body: the text itself, @FILE to read a file, or - to read standard input
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+}
+
+/// `key=value`, split at the first `=`.
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+    }
+}
+
+/// Non-negative seconds, fractions allowed.
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a number of seconds, got {s:?}"))?;
+    Duration::try_from_secs_f64(secs)
+        .map_err(|_| format!("{s:?} is not a usable number of seconds"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn key_values_split_at_the_first_equals() {
+        assert_eq!(
+            parse_key_value("label=a=b"),
+            Ok(("label".into(), "a=b".into()))
+        );
+        assert_eq!(parse_key_value("status="), Ok(("status".into(), "".into())));
+        assert!(parse_key_value("status").is_err());
+        assert!(parse_key_value("=x").is_err());
+    }
+
+    #[test]
+    fn seconds_take_fractions_and_refuse_negatives() {
+        assert_eq!(parse_seconds("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("x").is_err());
+    }
+
+    #[test]
+    fn global_options_go_before_or_after_the_command() {
+        let a = Cli::try_parse_from(["dkr", "--format", "json", "ps", "-a"]).unwrap();
+        let b = Cli::try_parse_from(["dkr", "ps", "-a", "--format", "json"]).unwrap();
+        assert_eq!(a.format, Format::Json);
+        assert_eq!(b.format, Format::Json);
+        let c = Cli::try_parse_from(["dkr", "-H", "unix:///x.sock", "ps"]).unwrap();
+        assert_eq!(c.host.as_deref(), Some("unix:///x.sock"));
+    }
+
+    #[test]
+    fn top_takes_ps_arguments_after_the_container() {
+        let cli = Cli::try_parse_from(["dkr", "top", "web", "-o", "pid,args"]).unwrap();
+        let Command::Top(top) = cli.command else {
+            panic!("not top")
+        };
+        assert_eq!(top.container, "web");
+        assert_eq!(top.ps_args, ["-o", "pid,args"]);
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        for argv in [
+            &["dkr", "nosuch"][..],
+            &["dkr", "kill"],
+            &["dkr", "ps", "--filter", "novalue"],
+            &["dkr", "--format", "yaml", "ps"],
+        ] {
+            let err = Cli::try_parse_from(argv).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{argv:?}");
+        }
+    }
+}

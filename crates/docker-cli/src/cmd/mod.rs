@@ -1,0 +1,48 @@
+//! One module per command. Each has a `run` that calls the engine and a `render` (or
+//! similar) that writes the answer into a `&mut dyn Write`, taking the current time as a
+//! parameter where the output depends on it, so output is testable without an engine.
+
+pub mod diff;
+pub mod events;
+pub mod info;
+pub mod inspect;
+pub mod kill;
+pub mod ps;
+pub mod request;
+pub mod restart;
+pub mod top;
+pub mod version;
+
+use crate::args::Format;
+
+/// How to show results: the format and whether to truncate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Table (docker's look) or JSON (the engine's models).
+    pub format: Format,
+    /// Shorten IDs, commands and names as docker does (off with `--no-trunc`).
+    pub trunc: bool,
+}
+
+impl View {
+    /// The default view: docker's table, truncated.
+    pub fn table() -> View {
+        View {
+            format: Format::Table,
+            trunc: true,
+        }
+    }
+
+    /// JSON output.
+    pub fn json() -> View {
+        View {
+            format: Format::Json,
+            trunc: true,
+        }
+    }
+
+    /// True for JSON output.
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}

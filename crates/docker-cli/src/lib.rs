@@ -1,0 +1,87 @@
+//! `dkr`, a small and fast Docker command-line program on the blocking
+//! [`docker_client`].
+//!
+//! The binary (`main.rs`) only parses the arguments and calls [`run`]. Everything else is
+//! here, so it can be tested:
+//!
+//! - [`args`]: the command line (clap);
+//! - [`cmd`]: one module per command, each writing into a `&mut dyn Write` and taking the
+//!   current time as a parameter where the output depends on it;
+//! - [`text`]: docker's look (tables, short IDs, quoting, ports, sizes);
+//! - [`time`]: RFC 3339, the Docker CLI's time forms and human durations, without a time
+//!   crate;
+//! - [`error`]: failures, their messages and exit statuses.
+//!
+//! Start-up does no work beyond parsing the arguments: no configuration files are read,
+//! no runtime is started; the first request goes out at once.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod args;
+pub mod cmd;
+pub mod error;
+pub mod text;
+pub mod time;
+
+use std::io::{self, BufWriter, Write};
+use std::time::SystemTime;
+
+use docker_client::blocking::Client;
+
+use crate::args::{Cli, Command};
+use crate::cmd::View;
+use crate::error::Failure;
+
+/// Builds the client: `--host`, else `DOCKER_HOST`, else the default socket;
+/// `DOCKER_API_VERSION` pins the version; `--timeout` sets the head timeout.
+pub fn client(cli: &Cli) -> Result<Client, Failure> {
+    let mut builder = Client::builder().from_env();
+    if let Some(host) = &cli.host {
+        builder = builder.host(host);
+    }
+    if let Some(t) = cli.timeout {
+        builder = builder.head_timeout(t);
+    }
+    builder.build().map_err(Failure::Config)
+}
+
+/// Runs the command line, writing to standard output and error, and returns the exit
+/// status.
+pub fn run(cli: &Cli) -> u8 {
+    let now = SystemTime::now();
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(32 * 1024, stdout.lock());
+    let result = execute(cli, now, &mut out).and_then(|()| out.flush().map_err(Failure::Io));
+    match result {
+        Ok(()) => error::EXIT_OK,
+        Err(failure) => {
+            // What was printed comes before the error, as with docker.
+            let _ = out.flush();
+            if let Some(message) = failure.message() {
+                let _ = writeln!(io::stderr().lock(), "{message}");
+            }
+            failure.exit_code()
+        }
+    }
+}
+
+/// Runs one command, writing its output to `out`.
+pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Failure> {
+    let client = client(cli)?;
+    let view = View {
+        format: cli.format,
+        trunc: !cli.no_trunc,
+    };
+    match &cli.command {
+        Command::Ps(a) => cmd::ps::run(&client, a, &view, now, out),
+        Command::Inspect(a) => cmd::inspect::run(&client, a, out),
+        Command::Top(a) => cmd::top::run(&client, a, &view, out),
+        Command::Diff(a) => cmd::diff::run(&client, a, &view, out),
+        Command::Kill(a) => cmd::kill::run(&client, a, out),
+        Command::Restart(a) => cmd::restart::run(&client, a, out),
+        Command::Events(a) => cmd::events::run(&client, a, &view, now, out),
+        Command::Info => cmd::info::run(&client, &view, out, &mut io::stderr().lock()),
+        Command::Version => cmd::version::run(&client, &view, out),
+        Command::Request(a) => cmd::request::run(&client, a, out, &mut io::stdin().lock()),
+    }
+}

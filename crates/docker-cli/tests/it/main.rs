@@ -1,0 +1,2 @@
+//! Integration tests of dkr: rendering of recorded engine answers, and the built binary
+//! against a live engine.
