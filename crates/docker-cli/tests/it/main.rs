@@ -1,2 +1,6 @@
-//! Integration tests of dkr: rendering of recorded engine answers, and the built binary
-//! against a live engine.
+//! Integration tests of dkr: rendering of recorded engine answers (snapshots), and the
+//! built binary against a live engine.
+
+mod live;
+mod render;
+mod support;

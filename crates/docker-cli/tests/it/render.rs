@@ -1,0 +1,340 @@
+//! Every command's table and JSON output, rendered from recorded engine answers with a fixed
+//! clock, compared with reviewed snapshots.
+
+use dkr::cmd::inspect::Found;
+use dkr::cmd::version::ClientVersion;
+use dkr::cmd::{diff, events, info, inspect, kill, ps, top, version, View};
+use dkr::error::Failure;
+use docker_models::{
+    ContainerInspect, ContainerSummary, ContainerTop, EventMessage, FileChange, ImageInspect,
+    NetworkInspect, SystemInfo, SystemVersion,
+};
+use insta::assert_snapshot;
+
+use crate::support::{data, model, recorded_at, render};
+
+fn no_trunc() -> View {
+    View {
+        trunc: false,
+        ..View::table()
+    }
+}
+
+#[test]
+fn ps_table_looks_like_docker_ps() {
+    let list: Vec<ContainerSummary> = model("containers.json");
+    let out = render(|o| ps::render(&list, &View::table(), recorded_at(), o));
+    assert_snapshot!(out, @r#"
+    CONTAINER ID   IMAGE       COMMAND                  CREATED          STATUS          PORTS     NAMES
+    1cd78d71f60d   bb:latest   "sh -c 'echo hi > /f…"   56 seconds ago   Up 55 seconds             research-main
+    "#);
+}
+
+#[test]
+fn ps_table_shows_ports_aliases_digests_and_odd_commands() {
+    let list: Vec<ContainerSummary> = model("containers_varied.json");
+    let out = render(|o| ps::render(&list, &View::table(), recorded_at(), o));
+    assert_snapshot!("ps_varied_table", out);
+}
+
+#[test]
+fn ps_no_trunc_shows_whole_ids_commands_and_all_names() {
+    let list: Vec<ContainerSummary> = model("containers_varied.json");
+    let out = render(|o| ps::render(&list, &no_trunc(), recorded_at(), o));
+    assert_snapshot!("ps_varied_no_trunc", out);
+}
+
+#[test]
+fn ps_quiet_prints_short_or_full_ids() {
+    let list: Vec<ContainerSummary> = model("containers_varied.json");
+    let short = render(|o| ps::write_ids(&list, &View::table(), o));
+    let full = render(|o| ps::write_ids(&list, &no_trunc(), o));
+    assert_snapshot!(short, @r"
+    9f2c3e1a7b6d
+    4b1f0e2d3c4b
+    0a1b2c3d4e5f
+    ");
+    assert_eq!(full.lines().next(), Some(list[0].id.as_str()));
+}
+
+#[test]
+fn ps_with_no_containers_prints_the_header() {
+    let out = render(|o| ps::render(&[], &View::table(), recorded_at(), o));
+    assert_eq!(
+        out,
+        "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n"
+    );
+}
+
+#[test]
+fn ps_json_is_the_engine_list() {
+    let list: Vec<ContainerSummary> = model("containers.json");
+    let out = render(|o| ps::render(&list, &View::json(), recorded_at(), o));
+    assert_snapshot!("ps_json", out);
+    // The engine's key names, and the same data back.
+    let back: Vec<ContainerSummary> = serde_json::from_str(&out).unwrap();
+    assert_eq!(back, list);
+    assert!(out.contains("\"ImageID\": \"sha256:74b4"));
+}
+
+#[test]
+fn inspect_prints_containers_images_and_networks_as_one_json_array() {
+    let found = vec![
+        Found::Container(Box::new(model::<ContainerInspect>(
+            "container_inspect.json",
+        ))),
+        Found::Image(Box::new(model::<ImageInspect>("image_inspect.json"))),
+        Found::Network(Box::new(model::<NetworkInspect>("network_inspect.json"))),
+    ];
+    let out = render(|o| inspect::render(&found, o));
+    assert_snapshot!("inspect_container_image_network", out);
+    let value: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(3));
+    assert_eq!(value[0]["Name"], "/research-main");
+    assert_eq!(value[2]["Driver"], "bridge");
+}
+
+#[test]
+fn inspect_with_nothing_found_prints_an_empty_array() {
+    assert_eq!(render(|o| inspect::render(&[], o)), "[]\n");
+    assert_eq!(
+        inspect::not_found_message("nosuch"),
+        "Error: No such object: nosuch"
+    );
+}
+
+#[test]
+fn top_default_table_looks_like_docker_top() {
+    let t: ContainerTop = model("top_default.json");
+    let out = render(|o| top::render(&t, &View::table(), o));
+    assert_snapshot!(out, @r"
+    UID                 PID                 PPID                C                   STIME               TTY                 TIME                CMD
+    root                10104               10082               0                   11:03               ?                   00:00:00            sleep 3600
+    ");
+}
+
+#[test]
+fn top_aux_table_keeps_the_engine_titles() {
+    let t: ContainerTop = model("top_aux.json");
+    let out = render(|o| top::render(&t, &View::table(), o));
+    assert_snapshot!(out, @r"
+    USER                PID                 %CPU                %MEM                VSZ                 RSS                 TTY                 STAT                START               TIME                COMMAND
+    root                10104               0.0                 0.0                 2268                1380                ?                   Ss                  11:03               0:00                sleep 3600
+    ");
+}
+
+#[test]
+fn top_cgroup_table_has_the_cgroup_column() {
+    let t: ContainerTop = model("top_cgroup.json");
+    let out = render(|o| top::render(&t, &View::table(), o));
+    assert_snapshot!("top_cgroup_table", out);
+    assert!(out.starts_with("PID                 PPID                USER                CGROUP"));
+}
+
+#[test]
+fn top_json_is_the_engine_model() {
+    let t: ContainerTop = model("top_default.json");
+    let out = render(|o| top::render(&t, &View::json(), o));
+    assert_snapshot!("top_json", out);
+}
+
+#[test]
+fn diff_prints_kind_and_path() {
+    let changes: Vec<FileChange> = model("changes.json");
+    let out = render(|o| diff::render(&changes, &View::table(), o));
+    assert_snapshot!(out, @r"
+    C /bin
+    D /bin/touch
+    A /foo
+    A /root
+    A /root/.ash_history
+    ");
+    let json = render(|o| diff::render(&changes, &View::json(), o));
+    assert_snapshot!("diff_json", json);
+}
+
+fn recorded_events() -> Vec<EventMessage> {
+    data("events.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("an event"))
+        .collect()
+}
+
+#[test]
+fn events_print_like_docker_events() {
+    let out = render(|o| {
+        for e in recorded_events() {
+            events::render_event(&e, &View::table(), o)?;
+        }
+        Ok(())
+    });
+    assert_snapshot!(out, @r"
+    2026-11-28T11:04:53.397002825Z container kill 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (image=bb:latest, name=research-main, signal=15)
+    2026-11-28T11:05:03.419100863Z container kill 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (image=bb:latest, name=research-main, signal=9)
+    2026-11-28T11:05:03.449878308Z container die 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (exitCode=137, image=bb:latest, name=research-main)
+    2026-11-28T11:05:03.454972060Z container stop 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (image=bb:latest, name=research-main)
+    2026-11-28T11:05:03.538592321Z container start 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (image=bb:latest, name=research-main)
+    2026-11-28T11:05:03.538653512Z container restart 1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 (image=bb:latest, name=research-main)
+    ");
+}
+
+#[test]
+fn events_of_the_newest_api_shape_and_without_time_still_print() {
+    // API 1.52+: no legacy status/id/from; and an event with no time at all.
+    let new: EventMessage = serde_json::from_str(
+        r#"{"Type":"network","Action":"connect","Actor":{"ID":"e995fc56e8ed","Attributes":{"container":"1cd7","name":"host","type":"host"}},"scope":"local","time":1795863893,"timeNano":0}"#,
+    )
+    .unwrap();
+    let timeless: EventMessage =
+        serde_json::from_str(r#"{"status":"pull","id":"bb:latest","Type":"image"}"#).unwrap();
+    let out = render(|o| {
+        events::render_event(&new, &View::table(), o)?;
+        events::render_event(&timeless, &View::table(), o)
+    });
+    assert_snapshot!(out, @r"
+    2026-11-28T11:04:53.000000000Z network connect e995fc56e8ed (container=1cd7, name=host, type=host)
+    image pull bb:latest
+    ");
+}
+
+#[test]
+fn events_json_is_one_engine_event_per_line() {
+    let out = render(|o| {
+        for e in recorded_events() {
+            events::render_event(&e, &View::json(), o)?;
+        }
+        Ok(())
+    });
+    assert_snapshot!("events_json", out);
+    assert_eq!(out.lines().count(), 6);
+}
+
+#[test]
+fn info_looks_like_docker_info() {
+    let i: SystemInfo = model("info.json");
+    let mut warnings = Vec::new();
+    let out = render(|o| info::render(&i, &View::table(), o, &mut warnings));
+    assert_snapshot!("info_table", out);
+    assert!(warnings.is_empty());
+}
+
+#[test]
+fn info_warnings_go_to_the_error_stream() {
+    let mut i: SystemInfo = model("info.json");
+    i.warnings = vec!["WARNING: No swap limit support".into()];
+    let mut warnings = Vec::new();
+    let out = render(|o| info::render(&i, &View::table(), o, &mut warnings));
+    assert!(!out.contains("WARNING"));
+    assert_eq!(
+        String::from_utf8(warnings).unwrap(),
+        "WARNING: No swap limit support\n"
+    );
+}
+
+#[test]
+fn info_json_is_the_engine_model() {
+    let i: SystemInfo = model("info.json");
+    let out = render(|o| info::render(&i, &View::json(), o, &mut Vec::new()));
+    assert_snapshot!("info_json", out);
+}
+
+fn client_version() -> ClientVersion {
+    ClientVersion {
+        version: "0.1.0".into(),
+        api_version: "1.41".into(),
+        default_api_version: "1.51".into(),
+        os: "linux".into(),
+        arch: "amd64".into(),
+    }
+}
+
+#[test]
+fn version_looks_like_docker_version() {
+    let v: SystemVersion = model("version.json");
+    let out = render(|o| version::render(&client_version(), &v, &View::table(), o));
+    assert_snapshot!(out, @r"
+    Client: dkr
+     Version:           0.1.0
+     API version:       1.41 (downgraded from 1.51)
+     OS/Arch:           linux/amd64
+
+    Server:
+     Engine:
+      Version:          20.10.24+dfsg1
+      API version:      1.41 (minimum version 1.12)
+      Go version:       go1.19.8
+      Git commit:       5d6db84
+      Built:            Thu May  7 21:09:36 2026
+      OS/Arch:          linux/amd64
+      Experimental:     false
+     containerd:
+      Version:          1.6.20~ds1
+      GitCommit:        1.6.20~ds1-1+deb12u3
+     runc:
+      Version:          1.1.5+ds1
+      GitCommit:        1.1.5+ds1-1+deb12u1
+     docker-init:
+      Version:          0.19.0
+      GitCommit:        
+    ");
+}
+
+#[test]
+fn version_of_an_engine_without_components_uses_the_top_level_fields() {
+    let mut v: SystemVersion = model("version.json");
+    v.components.clear();
+    let out = render(|o| version::render(&client_version(), &v, &View::table(), o));
+    assert!(out.contains(" Engine:\n  Version:          20.10.24+dfsg1\n"));
+    assert!(out.contains("  Built:            Thu May  7 21:09:36 2026\n"));
+}
+
+#[test]
+fn version_json_has_client_and_server() {
+    let v: SystemVersion = model("version.json");
+    let out = render(|o| version::render(&client_version(), &v, &View::json(), o));
+    assert_snapshot!("version_json", out);
+}
+
+#[test]
+fn kill_and_restart_print_each_name_then_every_failure() {
+    let names: Vec<String> = ["a", "gone", "b", "stopped"].map(String::from).into();
+    let mut out = Vec::new();
+    let result = kill::each(&names, &mut out, |name| match name {
+        "gone" => Err(docker_client::Error::NotFound {
+            message: "No such container: gone".into(),
+        }),
+        "stopped" => Err(docker_client::Error::Conflict {
+            message: "Container stopped is not running".into(),
+        }),
+        _ => Ok(()),
+    });
+    assert_eq!(String::from_utf8(out).unwrap(), "a\nb\n");
+    let failure = result.unwrap_err();
+    assert_eq!(failure.exit_code(), 1);
+    assert_snapshot!(failure.message().unwrap(), @r"
+    Error response from daemon: No such container: gone
+    Error response from daemon: Container stopped is not running
+    ");
+}
+
+#[test]
+fn request_data_must_be_json_and_can_come_from_a_file_or_stdin() {
+    use dkr::cmd::request::body;
+    let mut empty = std::io::empty();
+    assert_eq!(
+        body(r#"{"Image":"bb"}"#, &mut empty).unwrap(),
+        br#"{"Image":"bb"}"#
+    );
+    assert!(matches!(body("{nope", &mut empty), Err(Failure::Usage(_))));
+    let mut stdin: &[u8] = b"[1, 2]";
+    assert_eq!(body("-", &mut stdin).unwrap(), b"[1, 2]");
+    let path = format!("{}/tests/it/data/changes.json", env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        body(&format!("@{path}"), &mut empty).unwrap(),
+        data("changes.json").into_bytes()
+    );
+    assert!(matches!(
+        body("@/nonexistent/file.json", &mut empty),
+        Err(Failure::Other(_))
+    ));
+}
