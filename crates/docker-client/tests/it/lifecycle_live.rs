@@ -329,3 +329,89 @@ fn tar_with(name: &str, data: &[u8]) -> Vec<u8> {
     tar.resize(tar.len().div_ceil(512) * 512 + 1024, 0);
     tar
 }
+
+/// The bytes `seq 1 n` prints.
+fn seq_bytes(n: u64) -> u64 {
+    (1..=n).map(|i| i.to_string().len() as u64 + 1).sum()
+}
+
+/// Runs the `logs_count` example against `id` and parses its report.
+fn logs_count(
+    endpoint: &Endpoint,
+    id: &str,
+    follow: bool,
+) -> std::collections::HashMap<String, u64> {
+    let exe = std::env::current_exe().unwrap();
+    let example = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|dir| dir.join("examples").join("logs_count"))
+        .unwrap();
+    assert!(
+        example.exists(),
+        "{} is missing: `cargo test` builds examples; build it with `cargo build --example logs_count`",
+        example.display()
+    );
+    let mut cmd = std::process::Command::new(&example);
+    cmd.arg(id).env("DOCKER_HOST", endpoint.to_string());
+    if follow {
+        cmd.arg("--follow");
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.parse().unwrap()))
+        .collect()
+}
+
+/// 100 MB of logs, half on each stream, read with and without follow: exact byte counts,
+/// order kept per stream, and a reader whose peak RSS stays under 32 MiB.
+#[test]
+fn live_hundred_megabytes_of_logs_in_constant_memory() {
+    let Some(endpoint) = engine() else { return };
+    let client = docker_client::blocking::Client::builder()
+        .endpoint(endpoint.clone())
+        .build()
+        .unwrap();
+    let lines = 6_000_000u64;
+    let script = format!("sleep 1; seq 1 {lines} & seq 1 {lines} >&2; wait");
+    let created = client
+        .create_container(Some(&unique("logs")), &config(&script))
+        .unwrap();
+    let id = created.id;
+    struct Remove<'a>(&'a docker_client::blocking::Client, String);
+    impl Drop for Remove<'_> {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .remove_container(&self.1, RemoveContainerOptions::default().force(true));
+        }
+    }
+    let _guard = Remove(&client, id.clone());
+    client.start_container(&id).unwrap();
+    let expected = seq_bytes(lines);
+    let followed = logs_count(&endpoint, &id, true);
+    let waited = client
+        .wait_container(&id, WaitCondition::NotRunning)
+        .unwrap();
+    assert_eq!(waited.status_code, 0);
+    let whole = logs_count(&endpoint, &id, false);
+    for report in [&followed, &whole] {
+        assert_eq!(report["stdout_bytes"], expected, "{report:?}");
+        assert_eq!(report["stderr_bytes"], expected, "{report:?}");
+        assert_eq!(report["stdout_lines"], lines, "{report:?}");
+        assert_eq!(report["stderr_lines"], lines, "{report:?}");
+        assert!(
+            report["vmhwm_kib"] < 32 * 1024,
+            "peak RSS too high: {report:?}"
+        );
+    }
+    eprintln!("100 MB logs: follow {followed:?}, whole {whole:?}");
+}
