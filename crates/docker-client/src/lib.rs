@@ -37,6 +37,7 @@ mod path;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 mod version;
+mod watch;
 
 pub use docker_models as models;
 pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
@@ -49,3 +50,7 @@ pub use containers::{
 pub use error::{Error, Result};
 pub use options::{EventsOptions, ListContainersOptions};
 pub use version::ApiVersion;
+pub use watch::{
+    Backoff, ContainerEntry, InventoryChange, InventoryOptions, ResyncReason, RunState,
+    WatchConfig, WatchItem,
+};

@@ -13,8 +13,10 @@
 //! ```
 
 mod containers;
+mod watch;
 
 pub use containers::{AttachInput, AttachOutput, AttachSession, Logs, Stats};
+pub use watch::{ContainerInventory, EventWatcher};
 
 use std::fmt;
 use std::path::Path;
