@@ -458,3 +458,37 @@ fn one_connection_serves_many_calls_and_every_request_has_a_host() {
             .is_some_and(|ua| ua.starts_with("docker-rs/")));
     }
 }
+
+#[test]
+fn clients_are_clone_send_sync_and_tokio_futures_are_send() {
+    fn clone_send_sync<T: Clone + Send + Sync + 'static>() {}
+    clone_send_sync::<docker_client::blocking::Client>();
+    clone_send_sync::<docker_client::tokio::Client>();
+
+    let engine = FakeEngine::start(|_| fake::json(200, "[]"));
+    let client = docker_client::tokio::Client::builder()
+        .endpoint(docker_client::Endpoint::Unix(engine.socket().to_owned()))
+        .api_version("1.41")
+        .build()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let client = client.clone();
+            // `spawn` needs a Send future: this does not compile otherwise.
+            rt.spawn(async move {
+                client
+                    .list_containers(&ListContainersOptions::default())
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(rt.block_on(task).unwrap().unwrap(), []);
+    }
+    assert_eq!(engine.lines().len(), 8);
+}
