@@ -22,19 +22,38 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// The engine's address: unix:///path/docker.sock, tcp://host:port [env: DOCKER_HOST]
-    #[arg(short = 'H', long, global = true, value_name = "HOST")]
+    #[arg(
+        short = 'H',
+        long,
+        global = true,
+        value_name = "HOST",
+        help_heading = "Global options"
+    )]
     pub host: Option<String>,
 
-    /// Output format: `table` looks like docker; `json` prints the engine's models
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    /// Output format: table (docker's look) or json (the engine's models)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = Format::Table,
+        hide_possible_values = true,
+        help_heading = "Global options"
+    )]
     pub format: Format,
 
     /// Do not truncate IDs, commands and names
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_trunc: bool,
 
     /// Seconds to wait for the engine's answer to begin (the response head)
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        value_parser = parse_seconds,
+        help_heading = "Global options"
+    )]
     pub timeout: Option<Duration>,
 
     /// The command to run.
