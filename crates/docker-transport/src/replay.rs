@@ -1,0 +1,631 @@
+//! Recorded engine transcripts, and a fake engine that replays them (feature `replay`).
+//!
+//! Test your code against a recorded engine: a [`Transcript`] holds the exact bytes of a
+//! conversation with a real Docker or Podman engine, and a [`Replay`] serves it on a
+//! temporary Unix socket. Point any client at [`Replay::socket`], run the code under test,
+//! then call [`Replay::finish`]: it fails when a request did not match the recording or
+//! when recorded exchanges were never asked for.
+//!
+//! ```
+//! # #[cfg(feature = "blocking")]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use docker_transport::replay::{Exchange, Replay, Transcript};
+//! use docker_transport::{blocking::Transport, Config, Method, Request};
+//!
+//! // Usually `Transcript::read("fixtures/docker-20.10/ping.http")?`.
+//! let mut transcript = Transcript::default();
+//! transcript.push(Exchange::new(
+//!     b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n".to_vec(),
+//!     b"HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+//! ));
+//!
+//! let replay = Replay::start(&transcript)?;
+//! let transport = Transport::new(Config::new(replay.endpoint()));
+//! let res = transport.send(Request::new(Method::Get, "/_ping"))?;
+//! assert_eq!(res.bytes()?, b"OK");
+//! replay.finish()?; // every exchange was asked for, and matched
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "blocking"))]
+//! # fn main() {}
+//! ```
+//!
+//! With `docker-client` the same goes through the client's methods; pin the API version
+//! the transcript was recorded with, so that no version ping is sent:
+//!
+//! ```text
+//! let replay = Replay::start(&Transcript::read("fixtures/docker-20.10/inspect_container.http")?)?;
+//! let client = docker_client::blocking::Client::builder()
+//!     .endpoint(replay.endpoint())
+//!     .api_version("1.41")
+//!     .build()?;
+//! let container = client.inspect_container("1111…1111")?;
+//! replay.finish()?;
+//! ```
+//!
+//! # Matching
+//!
+//! Requests are served in transcript order, whichever connection they arrive on. A request
+//! matches its recorded counterpart when method, target and body are equal after both were
+//! [normalised](Transcript::normalised) on their own, so a request naming real container IDs
+//! or times matches a recording that holds placeholders in the same places. Headers are not
+//! compared. A request that does not match, or one past the end of the transcript, is
+//! answered with status 599 and a plain-text diff, and is reported by [`Replay::finish`]
+//! (or by a panic when the replay is dropped without `finish`).
+//!
+//! # Random splits
+//!
+//! Responses are written in pieces of random sizes, with short pauses between some of them,
+//! so that every replay also exercises the client's handling of partial reads. The pieces
+//! follow from a seed: `DKR_REPLAY_SEED` (decimal or `0x` hex) when set, else
+//! [`DEFAULT_SEED`], mixed with the transcript's `scenario` header. A failure report names
+//! the seed, so that a failing run can be repeated exactly with
+//! `DKR_REPLAY_SEED=<seed>`.
+//!
+//! # Normalisation
+//!
+//! Recorded transcripts have their volatile values replaced deterministically (see
+//! [`Transcript::normalised`]): IDs become `1111…`, `2222…` in order of first appearance,
+//! times become 2020-01-01 plus their chronological rank in seconds (in the same format),
+//! PIDs become 1001, 1002…, `Date` headers a constant. Lengths and chunk sizes are
+//! recomputed, so a normalised transcript is still a valid HTTP conversation.
+
+mod http;
+mod json;
+mod normalise;
+mod transcript;
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::net::Shutdown;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+pub use transcript::{Exchange, FormatError, Transcript};
+
+use crate::Endpoint;
+
+/// The environment variable that sets the seed of the random response splits.
+pub const SEED_ENV: &str = "DKR_REPLAY_SEED";
+
+/// The seed used when [`SEED_ENV`] is not set.
+pub const DEFAULT_SEED: u64 = 0x0dc4_e2b1_5eed;
+
+/// The seed of [`Replay::start`]: [`SEED_ENV`] when it holds a decimal or `0x` hex number,
+/// else [`DEFAULT_SEED`].
+pub fn seed_from_env() -> u64 {
+    let Ok(text) = std::env::var(SEED_ENV) else {
+        return DEFAULT_SEED;
+    };
+    let text = text.trim();
+    let parsed = match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.unwrap_or(DEFAULT_SEED)
+}
+
+impl Transcript {
+    /// The transcript with its volatile values replaced deterministically, and the header
+    /// `normalised: true`.
+    ///
+    /// - 64-digit hex IDs become `1111…1111`, `2222…2222` … `ffff…ffff`, then
+    ///   `ffff…` ending in the number, in order of first appearance (header first, then each
+    ///   request and response); their prefixes of 12 digits or more (short IDs, host names)
+    ///   become the same prefix of the placeholder.
+    /// - Times (RFC 3339 from the year 2000 on, `time`, `timeNano` and `Created` numbers,
+    ///   `since`/`until` in queries and in the `args` header) become 2020-01-01T00:00:00Z
+    ///   plus their chronological rank in seconds, written in their original format (the
+    ///   same number of fraction digits, all zero).
+    /// - `Pid`, `ConmonPid` and the PID and PPID columns of `top` become 1001, 1002… in
+    ///   order of first appearance; 0 stays 0.
+    /// - Constants replace `Date` and `X-Reference-Id` headers, the `top` columns that
+    ///   follow the clock or memory use, container `Status` durations ("Up 2 seconds"),
+    ///   and the `/info` counters, host name and uptime that change with whatever else runs.
+    ///
+    /// `Content-Length` values and chunk sizes are recomputed; chunk boundaries stay where
+    /// they were in the content. The operation is idempotent.
+    ///
+    /// ```
+    /// use docker_transport::replay::{Exchange, Transcript};
+    ///
+    /// let body = r#"{"Id":"0b5d1b4dc0a8e2f5d0c2e5a46b1f3a7c0e9d8f7a6b5c4d3e2f1a0b9c8d7e6f5a","State":{"Pid":42}}"#;
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(
+    ///     b"GET /v1.41/containers/web/json HTTP/1.1\r\n\r\n".to_vec(),
+    ///     format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes(),
+    /// ));
+    /// let n = t.normalised();
+    /// let response = String::from_utf8(n.exchanges()[0].response.clone()).unwrap();
+    /// assert!(response.ends_with(&format!(r#"{{"Id":"{}","State":{{"Pid":1001}}}}"#, "1".repeat(64))));
+    /// assert!(response.contains(&format!("Content-Length: {}\r\n", body.len() + 2)));
+    /// assert_eq!(n.normalised(), n);
+    /// ```
+    pub fn normalised(&self) -> Transcript {
+        normalise::normalise(self)
+    }
+
+    /// True when normalising changes nothing.
+    pub fn is_normalised(&self) -> bool {
+        self.normalised() == *self
+    }
+}
+
+/// A fake engine serving one transcript on a temporary Unix socket, from a thread of its
+/// own. See the [module docs](self).
+pub struct Replay {
+    dir: PathBuf,
+    socket: PathBuf,
+    seed: u64,
+    shared: Arc<Mutex<State>>,
+    accept: Option<JoinHandle<()>>,
+    finished: bool,
+}
+
+struct State {
+    name: String,
+    exchanges: Vec<Exchange>,
+    next: usize,
+    failures: Vec<String>,
+    rng: XorShift,
+    streams: Vec<UnixStream>,
+    workers: Vec<JoinHandle<()>>,
+    stopping: bool,
+}
+
+impl Replay {
+    /// Serves `transcript` with the seed of [`seed_from_env`].
+    pub fn start(transcript: &Transcript) -> io::Result<Replay> {
+        Replay::with_seed(transcript, seed_from_env())
+    }
+
+    /// Serves `transcript`, splitting responses as `seed` says.
+    pub fn with_seed(transcript: &Transcript, seed: u64) -> io::Result<Replay> {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let name = format!("dkr-replay-{}-{n}", std::process::id());
+        let mut dir = std::env::temp_dir().join(&name);
+        if dir.as_os_str().len() > 90 {
+            dir = Path::new("/tmp").join(&name);
+        }
+        std::fs::create_dir_all(&dir)?;
+        let socket = dir.join("engine.sock");
+        let listener = UnixListener::bind(&socket)?;
+        let scenario = transcript.meta("scenario").unwrap_or("").to_owned();
+        let state = State {
+            rng: XorShift::new(seed ^ fnv1a(scenario.as_bytes())),
+            name: scenario,
+            exchanges: transcript.exchanges().to_vec(),
+            next: 0,
+            failures: Vec::new(),
+            streams: Vec::new(),
+            workers: Vec::new(),
+            stopping: false,
+        };
+        let shared = Arc::new(Mutex::new(state));
+        let accept = {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("dkr-replay".into())
+                .spawn(move || accept_loop(&listener, &shared))?
+        };
+        Ok(Replay {
+            dir,
+            socket,
+            seed,
+            shared,
+            accept: Some(accept),
+            finished: false,
+        })
+    }
+
+    /// The socket to point a client at.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
+    /// The socket as an [`Endpoint`].
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint::Unix(self.socket.clone())
+    }
+
+    /// The seed of the response splits.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Stops serving and reports: `Ok` when every request matched and every exchange of
+    /// the transcript was asked for.
+    pub fn finish(mut self) -> Result<(), ReplayError> {
+        self.finished = true;
+        self.stop();
+        self.report()
+    }
+
+    fn stop(&mut self) {
+        let (streams, workers) = {
+            let mut st = lock(&self.shared);
+            st.stopping = true;
+            (
+                std::mem::take(&mut st.streams),
+                std::mem::take(&mut st.workers),
+            )
+        };
+        for s in &streams {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        // Wakes the accept loop, which sees `stopping` and returns.
+        let _ = UnixStream::connect(&self.socket);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+        let late = std::mem::take(&mut lock(&self.shared).workers);
+        for w in workers.into_iter().chain(late) {
+            let _ = w.join();
+        }
+    }
+
+    fn report(&self) -> Result<(), ReplayError> {
+        let st = lock(&self.shared);
+        let unconsumed: Vec<String> = st
+            .exchanges
+            .iter()
+            .skip(st.next)
+            .map(Exchange::request_line)
+            .collect();
+        if st.failures.is_empty() && unconsumed.is_empty() {
+            return Ok(());
+        }
+        Err(ReplayError {
+            scenario: st.name.clone(),
+            failures: st.failures.clone(),
+            unconsumed,
+            seed: self.seed,
+        })
+    }
+}
+
+impl Drop for Replay {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.stop();
+            if let Err(e) = self.report() {
+                if !thread::panicking() {
+                    let _ = std::fs::remove_dir_all(&self.dir);
+                    panic!("{e}");
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl fmt::Debug for Replay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Replay")
+            .field("socket", &self.socket)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What went wrong in a replay: requests that did not match, and recorded exchanges that
+/// were never asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayError {
+    scenario: String,
+    failures: Vec<String>,
+    unconsumed: Vec<String>,
+    seed: u64,
+}
+
+impl ReplayError {
+    /// One message per request that did not match or came past the end, with a diff.
+    pub fn failures(&self) -> &[String] {
+        &self.failures
+    }
+
+    /// The request lines of the recorded exchanges that were never asked for.
+    pub fn unconsumed(&self) -> &[String] {
+        &self.unconsumed
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.scenario.is_empty() {
+            true => "the transcript".to_owned(),
+            false => format!("transcript {:?}", self.scenario),
+        };
+        writeln!(
+            f,
+            "replay of {name} failed (seed {SEED_ENV}={}):",
+            self.seed
+        )?;
+        for failure in &self.failures {
+            writeln!(f, "- {failure}")?;
+        }
+        if !self.unconsumed.is_empty() {
+            writeln!(
+                f,
+                "- {} recorded exchange(s) never asked for:",
+                self.unconsumed.len()
+            )?;
+            for line in &self.unconsumed {
+                writeln!(f, "    {line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn accept_loop(listener: &UnixListener, shared: &Arc<Mutex<State>>) {
+    for conn in listener.incoming() {
+        let Ok(conn) = conn else { return };
+        let mut st = lock(shared);
+        if st.stopping {
+            return;
+        }
+        if let Ok(clone) = conn.try_clone() {
+            st.streams.push(clone);
+        }
+        let worker = {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("dkr-replay-conn".into())
+                .spawn(move || serve(conn, &shared))
+        };
+        if let Ok(worker) = worker {
+            st.workers.push(worker);
+        }
+    }
+}
+
+/// Answers the requests of one connection until it closes.
+fn serve(mut conn: UnixStream, shared: &Mutex<State>) {
+    let mut buf = Vec::new();
+    let mut chunk = vec![0; 16 * 1024];
+    loop {
+        let len = loop {
+            if let Some(n) = http::request_len(&buf) {
+                break n;
+            }
+            match conn.read(&mut chunk) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let request: Vec<u8> = buf.drain(..len).collect();
+        let (response, pieces, close) = lock(shared).answer(&request);
+        let mut at = 0;
+        for (size, pause) in pieces {
+            if conn.write_all(&response[at..at + size]).is_err() {
+                return;
+            }
+            at += size;
+            if pause {
+                thread::sleep(Duration::from_micros(200));
+            }
+        }
+        if close {
+            let _ = conn.shutdown(Shutdown::Both);
+            return;
+        }
+    }
+}
+
+impl State {
+    /// The response to the next request, how to split it, and whether to close after it.
+    fn answer(&mut self, request: &[u8]) -> (Vec<u8>, Vec<(usize, bool)>, bool) {
+        let n = self.next;
+        self.next += 1;
+        let got = normalise::comparable_request(request);
+        let Some(ex) = self.exchanges.get(n) else {
+            let message = format!(
+                "request {} `{} {}` came after the end of the transcript ({} exchanges)",
+                n + 1,
+                got.0,
+                got.1,
+                self.exchanges.len()
+            );
+            return self.mismatch(message);
+        };
+        let want = normalise::comparable_request(&ex.request);
+        if got != want {
+            let message = diff(n + 1, &want, &got);
+            return self.mismatch(message);
+        }
+        let pieces = self.rng.pieces(ex.response.len());
+        (ex.response.clone(), pieces, ex.close)
+    }
+
+    fn mismatch(&mut self, message: String) -> (Vec<u8>, Vec<(usize, bool)>, bool) {
+        self.failures.push(message.clone());
+        let response = format!(
+            "HTTP/1.1 599 Replay Mismatch\r\nContent-Type: text/plain; charset=utf-8\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{message}",
+            message.len()
+        )
+        .into_bytes();
+        let len = response.len();
+        (response, vec![(len, false)], true)
+    }
+}
+
+fn diff(n: usize, want: &(String, String, Vec<u8>), got: &(String, String, Vec<u8>)) -> String {
+    let mut out = format!(
+        "request {n} does not match the transcript\n  expected: {} {}\n       got: {} {}",
+        want.0, want.1, got.0, got.1
+    );
+    if want.2 != got.2 {
+        out.push_str(&format!(
+            "\n  expected body: {}\n       got body: {}",
+            preview(&want.2),
+            preview(&got.2)
+        ));
+    }
+    out
+}
+
+fn preview(bytes: &[u8]) -> String {
+    const MAX: usize = 2000;
+    let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX)]).into_owned();
+    match bytes.len() > MAX {
+        true => format!("{shown:?}…"),
+        false => format!("{shown:?}"),
+    }
+}
+
+/// A tiny reproducible PRNG (xorshift64), seeded through splitmix64.
+struct XorShift(u64);
+
+impl XorShift {
+    fn new(seed: u64) -> XorShift {
+        let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        XorShift(if z == 0 { 0x2545_f491_4f6c_dd1d } else { z })
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// Piece sizes adding up to `len`: many tiny, most small, some large, some the rest;
+    /// about one in four followed by a pause.
+    fn pieces(&mut self, len: usize) -> Vec<(usize, bool)> {
+        let mut pieces = Vec::new();
+        let mut left = len;
+        while left > 0 {
+            let r = self.next();
+            let pick = (r >> 8) as usize;
+            let size = match r >> 59 {
+                0..=7 => 1 + pick % 4,
+                8..=23 => 1 + pick % 64,
+                24..=30 => 1 + pick % 512,
+                _ => left,
+            };
+            let size = size.min(left);
+            left -= size;
+            pieces.push((size, (r >> 4) % 4 == 0));
+        }
+        pieces
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_are_reproducible_and_add_up() {
+        let a = XorShift::new(7).pieces(5000);
+        let b = XorShift::new(7).pieces(5000);
+        assert_eq!(a, b);
+        assert_eq!(a.iter().map(|p| p.0).sum::<usize>(), 5000);
+        assert!(a.iter().any(|p| p.0 < 5), "{a:?}");
+        assert_ne!(a, XorShift::new(8).pieces(5000));
+    }
+
+    fn ping_transcript() -> Transcript {
+        let mut t = Transcript::default();
+        t.set_meta("scenario", "ping");
+        t.push(Exchange::new(
+            b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n".to_vec(),
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+        ));
+        t
+    }
+
+    fn ask(replay: &Replay, request: &[u8]) -> String {
+        let mut conn = UnixStream::connect(replay.socket()).unwrap();
+        conn.write_all(request).unwrap();
+        conn.shutdown(Shutdown::Write).unwrap();
+        let mut out = String::new();
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        // The replay keeps a matched connection open: read what one response holds.
+        let mut buf = [0; 4096];
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+            if out.ends_with("OK") || out.contains("599") && out.contains("\r\n\r\nrequest") {
+                break;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_matching_request_gets_the_recorded_answer() {
+        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
+        let answer = ask(&replay, b"GET /_ping HTTP/1.1\r\nHost: other\r\n\r\n");
+        assert_eq!(answer, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+        replay.finish().unwrap();
+    }
+
+    #[test]
+    fn a_mismatch_is_answered_599_and_reported() {
+        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
+        let answer = ask(&replay, b"GET /info HTTP/1.1\r\n\r\n");
+        assert!(answer.starts_with("HTTP/1.1 599 "), "{answer}");
+        assert!(answer.contains("expected: GET /_ping"), "{answer}");
+        let err = replay.finish().unwrap_err();
+        assert_eq!(err.failures().len(), 1);
+        assert!(err.to_string().contains("DKR_REPLAY_SEED=1"), "{err}");
+    }
+
+    #[test]
+    fn unconsumed_exchanges_are_reported() {
+        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
+        let err = replay.finish().unwrap_err();
+        assert_eq!(err.unconsumed(), ["GET /_ping"]);
+    }
+
+    #[test]
+    fn transcripts_round_trip_through_their_format() {
+        let mut t = Transcript::default();
+        t.set_meta("engine", "docker");
+        t.set_meta("note", "two\nlines");
+        t.push(Exchange::new(
+            b"GET /a HTTP/1.1\r\n\r\n".to_vec(),
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n\0\n".to_vec(),
+        ));
+        t.push(Exchange {
+            request: b"GET /b HTTP/1.1\r\n\r\n".to_vec(),
+            response: b"HTTP/1.1 200 OK\r\n\r\nuntil close".to_vec(),
+            close: true,
+        });
+        let back = Transcript::parse(&t.to_bytes()).unwrap();
+        assert_eq!(back, t);
+        assert_eq!(back.meta("note"), Some("two lines"));
+        assert_eq!(back.exchanges()[1].request_line(), "GET /b");
+        assert_eq!(back.exchanges()[0].status(), Some(200));
+    }
+}

@@ -1,0 +1,258 @@
+//! The on-disk transcript format: a small `key: value` header, then numbered exchanges of
+//! exact request and response bytes between marker lines.
+
+use std::fmt;
+use std::path::Path;
+
+/// The first line of every transcript file.
+const MAGIC: &str = "===== TRANSCRIPT =====";
+
+/// A recorded conversation with an engine: metadata and an ordered list of exchanges.
+///
+/// The file format (see `fixtures/README.md` in the repository) is
+///
+/// ```text
+/// ===== TRANSCRIPT =====
+/// engine: docker
+/// api-version: 1.41
+/// ===== REQUEST 1 =====
+/// GET /v1.41/containers/json HTTP/1.1␍␊
+/// …
+/// ===== RESPONSE 1 =====
+/// HTTP/1.1 200 OK␍␊
+/// …
+/// ===== END 1: connection open =====
+/// ```
+///
+/// The bytes of a request or response are exactly those between the line after its marker
+/// and the `\n` before the next marker: chunk framing, `\r\n` and binary bytes are kept as
+/// they went over the socket.
+///
+/// ```
+/// use docker_transport::replay::{Exchange, Transcript};
+///
+/// let mut t = Transcript::default();
+/// t.set_meta("engine", "docker");
+/// t.push(Exchange::new(
+///     b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n".to_vec(),
+///     b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+/// ));
+/// let bytes = t.to_bytes();
+/// let back = Transcript::parse(&bytes)?;
+/// assert_eq!(back, t);
+/// assert_eq!(back.meta("engine"), Some("docker"));
+/// # Ok::<(), docker_transport::replay::FormatError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transcript {
+    meta: Vec<(String, String)>,
+    exchanges: Vec<Exchange>,
+}
+
+/// One request and the engine's response to it, byte for byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Exchange {
+    /// The request as the client wrote it: head and body, chunk framing kept.
+    pub request: Vec<u8>,
+    /// The response as the engine wrote it: head and body, chunk framing kept.
+    pub response: Vec<u8>,
+    /// True when the engine closed the connection after this response (a body delimited
+    /// by the close, a hijacked stream, a truncated answer, `Connection: close`).
+    pub close: bool,
+}
+
+impl Exchange {
+    /// An exchange after which the connection stays open.
+    pub fn new(request: Vec<u8>, response: Vec<u8>) -> Exchange {
+        Exchange {
+            request,
+            response,
+            close: false,
+        }
+    }
+
+    /// The request line without the protocol version, such as `GET /v1.41/info`.
+    pub fn request_line(&self) -> String {
+        let line = self.request.split(|&b| b == b'\r').next().unwrap_or(&[]);
+        let line = String::from_utf8_lossy(line);
+        match line.rsplit_once(' ') {
+            Some((start, version)) if version.starts_with("HTTP/") => start.to_owned(),
+            _ => line.into_owned(),
+        }
+    }
+
+    /// The response's status code, when its status line is well formed.
+    pub fn status(&self) -> Option<u16> {
+        let line = self.response.split(|&b| b == b'\r').next()?;
+        let line = std::str::from_utf8(line).ok()?;
+        line.split(' ').nth(1)?.parse().ok()
+    }
+}
+
+impl Transcript {
+    /// Parses the bytes of a transcript file.
+    pub fn parse(bytes: &[u8]) -> Result<Transcript, FormatError> {
+        let rest = bytes
+            .strip_prefix(MAGIC.as_bytes())
+            .and_then(|r| r.strip_prefix(b"\n"))
+            .ok_or_else(|| FormatError::new(format!("the first line is not {MAGIC:?}")))?;
+        let meta_end = find(rest, b"===== REQUEST 1 =====\n").unwrap_or(rest.len());
+        let mut t = Transcript::default();
+        let meta_text = std::str::from_utf8(&rest[..meta_end])
+            .map_err(|_| FormatError::new("the header is not UTF-8"))?;
+        for line in meta_text.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                return Err(FormatError::new(format!(
+                    "header line {line:?} is not `key: value`"
+                )));
+            };
+            t.meta
+                .push((key.trim().to_owned(), value.trim().to_owned()));
+        }
+        let mut rest = &rest[meta_end..];
+        let mut n = 1;
+        while !rest.is_empty() {
+            let request_marker = format!("===== REQUEST {n} =====\n");
+            let response_marker = format!("\n===== RESPONSE {n} =====\n");
+            let end_prefix = format!("\n===== END {n}: ");
+            rest = rest
+                .strip_prefix(request_marker.as_bytes())
+                .ok_or_else(|| FormatError::new(format!("expected the marker of request {n}")))?;
+            let at = find(rest, response_marker.as_bytes())
+                .ok_or_else(|| FormatError::new(format!("response {n} has no marker")))?;
+            let request = rest[..at].to_vec();
+            rest = &rest[at + response_marker.len()..];
+            let at = find(rest, end_prefix.as_bytes())
+                .ok_or_else(|| FormatError::new(format!("response {n} has no end marker")))?;
+            let response = rest[..at].to_vec();
+            rest = &rest[at + end_prefix.len()..];
+            let line_end = find(rest, b"\n")
+                .ok_or_else(|| FormatError::new(format!("end marker {n} is not a line")))?;
+            let said = rest[..line_end].strip_suffix(b" =====").unwrap_or(&[]);
+            let close = match said {
+                CLOSED => true,
+                OPEN => false,
+                other => {
+                    return Err(FormatError::new(format!(
+                        "end marker {n} says {:?}, expected {:?} or {:?}",
+                        String::from_utf8_lossy(other),
+                        String::from_utf8_lossy(OPEN),
+                        String::from_utf8_lossy(CLOSED),
+                    )))
+                }
+            };
+            rest = &rest[line_end + 1..];
+            t.exchanges.push(Exchange {
+                request,
+                response,
+                close,
+            });
+            n += 1;
+        }
+        Ok(t)
+    }
+
+    /// Reads and parses a transcript file.
+    pub fn read(path: impl AsRef<Path>) -> Result<Transcript, FormatError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| FormatError::new(format!("{}: {e}", path.display())))?;
+        Transcript::parse(&bytes).map_err(|e| FormatError::new(format!("{}: {e}", path.display())))
+    }
+
+    /// The bytes of the transcript file.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC.as_bytes());
+        out.push(b'\n');
+        for (key, value) in &self.meta {
+            out.extend_from_slice(format!("{key}: {value}\n").as_bytes());
+        }
+        for (i, ex) in self.exchanges.iter().enumerate() {
+            let n = i + 1;
+            out.extend_from_slice(format!("===== REQUEST {n} =====\n").as_bytes());
+            out.extend_from_slice(&ex.request);
+            out.extend_from_slice(format!("\n===== RESPONSE {n} =====\n").as_bytes());
+            out.extend_from_slice(&ex.response);
+            out.extend_from_slice(format!("\n===== END {n}: ").as_bytes());
+            out.extend_from_slice(if ex.close { CLOSED } else { OPEN });
+            out.extend_from_slice(b" =====\n");
+        }
+        out
+    }
+
+    /// The value of a header key, such as `engine` or `api-version`.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header entry, in file order.
+    pub fn meta_entries(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.meta.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Sets a header entry, replacing the value in place when the key exists and appending
+    /// it otherwise. Keys are words with `-`; values are one line.
+    pub fn set_meta(&mut self, key: &str, value: impl Into<String>) {
+        let value: String = value.into();
+        let value = value.replace(['\r', '\n'], " ");
+        match self.meta.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = value,
+            None => self.meta.push((key.to_owned(), value)),
+        }
+    }
+
+    /// Appends an exchange.
+    pub fn push(&mut self, exchange: Exchange) {
+        self.exchanges.push(exchange);
+    }
+
+    /// The exchanges, in the order they happened.
+    pub fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+
+    pub(crate) fn meta_mut(&mut self) -> &mut Vec<(String, String)> {
+        &mut self.meta
+    }
+
+    pub(crate) fn exchanges_mut(&mut self) -> &mut Vec<Exchange> {
+        &mut self.exchanges
+    }
+}
+
+// What an end marker says: `===== END n: connection open =====`.
+const OPEN: &[u8] = b"connection open";
+const CLOSED: &[u8] = b"engine closed the connection";
+
+/// A transcript file that does not follow the format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    message: String,
+}
+
+impl FormatError {
+    fn new(message: impl Into<String>) -> FormatError {
+        FormatError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed transcript: {}", self.message)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
