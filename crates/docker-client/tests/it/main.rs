@@ -6,3 +6,4 @@ mod flavours;
 mod lifecycle_live;
 mod live;
 mod scripted;
+mod watch;
