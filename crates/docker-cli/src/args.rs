@@ -87,6 +87,9 @@ pub enum Command {
     Restart(RestartArgs),
     /// Print the engine's events, following them live unless --until is given
     Events(EventsArgs),
+    /// Follow the running containers live: a table redrawn in a terminal, one line per
+    /// change when piped
+    Watch(WatchArgs),
     /// Show system-wide information
     Info,
     /// Show the dkr and engine versions
@@ -199,6 +202,14 @@ pub struct EventsArgs {
     /// Filter, as key=value (type=container, event=die, container=web...); repeatable
     #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
     pub filters: Vec<(String, String)>,
+}
+
+/// `dkr watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Only containers with this label (KEY or KEY=VALUE); repeatable, all must match
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
 }
 
 /// `dkr request`.

@@ -23,7 +23,7 @@ pub mod error;
 pub mod text;
 pub mod time;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::time::SystemTime;
 
 use docker_client::blocking::Client;
@@ -80,6 +80,10 @@ pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Fa
         Command::Kill(a) => cmd::kill::run(&client, a, out),
         Command::Restart(a) => cmd::restart::run(&client, a, out),
         Command::Events(a) => cmd::events::run(&client, a, &view, now, out),
+        Command::Watch(a) => {
+            let terminal = io::stdout().is_terminal();
+            cmd::watch::run(&client, a, &view, terminal, out)
+        }
         Command::Info => cmd::info::run(&client, &view, out, &mut io::stderr().lock()),
         Command::Version => cmd::version::run(&client, &view, out),
         Command::Request(a) => cmd::request::run(&client, a, out, &mut io::stdin().lock()),

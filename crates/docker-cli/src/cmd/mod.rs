@@ -12,6 +12,7 @@ pub mod request;
 pub mod restart;
 pub mod top;
 pub mod version;
+pub mod watch;
 
 use crate::args::Format;
 

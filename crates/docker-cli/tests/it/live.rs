@@ -95,16 +95,26 @@ impl Scratch {
     /// Creates a `bb:latest` container running `script` under `sh -c` with
     /// `dkr request POST /containers/create`, and starts it.
     fn run(host: &str, script: &str) -> Scratch {
+        Scratch::run_labelled(host, script, &[])
+    }
+
+    /// [`run`](Self::run) with more labels.
+    fn run_labelled(host: &str, script: &str, labels: &[(&str, &str)]) -> Scratch {
         static N: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "dkr-cli-it-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         );
+        let mut all_labels = serde_json::Map::new();
+        all_labels.insert("dkr-cli-it".into(), "1".into());
+        for (k, v) in labels {
+            all_labels.insert((*k).into(), (*v).into());
+        }
         let body = serde_json::json!({
             "Image": "bb:latest",
             "Cmd": ["sh", "-c", script],
-            "Labels": {"dkr-cli-it": "1"},
+            "Labels": all_labels,
             "StopSignal": "SIGKILL",
         })
         .to_string();
@@ -487,4 +497,57 @@ fn a_closed_standard_output_ends_quietly() {
     let o = child.wait_with_output().expect("wait");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn watch_piped_prints_one_line_per_change() {
+    let Some(host) = engine() else { return };
+    let label = format!("dkr-cli-it-watch={}", std::process::id());
+    let mut child = Command::new(DKR)
+        .args(["watch", "--label", &label])
+        .env("DOCKER_HOST", &host)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dkr runs");
+    // Lines arrive on a channel, so that waiting for one can time out.
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let mut wait_for = |what: &str| -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(what) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => panic!("no line with {what:?}; lines: {seen:#?}"),
+            }
+        }
+    };
+    // The inventory is ready once dkr has listed; a container started after that is an
+    // `added` change (one started before would be `present`: either way it is reported).
+    std::thread::sleep(Duration::from_millis(500));
+    let (key, value) = label.split_once('=').expect("k=v");
+    let c = Scratch::run_labelled(&host, "sleep 3600", &[(key, value)]);
+    let short = c.id[..12].to_owned();
+    let first = wait_for(&short);
+    assert!(
+        first.contains(&format!(" {short} {} (image=bb:latest, pid=", c.name)),
+        "{first}"
+    );
+    assert_eq!(first.find('Z'), Some(29), "{first}");
+    ok(dkr(&host, &["kill", &c.name]));
+    wait_for(&format!("removed {short} {}", c.name));
+    let _ = child.kill();
+    let _ = child.wait();
 }

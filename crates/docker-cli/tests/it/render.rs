@@ -338,3 +338,86 @@ fn request_data_must_be_json_and_can_come_from_a_file_or_stdin() {
         Err(Failure::Other(_))
     ));
 }
+
+fn recorded_entry() -> docker_client::ContainerEntry {
+    let inspect: ContainerInspect = model("container_inspect.json");
+    docker_client::ContainerEntry::from_inspect(&inspect).expect("the recorded container runs")
+}
+
+#[test]
+fn watch_table_shows_the_running_containers_like_ps() {
+    use dkr::cmd::watch;
+    let entry = recorded_entry();
+    let map = std::collections::BTreeMap::from([(entry.id.clone(), entry)]);
+    let out = render(|o| watch::render_table(&map, recorded_at(), &View::table(), o));
+    assert_snapshot!(out, @r"
+    CONTAINER ID   IMAGE       STATUS          PID       NAMES
+    1cd78d71f60d   bb:latest   Up 55 seconds   10104     research-main
+    ");
+}
+
+#[test]
+fn watch_screen_redraws_in_place_with_ansi_codes() {
+    use dkr::cmd::watch;
+    let entry = recorded_entry();
+    let map = std::collections::BTreeMap::from([(entry.id.clone(), entry)]);
+    let out = render(|o| {
+        watch::render_screen(
+            &map,
+            "unix:///var/run/docker.sock",
+            Some("11:04:30 added 1cd78d71f60d research-main"),
+            recorded_at(),
+            &View::table(),
+            o,
+        )
+    });
+    let shown = out.replace('\x1b', "ESC");
+    assert_snapshot!(shown, @r"
+    ESC[H1 running on unix:///var/run/docker.sock at 2026-11-28T11:04:31Z (Ctrl-C to stop)ESC[K
+    ESC[K
+    CONTAINER ID   IMAGE       STATUS          PID       NAMESESC[K
+    1cd78d71f60d   bb:latest   Up 55 seconds   10104     research-mainESC[K
+    ESC[K
+    last change: 11:04:30 added 1cd78d71f60d research-mainESC[K
+    ESC[J
+    ");
+}
+
+#[test]
+fn watch_lines_say_each_change_like_events() {
+    use dkr::cmd::watch::{self, Line};
+    use docker_client::{InventoryChange, ResyncReason, RunState};
+    let entry = recorded_entry();
+    let id = entry.id.clone();
+    let changes = [
+        InventoryChange::Added(entry.clone()),
+        InventoryChange::StateChanged {
+            id: id.clone(),
+            from: RunState::Running,
+            to: RunState::Paused,
+        },
+        InventoryChange::Renamed {
+            id: id.clone(),
+            from: "research-main".into(),
+            to: "renamed".into(),
+        },
+        InventoryChange::Removed(id.clone(), Some(entry.clone())),
+        InventoryChange::Removed(id, None),
+        InventoryChange::Resynced(ResyncReason::ReplayIncomplete),
+    ];
+    let out = render(|o| {
+        watch::render_line(&Line::Present(&entry), recorded_at(), &View::table(), o)?;
+        for c in &changes {
+            watch::render_line(&Line::Change(c), recorded_at(), &View::table(), o)?;
+        }
+        Ok(())
+    });
+    assert_snapshot!("watch_lines", out);
+    let json = render(|o| {
+        for c in &changes {
+            watch::render_line(&Line::Change(c), recorded_at(), &View::json(), o)?;
+        }
+        Ok(())
+    });
+    assert_snapshot!("watch_lines_json", json);
+}
