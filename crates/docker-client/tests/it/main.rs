@@ -7,3 +7,4 @@ mod lifecycle_live;
 mod live;
 mod scripted;
 mod watch;
+mod watch_live;
