@@ -891,6 +891,36 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_is_refused_without_panicking() {
+        let now = at(1_795_863_918, 0);
+        let seeds = [
+            "2026-11-28T11:04:53.397002825+01:00",
+            "-2562047h47m16.854775808s",
+            "1795863892.000000001",
+            "1µs2μs3ms",
+            "é1h",
+            "1hé",
+            "１h",
+            "2026-11-28T11:04:53\u{0}",
+            "+",
+            ".",
+            "-.",
+            "0.0.0",
+            "9999999999999999999999",
+            "-9999999999999999999999.9",
+        ];
+        for seed in seeds {
+            for (i, _) in seed.char_indices().chain([(seed.len(), ' ')]) {
+                for input in [&seed[..i], &seed[i..]] {
+                    let _ = parse_timestamp(input, now);
+                    let _ = parse_rfc3339(input);
+                    let _ = parse_go_duration(input);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn system_time_round_trip() {
         for t in [
             at(0, 0),

@@ -100,7 +100,9 @@ pub fn command(command: &str, trunc: bool) -> String {
 
 /// The CREATED column: `5 minutes ago`.
 pub fn created(created_unix: i64, now: SystemTime) -> String {
-    let then = UNIX_EPOCH + Duration::from_secs(created_unix.max(0).unsigned_abs());
+    let then = UNIX_EPOCH
+        .checked_add(Duration::from_secs(created_unix.max(0).unsigned_abs()))
+        .unwrap_or(now);
     format!("{} ago", time::human_duration(time::since(now, then)))
 }
 
@@ -228,5 +230,6 @@ mod tests {
         assert_eq!(created(1_795_863_871, now), "Less than a second ago");
         assert_eq!(created(1_795_863_999, now), "Less than a second ago");
         assert_eq!(created(-5, now), "56 years ago");
+        assert_eq!(created(i64::MAX, now), "Less than a second ago");
     }
 }

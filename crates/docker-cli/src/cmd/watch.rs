@@ -238,7 +238,8 @@ fn summary(change: &InventoryChange, now: SystemTime, view: &View) -> String {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let hms = &time::rfc3339_nanos(UnixNanos::new(secs, 0))[11..19];
+    let stamp = time::rfc3339_nanos(UnixNanos::new(secs, 0));
+    let hms = stamp.get(11..19).unwrap_or("");
     format!("{hms} {}", describe(&Line::Change(change), view))
 }
 
