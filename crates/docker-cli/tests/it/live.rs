@@ -503,16 +503,19 @@ fn a_closed_standard_output_ends_quietly() {
 fn watch_piped_prints_one_line_per_change() {
     let Some(host) = engine() else { return };
     let label = format!("dkr-cli-it-watch={}", std::process::id());
-    let mut child = Command::new(DKR)
-        .args(["watch", "--label", &label])
-        .env("DOCKER_HOST", &host)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dkr runs");
+    let mut child = KillOnDrop(
+        Command::new(DKR)
+            .args(["watch", "--label", &label])
+            .env("DOCKER_HOST", &host)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dkr runs"),
+    );
     // Lines arrive on a channel, so that waiting for one can time out.
     let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let stdout = child.stdout.take().expect("stdout");
+    let stdout = child.0.stdout.take().expect("stdout");
     std::thread::spawn(move || {
         use std::io::BufRead;
         for line in std::io::BufReader::new(stdout).lines() {
@@ -548,6 +551,14 @@ fn watch_piped_prints_one_line_per_change() {
     assert_eq!(first.find('Z'), Some(29), "{first}");
     ok(dkr(&host, &["kill", &c.name]));
     wait_for(&format!("removed {short} {}", c.name));
-    let _ = child.kill();
-    let _ = child.wait();
+}
+
+/// A child process killed (and reaped) when dropped, even when the test fails.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
