@@ -1,7 +1,8 @@
 //! A Docker Engine API client: blocking and tokio flavours over one sans-IO HTTP/1.1 codec.
 //!
 //! - [`blocking::Client`] (feature `blocking`, default) uses std sockets: no runtime, no
-//!   threads, and tokio is not even compiled.
+//!   threads (except the reader thread of an event watcher or inventory), and tokio is not
+//!   even compiled.
 //! - [`tokio::Client`] (feature `tokio`) has the same methods, `async`.
 //!
 //! Both negotiate the API version lazily, once per client, the way the Go client does
