@@ -153,9 +153,14 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
-    /// True when the engine could not be reached at all (no socket, refused, permission).
+    /// True when the engine could not be reached at all (no socket, refused, permission,
+    /// or a connect timeout).
     pub fn is_connect(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_connect())
+        match self {
+            Error::Transport(e) => e.is_connect(),
+            Error::Timeout { kind, .. } => *kind == TimeoutKind::Connect,
+            _ => false,
+        }
     }
 
     /// The HTTP status the engine answered with, when the error came from one.

@@ -41,7 +41,9 @@ mod version;
 mod watch;
 
 pub use docker_models as models;
-pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
+pub use docker_transport::{
+    ConnectFailure, Endpoint, Headers, Method, ResponseHead, TimeoutKind, Timeouts,
+};
 
 pub use client::ClientBuilder;
 pub use containers::{
@@ -55,3 +57,14 @@ pub use watch::{
     Backoff, ContainerEntry, InventoryChange, InventoryOptions, ResyncReason, RunState,
     WatchConfig, WatchItem,
 };
+
+/// Percent-encodes `text` as one path segment, the way the client encodes IDs and names,
+/// for paths given to `request`. It does not validate: `..` stays `..`.
+///
+/// ```
+/// assert_eq!(docker_client::encode_path_segment("a/b c"), "a%2Fb%20c");
+/// assert_eq!(docker_client::encode_path_segment("bb:latest"), "bb:latest");
+/// ```
+pub fn encode_path_segment(text: &str) -> String {
+    path::encode_segment(text)
+}

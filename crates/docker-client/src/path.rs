@@ -51,9 +51,14 @@ pub(crate) fn segment(kind: Kind, id: &str) -> Result<String> {
             "has an empty, '.' or '..' path component, which the engine would redirect to another endpoint",
         ));
     }
-    let mut out = String::with_capacity(id.len());
-    escape_into(&mut out, id, is_path_safe);
-    Ok(out)
+    Ok(encode_segment(id))
+}
+
+/// Percent-encodes `text` as one path segment (Go's `url.PathEscape` set).
+pub(crate) fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, is_path_safe);
+    out
 }
 
 /// Appends `text` with every byte outside `keep` percent-encoded (uppercase hex).
