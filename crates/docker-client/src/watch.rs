@@ -319,6 +319,13 @@ pub struct ContainerEntry {
 impl ContainerEntry {
     /// The entry for an inspected container, or `None` when it is not listed by
     /// `GET /containers/json` (not running).
+    ///
+    /// ```
+    /// let exited: docker_client::models::ContainerInspect = serde_json::from_str(
+    ///     r#"{"Id":"1cd7","State":{"Status":"exited","Running":false,"ExitCode":0}}"#,
+    /// ).unwrap();
+    /// assert_eq!(docker_client::ContainerEntry::from_inspect(&exited), None);
+    /// ```
     pub fn from_inspect(c: &ContainerInspect) -> Option<ContainerEntry> {
         if !c.state.running {
             return None;
@@ -412,13 +419,30 @@ pub struct InventoryOptions {
 }
 
 impl InventoryOptions {
-    /// Tracks only containers with this label (`key` or `key=value`).
+    /// Tracks only containers with this label (`key` or `key=value`); several labels must
+    /// all match.
+    ///
+    /// ```
+    /// let opts = docker_client::InventoryOptions::default()
+    ///     .label("com.example.team=web")
+    ///     .label("com.example.monitored");
+    /// assert_eq!(opts.labels.len(), 2);
+    /// ```
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.labels.push(label.into());
         self
     }
 
     /// The watcher's settings.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use docker_client::{InventoryOptions, WatchConfig};
+    /// let mut watch = WatchConfig::default();
+    /// watch.backoff.max = Duration::from_secs(1);
+    /// let opts = InventoryOptions::default().watch(watch);
+    /// assert_eq!(opts.watch.backoff.max, Duration::from_secs(1));
+    /// ```
     pub fn watch(self, watch: WatchConfig) -> Self {
         InventoryOptions { watch, ..self }
     }

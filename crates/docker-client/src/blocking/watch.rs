@@ -165,6 +165,18 @@ fn list(client: &Client, options: &InventoryOptions) -> Result<BTreeMap<String, 
 /// [`stop`](Self::stop) it). It ends after `stop`, when the watcher gives up
 /// ([`WatchConfig::max_attempts`]), or when the `until` of its options has passed.
 /// Dropping it stops it.
+///
+/// ```no_run
+/// use docker_client::WatchItem;
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// let mut watcher = client.watch_events(&Default::default());
+/// for item in watcher.by_ref().take(10) {
+///     if let WatchItem::Event(e) = item {
+///         println!("{e}");
+///     }
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub struct EventWatcher {
     shared: Arc<Shared>,
 }
@@ -401,6 +413,19 @@ impl Reader {
 /// current map; iterating (over `&ContainerInventory` too) yields the
 /// [`InventoryChange`]s as they are applied. Dropping it, or [`stop`](Self::stop), ends the
 /// background thread and its watcher.
+///
+/// ```no_run
+/// use docker_client::{InventoryChange, InventoryOptions};
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// let inventory = client.container_inventory(&InventoryOptions::default())?;
+/// for change in &inventory {
+///     if let InventoryChange::Added(c) = change {
+///         // The map already holds it (unless it changed again since).
+///         println!("{} pid {} ({:?} now)", c.id, c.pid, inventory.get(&c.id).map(|e| e.pid));
+///     }
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub struct ContainerInventory {
     shared: Arc<InventoryShared>,
     watcher: Arc<EventWatcher>,

@@ -169,6 +169,18 @@ async fn list(
 /// shared reference (one consumer at a time). It ends after [`stop`](Self::stop), when the
 /// watcher gives up ([`WatchConfig::max_attempts`]), or when the `until` of its options
 /// has passed. Dropping it stops it.
+///
+/// ```no_run
+/// # async fn run(client: docker_client::tokio::Client) {
+/// use docker_client::WatchItem;
+/// let watcher = client.watch_events(&Default::default());
+/// while let Some(item) = watcher.next().await {
+///     if let WatchItem::Event(e) = item {
+///         println!("{e}");
+///     }
+/// }
+/// # }
+/// ```
 pub struct EventWatcher {
     queue: Arc<Channel<WatchItem>>,
     task: AbortHandle,
@@ -349,6 +361,18 @@ impl Reader {
 /// current map; the [`Stream`] (or [`next`](Self::next)) yields the [`InventoryChange`]s
 /// as they are applied. Dropping it, or [`stop`](Self::stop), aborts its task and its
 /// watcher.
+///
+/// ```no_run
+/// # async fn run(client: docker_client::tokio::Client) -> docker_client::Result<()> {
+/// use docker_client::{InventoryChange, InventoryOptions};
+/// let inventory = client.container_inventory(&InventoryOptions::default()).await?;
+/// while let Some(change) = inventory.next().await {
+///     if let InventoryChange::Removed(id, last) = change {
+///         println!("{id} stopped; it ran {:?}", last.map(|e| e.image));
+///     }
+/// }
+/// # Ok(()) }
+/// ```
 pub struct ContainerInventory {
     shared: Arc<InventoryShared>,
     watcher: Arc<EventWatcher>,
