@@ -239,8 +239,9 @@ pub struct WatchConfig {
     /// How far before the last event a reconnection resumes (default 0: exactly at the
     /// last event's `timeNano`, which `since` includes). The engine stamps an event before
     /// it takes the lock that orders its buffer, so two events logged at the same instant
-    /// can be buffered out of time order; a small overlap (a few milliseconds) replays
-    /// such neighbours too. The duplicates an overlap brings are removed like the others.
+    /// can be buffered out of time order; a small overlap (10 ms is plenty) replays such
+    /// neighbours too, and is recommended where a lost event costs more than a replay. The
+    /// duplicates an overlap brings are removed like the others.
     pub overlap: Duration,
 }
 

@@ -1,4 +1,5 @@
-//! The blocking client: plain methods over std sockets, no runtime, no threads.
+//! The blocking client: plain methods over std sockets, no runtime. Calls run on the
+//! caller's thread; only the event watcher and the inventory own a reader thread.
 //!
 //! ```no_run
 //! use docker_client::blocking::Client;
@@ -13,9 +14,14 @@
 //! ```
 
 mod containers;
+mod images;
+mod networks;
+mod system;
+mod volumes;
 mod watch;
 
 pub use containers::{AttachInput, AttachOutput, AttachSession, Logs, Stats};
+pub use images::Progress;
 pub use watch::{ContainerInventory, EventWatcher};
 
 use std::fmt;
