@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod auth;
 mod base64;
 #[cfg(feature = "blocking")]
 pub mod blocking;
@@ -33,11 +34,15 @@ mod call;
 mod client;
 mod containers;
 mod error;
+mod images;
+mod networks;
 mod options;
 mod path;
+mod system;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 mod version;
+mod volumes;
 mod watch;
 
 pub use docker_models as models;
@@ -45,14 +50,20 @@ pub use docker_transport::{
     ConnectFailure, Endpoint, Headers, Method, ResponseHead, TimeoutKind, Timeouts,
 };
 
+pub use auth::{image_registry, ConfigError, DockerConfig};
 pub use client::ClientBuilder;
 pub use containers::{
     AttachOptions, LogChunk, LogsOptions, OutputStream, PathStat, PruneFilters,
     RemoveContainerOptions, WaitCondition,
 };
 pub use error::{Error, Result};
+pub use images::{
+    ImportImageOptions, ListImagesOptions, PullImageOptions, PushImageOptions, RemoveImageOptions,
+};
+pub use networks::{CreateNetworkOptions, ListNetworksOptions};
 pub use options::{EventsOptions, ListContainersOptions};
 pub use version::ApiVersion;
+pub use volumes::{CreateVolumeOptions, ListVolumesOptions};
 pub use watch::{
     Backoff, ContainerEntry, InventoryChange, InventoryOptions, ResyncReason, RunState,
     WatchConfig, WatchItem,

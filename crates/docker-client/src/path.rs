@@ -15,6 +15,7 @@ pub(crate) enum Kind {
     Image,
     Network,
     Exec,
+    Volume,
 }
 
 impl Kind {
@@ -24,6 +25,7 @@ impl Kind {
             Kind::Image => "image name or ID",
             Kind::Network => "network ID or name",
             Kind::Exec => "exec ID",
+            Kind::Volume => "volume name",
         }
     }
 }

@@ -17,9 +17,14 @@
 //! ```
 
 mod containers;
+mod images;
+mod networks;
+mod system;
+mod volumes;
 mod watch;
 
 pub use containers::{AttachInput, AttachOutput, AttachSession, Logs, Stats};
+pub use images::Progress;
 pub use watch::{ContainerInventory, EventWatcher};
 
 use std::fmt;

@@ -1,0 +1,314 @@
+//! Networks: options and call builders shared by both flavours.
+
+use std::collections::BTreeMap;
+
+use docker_models::{EndpointSettings, Ipam, IpamConfig};
+use docker_transport::Method;
+use serde_json::{json, Map, Value};
+
+use crate::call::{network_path, text, Call};
+use crate::options::Filters;
+use crate::path::Query;
+use crate::{Error, PruneFilters, Result};
+
+/// Options of `list_networks` (`GET /networks`).
+///
+/// ```
+/// let opts = docker_client::ListNetworksOptions::default()
+///     .filter("driver", "bridge")
+///     .filter("label", "team=web");
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListNetworksOptions {
+    filters: Filters,
+}
+
+impl ListNetworksOptions {
+    /// Adds a filter such as `("name", "web")`, `("driver", "bridge")`, `("label", "k=v")`,
+    /// `("type", "custom")`, `("dangling", "true")`. Several values of one key are ORed.
+    pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.filters.add(key, value);
+        self
+    }
+
+    fn query(&self) -> Query {
+        let mut q = Query::default();
+        self.filters.push_to(&mut q);
+        q
+    }
+}
+
+/// The body of `create_network` (`POST /networks/create`).
+///
+/// The typed fields cover what `docker network create` sends; [`raw`](Self::raw) sets any
+/// other top-level field of the engine's JSON (or overrides a typed one).
+///
+/// ```
+/// use docker_client::models::IpamConfig;
+/// use docker_client::CreateNetworkOptions;
+///
+/// let opts = CreateNetworkOptions::new("backend")
+///     .driver("bridge")
+///     .internal(true)
+///     .label("team", "web")
+///     .option("com.docker.network.bridge.name", "br-backend")
+///     .ipam_config(IpamConfig {
+///         subnet: "10.213.0.0/24".into(),
+///         gateway: "10.213.0.1".into(),
+///         ..Default::default()
+///     })
+///     .raw("ConfigOnly", serde_json::json!(false));
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateNetworkOptions {
+    name: String,
+    driver: Option<String>,
+    internal: bool,
+    attachable: bool,
+    enable_ipv6: bool,
+    check_duplicate: bool,
+    labels: BTreeMap<String, String>,
+    options: BTreeMap<String, String>,
+    ipam: Option<Ipam>,
+    raw: Map<String, Value>,
+}
+
+impl CreateNetworkOptions {
+    /// A network named `name`, with the engine's default driver (`bridge`).
+    pub fn new(name: impl Into<String>) -> CreateNetworkOptions {
+        CreateNetworkOptions {
+            name: name.into(),
+            driver: None,
+            internal: false,
+            attachable: false,
+            enable_ipv6: false,
+            check_duplicate: true,
+            labels: BTreeMap::new(),
+            options: BTreeMap::new(),
+            ipam: None,
+            raw: Map::new(),
+        }
+    }
+
+    /// The driver: `bridge`, `macvlan`, `ipvlan`, `overlay` or a plugin.
+    pub fn driver(self, driver: impl Into<String>) -> Self {
+        CreateNetworkOptions {
+            driver: Some(driver.into()),
+            ..self
+        }
+    }
+
+    /// No external connectivity.
+    pub fn internal(self, internal: bool) -> Self {
+        CreateNetworkOptions { internal, ..self }
+    }
+
+    /// Standalone containers may attach (swarm-scoped networks).
+    pub fn attachable(self, attachable: bool) -> Self {
+        CreateNetworkOptions { attachable, ..self }
+    }
+
+    /// Enables IPv6.
+    pub fn enable_ipv6(self, enable_ipv6: bool) -> Self {
+        CreateNetworkOptions {
+            enable_ipv6,
+            ..self
+        }
+    }
+
+    /// Refuses to create a second network of the same name (default true, as the Docker
+    /// CLI sends it; engines from API 1.44 always refuse).
+    pub fn check_duplicate(self, check_duplicate: bool) -> Self {
+        CreateNetworkOptions {
+            check_duplicate,
+            ..self
+        }
+    }
+
+    /// Adds a label.
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a driver option (`com.docker.network.bridge.name`, `parent`...).
+    pub fn option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.options.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sets the whole IPAM configuration (driver, options and subnets).
+    pub fn ipam(self, ipam: Ipam) -> Self {
+        CreateNetworkOptions {
+            ipam: Some(ipam),
+            ..self
+        }
+    }
+
+    /// Adds a subnet to the IPAM configuration (with the default IPAM driver unless
+    /// [`ipam`](Self::ipam) set another).
+    pub fn ipam_config(mut self, config: IpamConfig) -> Self {
+        self.ipam
+            .get_or_insert_with(Ipam::default)
+            .config
+            .push(config);
+        self
+    }
+
+    /// Sets a top-level field of the request body as raw JSON, after the typed ones.
+    pub fn raw(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.raw.insert(key.into(), value);
+        self
+    }
+
+    /// The JSON body, as sent.
+    pub(crate) fn body(&self) -> Result<Vec<u8>> {
+        let name = text("network name", &self.name)?;
+        if name.trim().is_empty() {
+            return Err(Error::InvalidArgument {
+                what: "network name",
+                reason: "is empty".into(),
+            });
+        }
+        let mut body = Map::new();
+        body.insert("Name".into(), json!(name));
+        body.insert("CheckDuplicate".into(), json!(self.check_duplicate));
+        if let Some(d) = &self.driver {
+            body.insert("Driver".into(), json!(d));
+        }
+        body.insert("Internal".into(), json!(self.internal));
+        body.insert("Attachable".into(), json!(self.attachable));
+        body.insert("EnableIPv6".into(), json!(self.enable_ipv6));
+        if let Some(ipam) = &self.ipam {
+            let mut ipam = serde_json::to_value(ipam).expect("an Ipam always serializes");
+            if ipam["Driver"] == json!("") {
+                ipam["Driver"] = json!("default");
+            }
+            body.insert("IPAM".into(), ipam);
+        }
+        if !self.options.is_empty() {
+            body.insert("Options".into(), json!(self.options));
+        }
+        if !self.labels.is_empty() {
+            body.insert("Labels".into(), json!(self.labels));
+        }
+        for (k, v) in &self.raw {
+            body.insert(k.clone(), v.clone());
+        }
+        Ok(serde_json::to_vec(&Value::Object(body)).expect("a JSON value always serializes"))
+    }
+}
+
+/// A container given in a body: validated like a path segment, sent as is.
+fn container_arg(container: &str) -> Result<&str> {
+    let c = text("container ID or name", container)?;
+    let bare = c.strip_prefix('/').unwrap_or(c);
+    match bare.is_empty() {
+        true => Err(Error::InvalidArgument {
+            what: "container ID or name",
+            reason: format!("{container:?} is empty"),
+        }),
+        false => Ok(bare),
+    }
+}
+
+/// `GET /networks`.
+pub(crate) fn list(options: &ListNetworksOptions) -> Call {
+    Call::get("/networks").query(options.query())
+}
+
+/// `POST /networks/create`.
+pub(crate) fn create(options: &CreateNetworkOptions) -> Result<Call> {
+    Ok(Call::post("/networks/create").json(options.body()?))
+}
+
+/// `POST /networks/{id}/connect`.
+pub(crate) fn connect(
+    network: &str,
+    container: &str,
+    endpoint: Option<&EndpointSettings>,
+) -> Result<Call> {
+    let mut body = Map::new();
+    body.insert("Container".into(), json!(container_arg(container)?));
+    if let Some(e) = endpoint {
+        let e = serde_json::to_value(e).map_err(|e| Error::InvalidArgument {
+            what: "endpoint settings",
+            reason: e.to_string(),
+        })?;
+        body.insert("EndpointConfig".into(), e);
+    }
+    let body = serde_json::to_vec(&Value::Object(body)).expect("a JSON value always serializes");
+    Ok(Call::post(format!("{}/connect", network_path(network)?)).json(body))
+}
+
+/// `POST /networks/{id}/disconnect`.
+pub(crate) fn disconnect(network: &str, container: &str, force: bool) -> Result<Call> {
+    let body = json!({"Container": container_arg(container)?, "Force": force});
+    let body = serde_json::to_vec(&body).expect("a JSON value always serializes");
+    Ok(Call::post(format!("{}/disconnect", network_path(network)?)).json(body))
+}
+
+/// `DELETE /networks/{id}`.
+pub(crate) fn remove(network: &str) -> Result<Call> {
+    Ok(Call::new(Method::Delete, network_path(network)?))
+}
+
+/// `POST /networks/prune`.
+pub(crate) fn prune(filters: &PruneFilters) -> Call {
+    Call::post("/networks/prune").query(filters.query())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(o: &CreateNetworkOptions) -> Value {
+        serde_json::from_slice(&o.body().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_create_body_holds_the_typed_fields_then_the_raw_ones() {
+        let o = CreateNetworkOptions::new("n1")
+            .driver("bridge")
+            .internal(true)
+            .label("a", "1")
+            .option("com.docker.network.bridge.enable_icc", "false")
+            .ipam_config(IpamConfig {
+                subnet: "10.213.0.0/24".into(),
+                ..Default::default()
+            })
+            .raw("Internal", json!(false))
+            .raw("ConfigOnly", json!(true));
+        assert_eq!(
+            body(&o),
+            json!({
+                "Name": "n1", "CheckDuplicate": true, "Driver": "bridge",
+                "Internal": false, "Attachable": false, "EnableIPv6": false,
+                "IPAM": {"Driver": "default", "Options": {}, "Config": [{"Subnet": "10.213.0.0/24"}]},
+                "Options": {"com.docker.network.bridge.enable_icc": "false"},
+                "Labels": {"a": "1"}, "ConfigOnly": true
+            })
+        );
+        assert_eq!(
+            body(&CreateNetworkOptions::new("n2")),
+            json!({"Name": "n2", "CheckDuplicate": true, "Internal": false,
+                   "Attachable": false, "EnableIPv6": false})
+        );
+        assert!(CreateNetworkOptions::new(" ").body().is_err());
+        assert!(CreateNetworkOptions::new("a\nb").body().is_err());
+    }
+
+    #[test]
+    fn connect_and_disconnect_bodies() {
+        let c = connect("net", "/web", None).unwrap();
+        assert_eq!(c.path, "/networks/net/connect");
+        let docker_transport::Body::Bytes(b) = &c.body else {
+            panic!()
+        };
+        assert_eq!(b.as_slice(), br#"{"Container":"web"}"#);
+        assert!(connect("net", "", None).is_err());
+        assert!(disconnect("..", "web", false).is_err());
+    }
+}
