@@ -135,6 +135,12 @@ fn serve(conn: UnixStream, seen: &Mutex<Vec<Seen>>, script: &Script) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
+        let chunked = headers.iter().any(|(n, v)| {
+            n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+        });
+        if chunked && read_chunked(&mut reader, &mut body).is_err() {
+            return;
+        }
         let req = Seen {
             method,
             target,
@@ -153,6 +159,26 @@ fn serve(conn: UnixStream, seen: &Mutex<Vec<Seen>>, script: &Script) {
         let lower = String::from_utf8_lossy(answer).to_ascii_lowercase();
         if lower.contains("connection: close") {
             return;
+        }
+    }
+}
+
+/// Reads a chunked request body (streamed uploads) into `body`.
+fn read_chunked(reader: &mut impl BufRead, body: &mut Vec<u8>) -> std::io::Result<()> {
+    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "bad chunk");
+    loop {
+        let mut size = String::new();
+        reader.read_line(&mut size)?;
+        let size = size.trim_end().split(';').next().unwrap_or("");
+        let size = usize::from_str_radix(size, 16).map_err(|_| bad())?;
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader.read_exact(&mut body[start..])?;
+        let mut crlf = String::new();
+        reader.read_line(&mut crlf)?;
+        if size == 0 {
+            // Trailers end with an empty line; the line just read was it.
+            return Ok(());
         }
     }
 }

@@ -3,8 +3,11 @@
 
 mod fake;
 mod flavours;
+mod images_live;
 mod lifecycle_live;
 mod live;
+mod objects_api;
+mod objects_scripted;
 mod scripted;
 mod watch;
 mod watch_live;

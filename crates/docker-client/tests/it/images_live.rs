@@ -1,0 +1,241 @@
+//! Images against a real engine, in both flavours: list, inspect, tag, history, remove,
+//! prune, import, save and load. (Pull and push need a registry: registry_live.rs.)
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use docker_client::{
+    Error, ImportImageOptions, ListImagesOptions, PruneFilters, RemoveImageOptions,
+};
+
+use crate::live::engine;
+use crate::objects_api::{objects, ObjectsApi};
+
+/// A name no other test or run uses.
+pub(crate) fn unique(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "dkr-it-{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A tar of one regular file.
+pub(crate) fn tar_with(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    header[100..108].copy_from_slice(b"0000644\0");
+    header[108..116].copy_from_slice(b"0000000\0");
+    header[116..124].copy_from_slice(b"0000000\0");
+    header[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+    header[136..148].copy_from_slice(b"00000000000\0");
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let mut tar = header.to_vec();
+    tar.extend_from_slice(data);
+    tar.resize(tar.len().div_ceil(512) * 512 + 1024, 0);
+    tar
+}
+
+/// The names of the entries of a tar.
+fn tar_names(tar: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = 0;
+    while at + 512 <= tar.len() && tar[at] != 0 {
+        let header = &tar[at..at + 512];
+        let name = &header[..100];
+        let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(100)];
+        names.push(String::from_utf8_lossy(name).into_owned());
+        let size = std::str::from_utf8(&header[124..135])
+            .unwrap()
+            .trim_matches(['\0', ' ']);
+        let size = usize::from_str_radix(size, 8).unwrap_or(0);
+        at += 512 + size.div_ceil(512) * 512;
+    }
+    names
+}
+
+/// Removes the image when dropped, whatever happened.
+pub(crate) struct ImageGuard<'a>(pub(crate) &'a dyn ObjectsApi, pub(crate) String);
+
+impl Drop for ImageGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .0
+            .remove_image(&self.1, RemoveImageOptions::default().force(true));
+    }
+}
+
+#[test]
+fn live_tag_list_inspect_history_and_remove() {
+    let Some(endpoint) = engine() else { return };
+    for api in objects(&endpoint, None) {
+        let api = api.as_ref();
+        let bb = api.inspect_image("bb:latest").unwrap();
+        let repo = unique(&format!("tag-{}", api.name()));
+        let target = format!("{repo}:t1");
+        api.tag_image("bb:latest", &target).unwrap();
+        let _guard = ImageGuard(api, target.clone());
+        // No tag means latest, as for docker tag.
+        api.tag_image("bb:latest", &repo).unwrap();
+        let _guard2 = ImageGuard(api, format!("{repo}:latest"));
+
+        let list = api
+            .list_images(&ListImagesOptions::default().filter("reference", &repo))
+            .unwrap();
+        assert_eq!(list.len(), 1, "{}: {list:?}", api.name());
+        assert_eq!(list[0].id, bb.id);
+        let mut tags = list[0].repo_tags.clone();
+        tags.retain(|t| t.starts_with(&repo));
+        tags.sort();
+        assert_eq!(tags, [format!("{repo}:latest"), target.clone()]);
+        let all = api
+            .list_images(&ListImagesOptions::default().all(true).digests(true))
+            .unwrap();
+        assert!(all.iter().any(|i| i.id == bb.id));
+
+        let tagged = api.inspect_image(&target).unwrap();
+        assert_eq!(tagged.id, bb.id);
+        let history = api.image_history(&target).unwrap();
+        assert!(!history.is_empty());
+        assert!(
+            history.iter().any(|h| h.tags.contains(&target)),
+            "{history:?}"
+        );
+
+        let removed = api
+            .remove_image(&target, RemoveImageOptions::default())
+            .unwrap();
+        assert_eq!(removed.len(), 1, "{removed:?}");
+        assert_eq!(removed[0].untagged, target);
+        let err = api.inspect_image(&target).unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        let err = api
+            .remove_image(&target, RemoveImageOptions::default())
+            .unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        let err = api.image_history(&target).unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        let err = api.tag_image(&target, "x:y").unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        // bb:latest is untouched.
+        assert_eq!(api.inspect_image("bb:latest").unwrap().id, bb.id);
+    }
+}
+
+#[test]
+fn live_import_save_load_and_prune() {
+    let Some(endpoint) = engine() else { return };
+    for api in objects(&endpoint, None) {
+        let api = api.as_ref();
+        let name = api.name();
+        let repo = unique(&format!("imp-{name}"));
+        let reference = format!("{repo}:1");
+        let prune_label = unique("prune");
+        let opts = ImportImageOptions::default()
+            .reference(&reference)
+            .message("imported by the live test")
+            .change(r#"CMD ["/hello.txt"]"#)
+            .change(format!("LABEL dkr-it-prune={prune_label}"));
+        let messages = api
+            .import_image(tar_with("hello.txt", b"hello import\n"), &opts)
+            .unwrap();
+        let id = messages.last().unwrap().status.clone();
+        assert!(id.starts_with("sha256:"), "{name}: {messages:?}");
+        let _guard = ImageGuard(api, id.clone());
+        let image = api.inspect_image(&reference).unwrap();
+        assert_eq!(image.id, id);
+        assert_eq!(image.comment, "imported by the live test");
+        let config = image.config.clone().unwrap_or_default();
+        assert_eq!(config.cmd, ["/hello.txt"]);
+        assert_eq!(config.labels["dkr-it-prune"], prune_label);
+
+        let tar = api.save_images(&[&reference]).unwrap();
+        let names = tar_names(&tar);
+        assert!(names.iter().any(|n| n == "manifest.json"), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("layer.tar")), "{names:?}");
+
+        let removed = api
+            .remove_image(&reference, RemoveImageOptions::default())
+            .unwrap();
+        assert!(removed.iter().any(|r| r.deleted == id), "{removed:?}");
+        assert!(api.inspect_image(&reference).unwrap_err().is_not_found());
+
+        let loaded = api.load_images(tar.clone(), true).unwrap();
+        let text: String = loaded.iter().map(|m| m.stream.as_str()).collect();
+        assert_eq!(text, format!("Loaded image: {reference}\n"), "{loaded:?}");
+        assert_eq!(api.inspect_image(&reference).unwrap().id, id);
+        // Loading again, with progress: the image is already there.
+        let loaded = api.load_images(tar, false).unwrap();
+        assert!(
+            loaded.iter().any(|m| m.stream.contains(&reference)),
+            "{loaded:?}"
+        );
+
+        api.remove_image(&reference, RemoveImageOptions::default())
+            .unwrap();
+
+        // An untagged import is dangling: a prune limited to its label removes it.
+        let untagged =
+            ImportImageOptions::default().change(format!("LABEL dkr-it-prune={prune_label}"));
+        let messages = api
+            .import_image(tar_with("hello.txt", b"hello dangling\n"), &untagged)
+            .unwrap();
+        let dangling = messages.last().unwrap().status.clone();
+        let _guard2 = ImageGuard(api, dangling.clone());
+        let filters =
+            PruneFilters::default().filter("label", format!("dkr-it-prune={prune_label}"));
+        let pruned = api.prune_images(&filters).unwrap();
+        assert!(
+            pruned.images_deleted.iter().any(|d| d.deleted == dangling),
+            "{name}: {pruned:?}"
+        );
+        assert!(api.inspect_image(&dangling).unwrap_err().is_not_found());
+        let again = api.prune_images(&filters).unwrap();
+        assert!(again.images_deleted.is_empty(), "{again:?}");
+    }
+}
+
+#[test]
+fn live_bad_tarballs_are_errors() {
+    let Some(endpoint) = engine() else { return };
+    for api in objects(&endpoint, None) {
+        let api = api.as_ref();
+        let err = api
+            .load_images(b"this is not a tar".repeat(100), true)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Stream { .. } | Error::Api { .. }),
+            "{}: {err:?}",
+            api.name()
+        );
+        let err = api
+            .import_image(
+                b"this is not a tar".repeat(100),
+                &ImportImageOptions::default(),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Stream { .. } | Error::Api { .. }),
+            "{}: {err:?}",
+            api.name()
+        );
+        let err = api.save_images(&["dkr-it-no-such-image:x"]).unwrap_err();
+        assert!(err.is_not_found(), "{}: {err:?}", api.name());
+    }
+}
+
+#[test]
+fn live_df_counts_bb() {
+    let Some(endpoint) = engine() else { return };
+    for api in objects(&endpoint, None) {
+        let bb = api.inspect_image("bb:latest").unwrap();
+        let df = api.df().unwrap();
+        assert!(df.layers_size > 0, "{}: {df:?}", api.name());
+        assert!(df.images.iter().any(|i| i.id == bb.id));
+    }
+}
