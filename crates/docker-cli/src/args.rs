@@ -96,6 +96,19 @@ pub enum Command {
     Version,
     /// Send any request to the engine and print the answer's body
     Request(RequestArgs),
+    /// Create and start a container from an image; without -d, print its output and exit
+    /// with its exit status
+    Run(RunArgs),
+    /// Print a container's output (stdout to stdout, stderr to stderr)
+    Logs(LogsArgs),
+    /// Run a command in a running container and exit with its exit status
+    Exec(ExecArgs),
+    /// Stop one or more running containers (SIGTERM, then SIGKILL after -t seconds)
+    Stop(StopArgs),
+    /// Remove one or more containers
+    Rm(RmArgs),
+    /// Copy files or directories between a container and the local filesystem
+    Cp(CpArgs),
 }
 
 /// `dkr ps`.
@@ -227,6 +240,178 @@ pub struct RequestArgs {
     /// A JSON body: the text itself, @FILE to read a file, or - to read standard input
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+}
+
+/// `dkr run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Remove the container when it exits
+    #[arg(long)]
+    pub rm: bool,
+    /// Run in the background and print the container ID
+    #[arg(short, long)]
+    pub detach: bool,
+    /// Keep standard input open and send it to the container
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY (stdout and stderr become one stream)
+    #[arg(short, long)]
+    pub tty: bool,
+    /// The container's name
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// An environment variable, KEY=VALUE (KEY alone takes dkr's value); repeatable
+    #[arg(short, long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// A label, KEY=VALUE (KEY alone for an empty value); repeatable
+    #[arg(short, long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// The working directory inside the container
+    #[arg(short, long, value_name = "DIR")]
+    pub workdir: Option<String>,
+    /// The user: name|uid[:group|gid]
+    #[arg(short, long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Override the image's entrypoint ("" clears it)
+    #[arg(long, value_name = "COMMAND")]
+    pub entrypoint: Option<String>,
+    /// A bind mount or volume, SRC:DST[:ro|rw], or DST alone for an anonymous volume;
+    /// repeatable
+    #[arg(short, long = "volume", value_name = "SRC:DST[:OPTS]")]
+    pub volumes: Vec<String>,
+    /// Publish a port, [IP:][HOSTPORT:]PORT[/PROTO]; repeatable
+    #[arg(short, long = "publish", value_name = "[IP:][HOST:]PORT[/PROTO]")]
+    pub publish: Vec<String>,
+    /// Connect the container to this network
+    #[arg(long, value_name = "NETWORK")]
+    pub network: Option<String>,
+    /// Restart policy: no, always, unless-stopped, on-failure[:MAX-RETRIES]
+    #[arg(long, value_name = "POLICY")]
+    pub restart: Option<String>,
+    /// Memory limit: bytes, or with a unit: 512m, 1.5g (b, k, m, g, t, p)
+    #[arg(short, long, value_name = "BYTES")]
+    pub memory: Option<String>,
+    /// The image
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+    /// The command and its arguments (else the image's)
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<String>,
+}
+
+/// `dkr logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Follow the output until the container stops
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Only the last N lines ("all" for everything)
+    #[arg(short = 'n', long, value_name = "N", value_parser = parse_tail)]
+    pub tail: Option<Tail>,
+    /// Only output since this time: RFC 3339, Unix seconds, or a duration before now (10m)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only output before this time (same forms)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Prefix each line with its RFC 3339 timestamp
+    #[arg(short, long)]
+    pub timestamps: bool,
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `--tail`: a number of lines, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tail {
+    /// Every line.
+    All,
+    /// The last N lines.
+    Lines(u64),
+}
+
+/// `dkr exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Keep standard input open and send it to the command
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Allocate a pseudo-TTY
+    #[arg(short, long)]
+    pub tty: bool,
+    /// An environment variable, KEY=VALUE (KEY alone takes dkr's value); repeatable
+    #[arg(short, long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// The user: name|uid[:group|gid]
+    #[arg(short, long, value_name = "USER")]
+    pub user: Option<String>,
+    /// The working directory inside the container
+    #[arg(short, long, value_name = "DIR")]
+    pub workdir: Option<String>,
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+    /// The command and its arguments
+    #[arg(
+        required = true,
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<String>,
+}
+
+/// `dkr stop`.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Seconds to wait for the container to stop before killing it (else the container's
+    /// or the engine's default, 10)
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u64>,
+    /// The containers
+    #[arg(required = true, value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// `dkr rm`.
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    /// Kill and remove running containers
+    #[arg(short, long)]
+    pub force: bool,
+    /// Remove the containers' anonymous volumes too
+    #[arg(short, long)]
+    pub volumes: bool,
+    /// The containers
+    #[arg(required = true, value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+/// `dkr cp`.
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// CONTAINER:SRC_PATH to copy out, or a local path (- for a tar on standard input) to
+    /// copy in
+    #[arg(value_name = "SRC")]
+    pub source: String,
+    /// A local path (- for a tar on standard output), or CONTAINER:DEST_PATH
+    #[arg(value_name = "DEST")]
+    pub dest: String,
+}
+
+/// `--tail`: a count or `all`.
+fn parse_tail(s: &str) -> Result<Tail, String> {
+    if s == "all" {
+        return Ok(Tail::All);
+    }
+    s.parse()
+        .map(Tail::Lines)
+        .map_err(|_| format!("expected a number of lines or \"all\", got {s:?}"))
 }
 
 /// `key=value`, split at the first `=`.

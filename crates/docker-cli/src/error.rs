@@ -6,6 +6,10 @@
 //! | 1 | the engine refused (404, 409, 400...), or any other failure |
 //! | 2 | a usage error (clap's own, or one found after parsing) |
 //! | 125 | the engine cannot be reached, or its address is invalid |
+//!
+//! `run` and `exec` exit with the status of the process they ran; `run` also takes docker's
+//! 125 (the container could not be created or started), 126 (its command cannot be
+//! invoked) and 127 (its command was not found).
 
 use std::fmt;
 use std::io;
@@ -35,6 +39,15 @@ pub enum Failure {
     Reported(Vec<String>),
     /// Anything else, worded (exit 1).
     Other(String),
+    /// A status of its own: the exit status of the process that `run` or `exec` ran (with
+    /// no message), or docker's 125, 126 and 127 for a container that could not be
+    /// created or started (with the message).
+    Status {
+        /// The exit status.
+        code: u8,
+        /// What to print on standard error, if anything.
+        message: Option<String>,
+    },
 }
 
 impl Failure {
@@ -45,6 +58,7 @@ impl Failure {
             Failure::Config(_) => EXIT_UNREACHABLE,
             Failure::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
             Failure::Usage(_) => EXIT_USAGE,
+            Failure::Status { code, .. } => *code,
             _ => EXIT_FAILURE,
         }
     }
@@ -62,6 +76,7 @@ impl Failure {
             Failure::Usage(m) => Some(format!("Error: {m}\n\nRun 'dkr --help' for usage.")),
             Failure::Reported(lines) => Some(lines.join("\n")),
             Failure::Other(m) => Some(format!("Error: {m}")),
+            Failure::Status { message, .. } => message.clone(),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`cmd`]: one module per command, each writing into a `&mut dyn Write` and taking the
 //!   current time as a parameter where the output depends on it;
 //! - [`text`]: docker's look (tables, short IDs, quoting, ports, sizes);
+//! - [`tar`]: the minimal tar reader and writer of `cp`;
 //! - [`time`]: RFC 3339, the Docker CLI's time forms and human durations, without a time
 //!   crate;
 //! - [`error`]: failures, their messages and exit statuses.
@@ -20,6 +21,7 @@
 pub mod args;
 pub mod cmd;
 pub mod error;
+pub mod tar;
 pub mod text;
 pub mod time;
 
@@ -87,5 +89,22 @@ pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Fa
         Command::Info => cmd::info::run(&client, &view, out, &mut io::stderr().lock()),
         Command::Version => cmd::version::run(&client, &view, out),
         Command::Request(a) => cmd::request::run(&client, a, out, &mut io::stdin().lock()),
+        Command::Run(a) => cmd::run::run(&client, a, process_stdio(out, &mut io::stderr())),
+        Command::Exec(a) => cmd::exec::run(&client, a, process_stdio(out, &mut io::stderr())),
+        Command::Logs(a) => cmd::logs::run(&client, a, now, out, &mut io::stderr()),
+        Command::Stop(a) => cmd::stop::run(&client, a, out),
+        Command::Rm(a) => cmd::rm::run(&client, a, out),
+        Command::Cp(a) => cmd::cp::run(&client, a, out, &mut io::stderr()),
+    }
+}
+
+/// The standard streams for `run` and `exec`: output to `out` and `err`, dkr's standard
+/// input for `-i`.
+fn process_stdio<'a>(out: &'a mut dyn Write, err: &'a mut dyn Write) -> cmd::run::Stdio<'a> {
+    cmd::run::Stdio {
+        out,
+        err,
+        stdin: Box::new(io::stdin()),
+        stdin_is_terminal: io::stdin().is_terminal(),
     }
 }

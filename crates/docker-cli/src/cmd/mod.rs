@@ -2,14 +2,21 @@
 //! similar) that writes the answer into a `&mut dyn Write`, taking the current time as a
 //! parameter where the output depends on it, so output is testable without an engine.
 
+pub mod cp;
 pub mod diff;
 pub mod events;
+pub mod exec;
 pub mod info;
 pub mod inspect;
 pub mod kill;
+pub mod logs;
 pub mod ps;
 pub mod request;
 pub mod restart;
+pub mod rm;
+pub mod run;
+pub mod stdio;
+pub mod stop;
 pub mod top;
 pub mod version;
 pub mod watch;

@@ -1,0 +1,194 @@
+//! A container's standard streams: its output to dkr's standard output and error, dkr's
+//! standard input to the container, and the terminal's raw mode for `-it`.
+//!
+//! Raw mode and the terminal size come from the `stty` program (`stty -g`, `stty raw
+//! -echo`, `stty size`) rather than from termios calls: dkr has no unsafe code and no
+//! terminal crate, and `stty` is on every system with a terminal.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use docker_client::blocking::AttachInput;
+use docker_client::{LogChunk, OutputStream};
+
+use crate::error::Failure;
+
+/// Writes container output as it arrives: stdout (and a TTY's single stream) to `out`,
+/// stderr to `err`, flushing after each piece so nothing waits for a newline.
+pub fn copy_output<I>(chunks: I, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Failure>
+where
+    I: IntoIterator<Item = docker_client::Result<LogChunk>>,
+{
+    for chunk in chunks {
+        let chunk = chunk?;
+        let sink: &mut dyn Write = match chunk.stream {
+            OutputStream::Stderr => &mut *err,
+            OutputStream::Stdout | OutputStream::Console => &mut *out,
+        };
+        sink.write_all(&chunk.data)?;
+        sink.flush()?;
+    }
+    Ok(())
+}
+
+/// The engine's default detach keys, ctrl-p ctrl-q: when it reads them on an attached
+/// stdin it ends the attach session and leaves the container running.
+const DETACH_KEYS: [u8; 2] = [0x10, 0x11];
+
+/// The thread that copies dkr's standard input to a container.
+#[derive(Debug)]
+pub struct StdinPump {
+    detach_sent: Arc<AtomicBool>,
+}
+
+impl StdinPump {
+    /// Starts copying `stdin` to `input`; at the end of `stdin` the container's stdin is
+    /// closed (it reads end-of-file). The thread ends by itself, or with the program.
+    pub fn spawn(mut input: AttachInput, mut stdin: Box<dyn Read + Send>) -> StdinPump {
+        let detach_sent = Arc::new(AtomicBool::new(false));
+        let seen = Arc::clone(&detach_sent);
+        thread::spawn(move || {
+            let mut buf = vec![0u8; 32 * 1024];
+            let mut last = None;
+            loop {
+                let n = match stdin.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                };
+                let data = &buf[..n];
+                if contains_detach_keys(last, data) {
+                    seen.store(true, Ordering::SeqCst);
+                }
+                last = data.last().copied();
+                if input.write_stdin(data).is_err() {
+                    // The container closed its stdin or ended: nothing more to send.
+                    return;
+                }
+            }
+            let _ = input.close();
+        });
+        StdinPump { detach_sent }
+    }
+
+    /// True when the detach keys were sent: the engine ended the session on purpose.
+    pub fn detached(&self) -> bool {
+        self.detach_sent.load(Ordering::SeqCst)
+    }
+}
+
+/// True when ctrl-p ctrl-q occur in `data`, or straddle `last` (the previous read's last
+/// byte) and `data`.
+fn contains_detach_keys(last: Option<u8>, data: &[u8]) -> bool {
+    (last == Some(DETACH_KEYS[0]) && data.first() == Some(&DETACH_KEYS[1]))
+        || data.windows(2).any(|w| w == DETACH_KEYS)
+}
+
+/// The terminal on standard input in raw mode, no echo; restored when dropped.
+#[derive(Debug)]
+pub struct RawTerminal {
+    saved: String,
+}
+
+impl RawTerminal {
+    /// Puts the terminal on standard input in raw mode, or returns `None` when `stty`
+    /// cannot (no terminal, no `stty`).
+    pub fn enter() -> Option<RawTerminal> {
+        let saved = stty(&["-g"])?;
+        stty(&["raw", "-echo"])?;
+        Some(RawTerminal {
+            saved: saved.trim().to_owned(),
+        })
+    }
+}
+
+impl Drop for RawTerminal {
+    fn drop(&mut self) {
+        let _ = stty(&[&self.saved]);
+    }
+}
+
+/// The size of the terminal on standard input, as (rows, columns).
+pub fn terminal_size() -> Option<(u16, u16)> {
+    let size = stty(&["size"])?;
+    let (rows, cols) = size.trim().split_once(' ')?;
+    match (rows.parse().ok()?, cols.parse().ok()?) {
+        (0, _) | (_, 0) => None,
+        size => Some(size),
+    }
+}
+
+/// Runs `stty ARGS` on the terminal of standard input and returns what it printed.
+fn stty(args: &[&str]) -> Option<String> {
+    let output = Command::new("stty")
+        .args(args)
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// `-e KEY=VALUE` entries as the engine takes them: `KEY` alone takes dkr's own value of
+/// `KEY` when it has one, and is passed as it is otherwise (as docker does).
+pub fn environment(entries: &[String], lookup: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| match e.contains('=') {
+            true => e.clone(),
+            false => match lookup(e) {
+                Some(value) => format!("{e}={value}"),
+                None => e.clone(),
+            },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detach_keys_are_found_within_and_across_reads() {
+        assert!(contains_detach_keys(None, b"ab\x10\x11"));
+        assert!(contains_detach_keys(Some(0x10), b"\x11"));
+        assert!(!contains_detach_keys(Some(0x11), b"\x10"));
+        assert!(!contains_detach_keys(None, b"\x10 \x11"));
+        assert!(!contains_detach_keys(None, b""));
+    }
+
+    #[test]
+    fn output_goes_to_its_stream() {
+        let chunk = |stream, data: &str| {
+            Ok(LogChunk {
+                stream,
+                data: data.as_bytes().to_vec(),
+            })
+        };
+        let chunks = vec![
+            chunk(OutputStream::Stdout, "out1 "),
+            chunk(OutputStream::Stderr, "err"),
+            chunk(OutputStream::Console, "tty"),
+        ];
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        copy_output(chunks, &mut out, &mut err).unwrap();
+        assert_eq!((&out[..], &err[..]), (&b"out1 tty"[..], &b"err"[..]));
+    }
+
+    #[test]
+    fn environment_takes_dkrs_value_for_a_bare_key() {
+        let lookup = |k: &str| (k == "HOME").then(|| "/root".to_owned());
+        let entries = ["A=1".to_owned(), "HOME".into(), "UNSET".into(), "B=".into()];
+        assert_eq!(
+            environment(&entries, lookup),
+            ["A=1", "HOME=/root", "UNSET", "B="]
+        );
+    }
+}
