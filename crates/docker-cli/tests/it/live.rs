@@ -562,3 +562,402 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// Runs dkr with `input` on its standard input.
+fn dkr_with_input(host: &str, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(DKR)
+        .args(args)
+        .env("DOCKER_HOST", host)
+        .env_remove("DOCKER_API_VERSION")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("dkr runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write stdin");
+    drop(stdin);
+    child.wait_with_output().expect("wait")
+}
+
+/// A name for a container that `dkr run` makes, force-removed when dropped.
+struct Named {
+    host: String,
+    name: String,
+}
+
+impl Named {
+    fn new(host: &str) -> Named {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        Named {
+            host: host.to_owned(),
+            name: format!(
+                "dkr-cli-it-run-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ),
+        }
+    }
+
+    /// `dkr run` with this name and the test label, then `args`.
+    fn run_args<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        let mut all = vec!["run", "--name", &self.name, "-l", "dkr-cli-it=1"];
+        all.extend_from_slice(args);
+        all
+    }
+
+    fn exists(&self) -> bool {
+        let client = Client::builder().host(&self.host).build().expect("client");
+        match client.inspect_container(&self.name) {
+            Ok(_) => true,
+            Err(e) if e.is_not_found() => false,
+            Err(e) => panic!("inspect: {e}"),
+        }
+    }
+}
+
+impl Drop for Named {
+    fn drop(&mut self) {
+        if let Ok(client) = Client::builder().host(&self.host).build() {
+            let path = format!("/containers/{}", self.name);
+            let _ = client
+                .request(Method::Delete, &path, &[("force", "1")], None)
+                .and_then(|r| r.bytes());
+        }
+    }
+}
+
+#[test]
+fn run_prints_the_output_and_exits_with_the_container_status() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    let o = dkr(
+        &host,
+        &c.run_args(&[
+            "--rm",
+            "bb:latest",
+            "sh",
+            "-c",
+            "echo hi; echo err >&2; exit 3",
+        ]),
+    );
+    assert_eq!(stdout(&o), "hi\n");
+    assert_eq!(stderr(&o), "err\n");
+    assert_eq!(o.status.code(), Some(3));
+    // --rm: the engine removed it; the wait was for that.
+    assert!(!c.exists(), "--rm left the container");
+
+    let c = Named::new(&host);
+    let out = ok(dkr(&host, &c.run_args(&["bb:latest", "echo", "kept"])));
+    assert_eq!(out, "kept\n");
+    assert!(c.exists(), "without --rm the container stays");
+}
+
+#[test]
+fn run_interactive_sends_standard_input() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    let o = dkr_with_input(
+        &host,
+        &c.run_args(&["-i", "--rm", "bb:latest", "cat"]),
+        b"data\nmore data\n",
+    );
+    assert_eq!(ok(o), "data\nmore data\n");
+    // And a larger input, in many reads, counted by the container.
+    let c = Named::new(&host);
+    let big = vec![b'x'; 3 * 1024 * 1024];
+    let o = dkr_with_input(
+        &host,
+        &c.run_args(&["-i", "--rm", "bb:latest", "wc", "-c"]),
+        &big,
+    );
+    assert_eq!(ok(o).trim(), big.len().to_string());
+}
+
+#[test]
+fn run_with_options_sets_them_on_the_container() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    let script = "echo $A; pwd; id -u; cat /etc/hostname >/dev/null; echo done";
+    let out = ok(dkr(
+        &host,
+        &c.run_args(&[
+            "-e",
+            "A=1 2",
+            "-w",
+            "/tmp",
+            "-u",
+            "1234",
+            "-m",
+            "64m",
+            "--restart",
+            "no",
+            "-p",
+            "127.0.0.1::80",
+            "-l",
+            "k=v",
+            "bb:latest",
+            "sh",
+            "-c",
+            script,
+        ]),
+    ));
+    assert_eq!(out, "1 2\n/tmp\n1234\ndone\n");
+    let client = Client::builder().host(&host).build().expect("client");
+    let info = client.inspect_container(&c.name).expect("inspect");
+    assert_eq!(info.host_config.memory, 64 << 20);
+    assert_eq!(info.config.labels.get("k").map(String::as_str), Some("v"));
+    assert!(info.host_config.port_bindings.contains_key("80/tcp"));
+
+    // The entrypoint, and a TTY: one stream, CR LF line ends.
+    let c = Named::new(&host);
+    let out = ok(dkr(
+        &host,
+        &c.run_args(&["--rm", "-t", "--entrypoint", "echo", "bb:latest", "a", "b"]),
+    ));
+    assert_eq!(out, "a b\r\n");
+}
+
+#[test]
+fn run_failures_take_dockers_statuses() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    let err = fails(
+        dkr(&host, &c.run_args(&["--rm", "bb:latest", "nosuchcmd"])),
+        127,
+    );
+    assert!(err.contains("executable file not found"), "{err}");
+    assert!(!c.exists(), "a failed --rm run left its container");
+    let c = Named::new(&host);
+    let err = fails(dkr(&host, &c.run_args(&["--rm", "bb:latest", "/etc"])), 126);
+    assert!(err.contains("permission denied"), "{err}");
+    let c = Named::new(&host);
+    let err = fails(dkr(&host, &c.run_args(&["dkr-cli-it-no-such-image"])), 125);
+    assert!(err.starts_with("Error response from daemon: "), "{err}");
+    fails(dkr(&host, &["run", "-p", "nonsense", "bb:latest"]), 2);
+    fails(
+        dkr(&host, &["run", "--rm", "--restart", "always", "bb:latest"]),
+        2,
+    );
+}
+
+#[test]
+fn run_detached_prints_the_id_and_logs_follow_until_the_exit() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    let script = "for i in 1 2 3; do echo out $i; echo err $i >&2; sleep 0.3; done";
+    let id = ok(dkr(
+        &host,
+        &c.run_args(&["-d", "bb:latest", "sh", "-c", script]),
+    ));
+    assert_eq!(id.trim().len(), 64, "{id}");
+    let started = Instant::now();
+    let o = dkr(&host, &["logs", "-f", &c.name]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(stderr(&o), "err 1\nerr 2\nerr 3\n");
+    assert_eq!(ok(o), "out 1\nout 2\nout 3\n");
+
+    // The last two lines of both streams: each on its own.
+    let o = dkr(&host, &["logs", "--tail", "2", &c.name]);
+    assert_eq!(stderr(&o), "err 3\n");
+    assert_eq!(ok(o), "out 3\n");
+    let stamped = ok(dkr(&host, &["logs", "-t", "-n", "all", &c.name]));
+    let first = stamped.lines().next().unwrap_or("");
+    assert!(first.ends_with("Z out 1"), "{stamped}");
+    // RFC 3339 with nanoseconds (the engine drops trailing zeros).
+    assert_eq!(first.find('T'), Some(10), "{first}");
+    assert!(
+        first.find('Z').is_some_and(|z| (20..=29).contains(&z)),
+        "{first}"
+    );
+    assert_eq!(ok(dkr(&host, &["logs", "--since", "0s", &c.name])), "");
+    fails(dkr(&host, &["logs", "--since", "yesterday", &c.name]), 2);
+    let err = fails(dkr(&host, &["logs", "dkr-cli-it-no-such"]), 1);
+    assert!(err.contains("No such container"), "{err}");
+}
+
+#[test]
+fn exec_exits_with_the_command_status() {
+    let Some(host) = engine() else { return };
+    let c = Scratch::run(&host, "sleep 3600");
+    c.wait_for("the container to run", |i| i.state.running);
+    let o = dkr(
+        &host,
+        &[
+            "exec",
+            &c.name,
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit 7",
+        ],
+    );
+    assert_eq!(
+        (stdout(&o).as_str(), stderr(&o).as_str()),
+        ("out\n", "err\n")
+    );
+    assert_eq!(o.status.code(), Some(7));
+    let o = dkr_with_input(&host, &["exec", "-i", &c.name, "cat"], b"piped\n");
+    assert_eq!(ok(o), "piped\n");
+    let out = ok(dkr(
+        &host,
+        &[
+            "exec",
+            "-e",
+            "A=b",
+            "-u",
+            "1234",
+            "-w",
+            "/tmp",
+            &c.name,
+            "sh",
+            "-c",
+            "echo $A; id -u; pwd",
+        ],
+    ));
+    assert_eq!(out, "b\n1234\n/tmp\n");
+    let o = dkr(&host, &["exec", &c.name, "nosuchcmd"]);
+    assert!(
+        stdout(&o).contains("executable file not found"),
+        "{}",
+        stdout(&o)
+    );
+    fails(o, 126);
+    let err = fails(dkr(&host, &["exec", "dkr-cli-it-no-such", "true"]), 1);
+    assert!(err.contains("No such container"), "{err}");
+    fails(dkr(&host, &["exec", &c.name]), 2);
+}
+
+#[test]
+fn stop_waits_the_given_seconds_then_kills() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    // sleep as PID 1 ignores SIGTERM: only the SIGKILL after -t ends it.
+    ok(dkr(
+        &host,
+        &c.run_args(&["-d", "bb:latest", "sleep", "3600"]),
+    ));
+    let started = Instant::now();
+    let out = ok(dkr(&host, &["stop", "-t", "1", &c.name]));
+    let took = started.elapsed();
+    assert_eq!(out, format!("{}\n", c.name));
+    assert!(took >= Duration::from_millis(900), "{took:?}");
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    let client = Client::builder().host(&host).build().expect("client");
+    let state = client.inspect_container(&c.name).expect("inspect").state;
+    assert!(!state.running && state.exit_code == 137, "{state:?}");
+    // Stopping it again is not an error; a missing one is, after the others.
+    let o = dkr(&host, &["stop", &c.name, "dkr-cli-it-no-such"]);
+    assert_eq!(stdout(&o), format!("{}\n", c.name));
+    let err = fails(o, 1);
+    assert!(
+        err.contains("No such container: dkr-cli-it-no-such"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rm_refuses_a_running_container_unless_forced() {
+    let Some(host) = engine() else { return };
+    let c = Named::new(&host);
+    ok(dkr(
+        &host,
+        &c.run_args(&["-d", "bb:latest", "sleep", "3600"]),
+    ));
+    let err = fails(dkr(&host, &["rm", &c.name]), 1);
+    assert!(err.starts_with("Error response from daemon: "), "{err}");
+    assert!(c.exists());
+    let out = ok(dkr(&host, &["rm", "-f", "-v", &c.name]));
+    assert_eq!(out, format!("{}\n", c.name));
+    assert!(!c.exists());
+    let err = fails(dkr(&host, &["rm", &c.name]), 1);
+    assert!(err.contains("No such container"), "{err}");
+}
+
+#[test]
+fn cp_copies_a_file_and_a_directory_in_and_out() {
+    let Some(host) = engine() else { return };
+    let c = Scratch::run(&host, "sleep 3600");
+    let work = std::env::temp_dir().join(format!("dkr-cli-it-cp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(work.join("tree/sub")).expect("mkdir");
+    // A file of every byte value, larger than any buffer on the way.
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let file = work.join("file.bin");
+    std::fs::write(&file, &data).expect("write");
+    std::fs::write(work.join("tree/a"), b"one\n").expect("write");
+    std::fs::write(work.join("tree/sub/b"), b"two\n").expect("write");
+    std::os::unix::fs::symlink("a", work.join("tree/link")).expect("symlink");
+    let s = |p: &std::path::Path| p.to_str().expect("UTF-8").to_owned();
+
+    // A file in, under another name, and back out.
+    ok(dkr(
+        &host,
+        &["cp", &s(&file), &format!("{}:/tmp/copied.bin", c.name)],
+    ));
+    let back = work.join("back.bin");
+    ok(dkr(
+        &host,
+        &["cp", &format!("{}:/tmp/copied.bin", c.name), &s(&back)],
+    ));
+    assert!(
+        std::fs::read(&back).expect("read") == data,
+        "the file changed"
+    );
+
+    // A directory in (into an existing directory) and out (to a new name).
+    ok(dkr(
+        &host,
+        &["cp", &s(&work.join("tree")), &format!("{}:/tmp", c.name)],
+    ));
+    let listing = ok(dkr(
+        &host,
+        &[
+            "exec",
+            &c.name,
+            "sh",
+            "-c",
+            "cd /tmp/tree && cat a sub/b && readlink link",
+        ],
+    ));
+    assert_eq!(listing, "one\ntwo\na\n");
+    let out_dir = work.join("tree-back");
+    ok(dkr(
+        &host,
+        &["cp", &format!("{}:/tmp/tree", c.name), &s(&out_dir)],
+    ));
+    assert_eq!(
+        std::fs::read(out_dir.join("sub/b")).expect("read"),
+        b"two\n"
+    );
+    assert_eq!(
+        std::fs::read_link(out_dir.join("link")).expect("readlink"),
+        std::path::Path::new("a")
+    );
+    // Into an existing directory: under the source's name.
+    ok(dkr(
+        &host,
+        &["cp", &format!("{}:/tmp/copied.bin", c.name), &s(&work)],
+    ));
+    assert!(std::fs::read(work.join("copied.bin")).expect("read") == data);
+
+    // A tar on standard output.
+    let o = dkr(&host, &["cp", &format!("{}:/tmp/tree/a", c.name), "-"]);
+    let tar = o.stdout.clone();
+    ok(o);
+    assert_eq!(tar.len() % 512, 0);
+    assert_eq!(&tar[..2], b"a\0");
+
+    let err = fails(
+        dkr(&host, &["cp", &format!("{}:/no/such", c.name), &s(&work)]),
+        1,
+    );
+    assert!(err.starts_with("Error response from daemon: "), "{err}");
+    let err = fails(
+        dkr(&host, &["cp", &s(&file), &format!("{}:/no/such/x", c.name)]),
+        1,
+    );
+    assert!(err.contains("/no/such"), "{err}");
+    fails(dkr(&host, &["cp", "a", "b"]), 2);
+    std::fs::remove_dir_all(&work).expect("clean up");
+}
