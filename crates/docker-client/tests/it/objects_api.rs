@@ -319,3 +319,17 @@ pub(crate) fn objects(endpoint: &Endpoint, version: Option<&str>) -> Vec<Box<dyn
 pub(crate) fn objects_on(socket: &Path) -> Vec<Box<dyn ObjectsApi>> {
     objects(&Endpoint::Unix(socket.to_owned()), Some("1.41"))
 }
+
+/// `df`, retried while another disk-usage operation runs: engines before 23.0 refuse a
+/// second one at the same time ("a disk usage operation is already running").
+pub(crate) fn df_when_free(api: &dyn ObjectsApi) -> SystemDf {
+    for _ in 0..100 {
+        match api.df() {
+            Err(e) if e.message().is_some_and(|m| m.contains("already running")) => {
+                std::thread::sleep(std::time::Duration::from_millis(100))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{}: df stayed busy for 10 s", api.name())
+}

@@ -13,7 +13,7 @@ use crate::fake::{self, FakeEngine, Seen};
 use crate::objects_api::objects_on;
 
 /// A password whose JSON encodes to `+` and `/` in standard base64.
-const TRICKY_PASSWORD: &str = "p+s/w=rd?>>>~~~ÿ";
+pub(crate) const TRICKY_PASSWORD: &str = "p+s/w=rd?>>>~~~ÿ";
 
 fn tricky_auth() -> AuthConfig {
     AuthConfig {
@@ -24,7 +24,7 @@ fn tricky_auth() -> AuthConfig {
     }
 }
 
-fn std_base64(data: &[u8]) -> String {
+pub(crate) fn std_base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in data.chunks(3) {
