@@ -1,5 +1,7 @@
 //! Images: options, call builders and the progress-stream decoder, shared by both flavours.
 
+use std::time::Duration;
+
 use docker_models::{AuthConfig, ProgressMessage};
 use docker_transport::Method;
 
@@ -348,8 +350,14 @@ pub(crate) fn save(names: &[&str]) -> Result<Call> {
     Ok(Call::get("/images/get").query(q).streaming())
 }
 
+/// How long an import or a load may take before the engine's first answer: the engine
+/// answers once it has read and unpacked the tarball (a quiet load says nothing before
+/// its end), which for large images takes far longer than the default head timeout.
+const UNPACK_TIMEOUT: Duration = Duration::from_secs(3600);
+
 fn tar_body(mut call: Call) -> Call {
     call.content_type = Some("application/x-tar");
+    call.head_timeout = Some(UNPACK_TIMEOUT);
     call
 }
 
@@ -443,6 +451,20 @@ mod tests {
         assert!(push("bb@sha256:1", &PushImageOptions::default()).is_err());
         assert!(save(&[]).is_err());
         assert!(save(&[""]).is_err());
+    }
+
+    #[test]
+    fn uploads_wait_for_the_unpacking_and_streams_have_no_idle_timeout() {
+        let import = import(&ImportImageOptions::default()).unwrap();
+        let load = load(true);
+        for call in [&import, &load] {
+            assert_eq!(call.head_timeout, Some(UNPACK_TIMEOUT));
+            assert_eq!(call.content_type, Some("application/x-tar"));
+            assert!(call.streaming);
+        }
+        let (pull, _) = pull("bb", &PullImageOptions::default()).unwrap();
+        assert!(pull.streaming && pull.head_timeout.is_none());
+        assert!(save(&["bb"]).unwrap().streaming);
     }
 
     #[test]
