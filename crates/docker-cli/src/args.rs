@@ -109,6 +109,19 @@ pub enum Command {
     Rm(RmArgs),
     /// Copy files or directories between a container and the local filesystem
     Cp(CpArgs),
+    /// List images
+    Images(ImagesArgs),
+    /// Download an image from a registry, showing the progress
+    Pull(PullArgs),
+    /// Upload an image to a registry, showing the progress
+    Push(PushArgs),
+    /// List, create and remove networks
+    Network(NetworkArgs),
+    /// List, create and remove volumes
+    Volume(VolumeArgs),
+    /// Log in to a registry (the credentials are checked by the engine and stored like
+    /// docker stores them)
+    Login(LoginArgs),
 }
 
 /// `dkr ps`.
@@ -402,6 +415,195 @@ pub struct CpArgs {
     /// A local path (- for a tar on standard output), or CONTAINER:DEST_PATH
     #[arg(value_name = "DEST")]
     pub dest: String,
+}
+
+/// `dkr images`.
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// Show all images (intermediate ones too)
+    #[arg(short, long)]
+    pub all: bool,
+    /// Only print image IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter, as key=value (dangling=true, label=k=v, reference=bb*...); repeatable
+    #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub filters: Vec<(String, String)>,
+    /// Only images of this repository (and tag)
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub reference: Option<String>,
+}
+
+/// `dkr pull`.
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// Print only the image's reference at the end
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The image: NAME[:TAG|@DIGEST] (the tag latest when none is given)
+    #[arg(value_name = "NAME[:TAG|@DIGEST]")]
+    pub image: String,
+}
+
+/// `dkr push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Push every tag of the repository
+    #[arg(short, long)]
+    pub all_tags: bool,
+    /// Print only the image's reference at the end
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// The image: NAME[:TAG] (the tag latest when none is given)
+    #[arg(value_name = "NAME[:TAG]")]
+    pub image: String,
+}
+
+/// `dkr network`.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: NetworkCommand,
+}
+
+/// The `network` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// List networks
+    #[command(alias = "list")]
+    Ls(NetworkLsArgs),
+    /// Create a network and print its ID
+    Create(NetworkCreateArgs),
+    /// Remove one or more networks
+    #[command(alias = "remove")]
+    Rm(NetworkRmArgs),
+}
+
+/// `dkr network ls`.
+#[derive(Debug, Args)]
+pub struct NetworkLsArgs {
+    /// Only print network IDs
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter, as key=value (driver=bridge, name=net, label=k=v...); repeatable
+    #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub filters: Vec<(String, String)>,
+}
+
+/// `dkr network create`.
+#[derive(Debug, Args)]
+pub struct NetworkCreateArgs {
+    /// The driver (the engine's default is bridge)
+    #[arg(short, long, value_name = "DRIVER")]
+    pub driver: Option<String>,
+    /// A label, KEY=VALUE (KEY alone for an empty value); repeatable
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// A driver option, KEY=VALUE; repeatable
+    #[arg(short = 'o', long = "opt", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub options: Vec<(String, String)>,
+    /// No external connectivity
+    #[arg(long)]
+    pub internal: bool,
+    /// Let standalone containers attach (swarm networks)
+    #[arg(long)]
+    pub attachable: bool,
+    /// Enable IPv6
+    #[arg(long)]
+    pub ipv6: bool,
+    /// The subnet, in CIDR form (10.1.0.0/24)
+    #[arg(long, value_name = "CIDR")]
+    pub subnet: Option<String>,
+    /// The gateway of the subnet
+    #[arg(long, value_name = "IP")]
+    pub gateway: Option<String>,
+    /// The network's name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// `dkr network rm`.
+#[derive(Debug, Args)]
+pub struct NetworkRmArgs {
+    /// The networks
+    #[arg(required = true, value_name = "NETWORK")]
+    pub networks: Vec<String>,
+}
+
+/// `dkr volume`.
+#[derive(Debug, Args)]
+pub struct VolumeArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: VolumeCommand,
+}
+
+/// The `volume` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum VolumeCommand {
+    /// List volumes
+    #[command(alias = "list")]
+    Ls(VolumeLsArgs),
+    /// Create a volume and print its name
+    Create(VolumeCreateArgs),
+    /// Remove one or more volumes
+    #[command(alias = "remove")]
+    Rm(VolumeRmArgs),
+}
+
+/// `dkr volume ls`.
+#[derive(Debug, Args)]
+pub struct VolumeLsArgs {
+    /// Only print volume names
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter, as key=value (dangling=true, driver=local, label=k=v, name=data...);
+    /// repeatable
+    #[arg(short, long = "filter", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub filters: Vec<(String, String)>,
+}
+
+/// `dkr volume create`.
+#[derive(Debug, Args)]
+pub struct VolumeCreateArgs {
+    /// The driver (default local)
+    #[arg(short, long, value_name = "DRIVER")]
+    pub driver: Option<String>,
+    /// A driver option, KEY=VALUE (for local: type, device, o); repeatable
+    #[arg(short = 'o', long = "opt", value_name = "KEY=VALUE", value_parser = parse_key_value)]
+    pub options: Vec<(String, String)>,
+    /// A label, KEY=VALUE (KEY alone for an empty value); repeatable
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// The volume's name (else the engine makes one up)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// `dkr volume rm`.
+#[derive(Debug, Args)]
+pub struct VolumeRmArgs {
+    /// Remove the volumes even when the engine would refuse (not when in use)
+    #[arg(short, long)]
+    pub force: bool,
+    /// The volumes
+    #[arg(required = true, value_name = "VOLUME")]
+    pub volumes: Vec<String>,
+}
+
+/// `dkr login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The user name (else asked for)
+    #[arg(short, long, value_name = "USER")]
+    pub username: Option<String>,
+    /// Read the password from standard input (else it is asked for, without echo)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The registry (default Docker Hub)
+    #[arg(value_name = "SERVER")]
+    pub server: Option<String>,
 }
 
 /// `--tail`: a count or `all`.

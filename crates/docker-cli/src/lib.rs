@@ -95,6 +95,35 @@ pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Fa
         Command::Stop(a) => cmd::stop::run(&client, a, out),
         Command::Rm(a) => cmd::rm::run(&client, a, out),
         Command::Cp(a) => cmd::cp::run(&client, a, out, &mut io::stderr()),
+        Command::Images(a) => cmd::images::run(&client, a, &view, now, out),
+        Command::Pull(a) => cmd::pull::pull(&client, a, progress_output(out, &mut io::stderr())),
+        Command::Push(a) => cmd::pull::push(&client, a, progress_output(out, &mut io::stderr())),
+        Command::Network(a) => cmd::network::run(&client, &a.command, &view, out),
+        Command::Volume(a) => cmd::volume::run(&client, &a.command, &view, out, &mut io::stderr()),
+        Command::Login(a) => {
+            let stdin = io::stdin();
+            let input = cmd::login::Input {
+                terminal: stdin.is_terminal(),
+                stdin: &mut stdin.lock(),
+            };
+            cmd::login::run(&client, a, input, out, &mut io::stderr())
+        }
+    }
+}
+
+/// Where `pull` and `push` show their progress: redrawn in place when standard output is a
+/// terminal (as wide as `stty size` says, else docker's default).
+fn progress_output<'a>(out: &'a mut dyn Write, err: &'a mut dyn Write) -> cmd::pull::Output<'a> {
+    let terminal = io::stdout().is_terminal();
+    let width = match terminal {
+        true => cmd::stdio::terminal_columns().map_or(cmd::progress::DEFAULT_WIDTH, usize::from),
+        false => cmd::progress::DEFAULT_WIDTH,
+    };
+    cmd::pull::Output {
+        out,
+        err,
+        terminal,
+        width,
     }
 }
 

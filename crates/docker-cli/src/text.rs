@@ -262,23 +262,111 @@ pub fn bytes_size(size: f64) -> String {
     format!("{}{}", go_g4(size), UNITS[i])
 }
 
-/// Go's `%.4g`: four significant digits, trailing zeros dropped, exponent form for very
-/// large or small numbers.
+/// A size in decimal units with `precision` significant digits, as go-units'
+/// `HumanSizeWithPrecision` words it: `docker images`' SIZE (precision 3) and the pull and
+/// push progress (`HumanSize`, precision 4): `1.98MB`, `69.21kB`, `5B`.
+///
+/// ```
+/// assert_eq!(dkr::text::human_size(1_982_256.0, 3), "1.98MB");
+/// assert_eq!(dkr::text::human_size(69_213.0, 4), "69.21kB");
+/// ```
+pub fn human_size(size: f64, precision: usize) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut size = if size.is_finite() { size } else { 0.0 };
+    let mut i = 0;
+    while size >= 1000.0 && i < UNITS.len() - 1 {
+        size /= 1000.0;
+        i += 1;
+    }
+    format!("{}{}", go_g(size, precision), UNITS[i])
+}
+
+/// Go's `%.4g`.
 fn go_g4(v: f64) -> String {
+    go_g(v, 4)
+}
+
+/// Go's `%.Ng`: `precision` significant digits, trailing zeros dropped, exponent form for
+/// very large or small numbers.
+fn go_g(v: f64, precision: usize) -> String {
     if v == 0.0 {
         return "0".into();
     }
-    // Round to four significant digits first; the exponent is that of the rounded value.
-    let sci = format!("{v:.3e}");
+    let precision = precision.max(1);
+    // Round to the significant digits first; the exponent is that of the rounded value.
+    let sci = format!("{v:.*e}", precision - 1);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if !(-4..4).contains(&exp) {
+    let p = i32::try_from(precision).unwrap_or(i32::MAX);
+    if exp < -4 || exp >= p {
         let m = trim_fraction(mantissa);
         let sign = if exp < 0 { '-' } else { '+' };
         return format!("{m}e{sign}{:02}", exp.abs());
     }
-    let decimals = (3 - exp).max(0) as usize;
+    let decimals = (p - 1 - exp).max(0) as usize;
     trim_fraction(&format!("{v:.decimals$}")).to_owned()
+}
+
+/// The order of `sortorder.NaturalLess`, which `docker network ls` and `docker volume ls`
+/// sort by: runs of digits compare as numbers (`vol2` before `vol10`), digits before other
+/// characters, other bytes as bytes.
+///
+/// ```
+/// use std::cmp::Ordering;
+/// assert_eq!(dkr::text::natural_cmp("vol2", "vol10"), Ordering::Less);
+/// assert_eq!(dkr::text::natural_cmp("b", "a10"), Ordering::Greater);
+/// ```
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (natural_less(a, b), natural_less(b, a)) {
+        (true, _) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => Ordering::Equal,
+    }
+}
+
+fn natural_less(s1: &str, s2: &str) -> bool {
+    let (a, b) = (s1.as_bytes(), s2.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (c1, c2) = (a[i], b[j]);
+        let (d1, d2) = (c1.is_ascii_digit(), c2.is_ascii_digit());
+        if d1 != d2 {
+            return d1;
+        }
+        if !d1 {
+            if c1 != c2 {
+                return c1 < c2;
+            }
+            i += 1;
+            j += 1;
+            continue;
+        }
+        while i < a.len() && a[i] == b'0' {
+            i += 1;
+        }
+        while j < b.len() && b[j] == b'0' {
+            j += 1;
+        }
+        let (nz1, nz2) = (i, j);
+        while i < a.len() && a[i].is_ascii_digit() {
+            i += 1;
+        }
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        let (len1, len2) = (i - nz1, j - nz2);
+        if len1 != len2 {
+            return len1 < len2;
+        }
+        if a[nz1..i] != b[nz2..j] {
+            return a[nz1..i] < b[nz2..j];
+        }
+        if nz1 != nz2 {
+            return nz1 < nz2;
+        }
+    }
+    a.len() < b.len()
 }
 
 fn trim_fraction(s: &str) -> &str {
@@ -516,6 +604,54 @@ mod tests {
         assert_eq!(go_g4(12345.0), "1.234e+04");
         assert_eq!(go_g4(0.0001234), "0.0001234");
         assert_eq!(go_g4(0.00001234), "1.234e-05");
+    }
+
+    #[test]
+    fn decimal_sizes_like_go_units() {
+        assert_eq!(human_size(0.0, 3), "0B");
+        assert_eq!(human_size(5.0, 3), "5B");
+        assert_eq!(human_size(999.0, 3), "999B");
+        assert_eq!(human_size(1000.0, 3), "1kB");
+        assert_eq!(human_size(1_982_256.0, 3), "1.98MB");
+        assert_eq!(human_size(4_000_000.0, 3), "4MB");
+        assert_eq!(human_size(4_001_466.0, 4), "4.001MB");
+        assert_eq!(human_size(263_168.0, 4), "263.2kB");
+        assert_eq!(human_size(999_999.0, 3), "1e+03kB");
+        assert_eq!(human_size(f64::INFINITY, 3), "0B");
+        assert_eq!(go_g(123.0, 3), "123");
+        assert_eq!(go_g(1234.0, 3), "1.23e+03");
+    }
+
+    #[test]
+    fn natural_order_like_sortorder() {
+        use std::cmp::Ordering::*;
+        let mut names = [
+            "rec-vol10",
+            "rec-vol2",
+            "ebfe4d",
+            "rec-vol1",
+            "a01",
+            "a1",
+            "a",
+            "b",
+        ];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            [
+                "a",
+                "a1",
+                "a01",
+                "b",
+                "ebfe4d",
+                "rec-vol1",
+                "rec-vol2",
+                "rec-vol10"
+            ]
+        );
+        assert_eq!(natural_cmp("1x", "x"), Less);
+        assert_eq!(natural_cmp("x", "x"), Equal);
+        assert_eq!(natural_cmp("", "0"), Less);
     }
 
     fn render(t: &Table) -> String {

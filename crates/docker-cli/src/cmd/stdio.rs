@@ -122,6 +122,13 @@ pub fn terminal_size() -> Option<(u16, u16)> {
     }
 }
 
+/// The width of the terminal on standard input, 0 included (a terminal that reports no
+/// size), as docker reads it for its progress bars.
+pub fn terminal_columns() -> Option<u16> {
+    let size = stty(&["size"])?;
+    size.trim().split_once(' ')?.1.parse().ok()
+}
+
 /// Runs `stty ARGS` on the terminal of standard input and returns what it printed.
 fn stty(args: &[&str]) -> Option<String> {
     let output = Command::new("stty")

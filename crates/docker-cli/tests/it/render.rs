@@ -3,11 +3,13 @@
 
 use dkr::cmd::inspect::Found;
 use dkr::cmd::version::ClientVersion;
-use dkr::cmd::{diff, events, info, inspect, kill, ps, top, version, View};
+use dkr::cmd::{
+    diff, events, images, info, inspect, kill, network, progress, ps, top, version, volume, View,
+};
 use dkr::error::Failure;
 use docker_models::{
     ContainerInspect, ContainerSummary, ContainerTop, EventMessage, FileChange, ImageInspect,
-    NetworkInspect, SystemInfo, SystemVersion,
+    ImageSummary, NetworkInspect, ProgressMessage, SystemInfo, SystemVersion, VolumeListResponse,
 };
 use insta::assert_snapshot;
 
@@ -420,4 +422,155 @@ fn watch_lines_say_each_change_like_events() {
         Ok(())
     });
     assert_snapshot!("watch_lines_json", json);
+}
+
+/// When `images.json`, `networks.json`, `volumes.json` and the progress streams were
+/// recorded: Sat, 28 Nov 2026 14:05:48 GMT.
+fn objects_recorded_at() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_874_748)
+}
+
+#[test]
+fn images_table_looks_like_docker_images() {
+    let list: Vec<ImageSummary> = model("images.json");
+    let out = render(|o| images::render(&list, &View::table(), objects_recorded_at(), o));
+    // docker images printed the same rows at that moment (its order within one image
+    // varies from run to run; dkr sorts them).
+    assert_snapshot!(out, @r"
+    REPOSITORY                TAG       IMAGE ID       CREATED             SIZE
+    <none>                    <none>    05e0ce5ce6b8   11 seconds ago      6B
+    127.0.0.1:5555/solo       <none>    4f45a2f69952   11 seconds ago      5B
+    127.0.0.1:5555/team/app   1.0       cd193a8c6e8b   About an hour ago   1.98MB
+    app                       v2        cd193a8c6e8b   About an hour ago   1.98MB
+    bb                        latest    cd193a8c6e8b   About an hour ago   1.98MB
+    ");
+}
+
+#[test]
+fn images_no_trunc_and_quiet() {
+    let list: Vec<ImageSummary> = model("images.json");
+    let out = render(|o| images::render(&list, &no_trunc(), objects_recorded_at(), o));
+    assert_snapshot!("images_no_trunc", out);
+    let ids = render(|o| images::write_ids(&list, &View::table(), o));
+    assert_snapshot!(ids, @r"
+    05e0ce5ce6b8
+    4f45a2f69952
+    cd193a8c6e8b
+    cd193a8c6e8b
+    cd193a8c6e8b
+    ");
+}
+
+#[test]
+fn images_json_is_the_engine_list() {
+    let list: Vec<ImageSummary> = model("images.json");
+    let out = render(|o| images::render(&list, &View::json(), objects_recorded_at(), o));
+    assert_snapshot!("images_json", out);
+    let back: Vec<ImageSummary> = serde_json::from_str(&out).unwrap();
+    assert_eq!(back, list);
+}
+
+#[test]
+fn network_ls_looks_like_docker_network_ls() {
+    let list: Vec<NetworkInspect> = model("networks.json");
+    let out = render(|o| network::render(&list, &View::table(), o));
+    // By name, rec-net2 before rec-net10, as docker sorts them.
+    assert_snapshot!(out, @r"
+    NETWORK ID     NAME        DRIVER    SCOPE
+    e995fc56e8ed   host        host      local
+    8811097d00f5   none        null      local
+    95337fa0e768   rec-net1    bridge    local
+    f920cb251694   rec-net2    bridge    local
+    6ff01cfb0947   rec-net10   bridge    local
+    ");
+    let ids = render(|o| network::write_ids(&list, &no_trunc(), o));
+    assert_eq!(
+        ids.lines().next(),
+        Some("e995fc56e8edb00eff7b6f9a79d965d2d1ee5b95c82e3b7572642d29b085d507")
+    );
+    let json = render(|o| network::render(&list, &View::json(), o));
+    assert_snapshot!("networks_json", json);
+}
+
+#[test]
+fn volume_ls_looks_like_docker_volume_ls() {
+    let answer: VolumeListResponse = model("volumes.json");
+    let out = render(|o| volume::render(&answer, &View::table(), o));
+    assert_snapshot!(out, @r"
+    DRIVER    VOLUME NAME
+    local     ebfe4d74242d45f0a11038f41a7eb044acdbb81fff3cbf31b232f2ea0992ce07
+    local     rec-vol1
+    local     rec-vol2
+    local     rec-vol10
+    ");
+    let names = render(|o| volume::write_names(&answer.volumes, o));
+    assert_eq!(names.lines().nth(3), Some("rec-vol10"));
+    let json = render(|o| volume::render(&answer, &View::json(), o));
+    assert_snapshot!("volumes_json", json);
+}
+
+fn progress_messages(name: &str) -> Vec<ProgressMessage> {
+    data(name)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn show_progress(name: &str, terminal: bool, width: usize) -> String {
+    let mut display = progress::Display::new(terminal, width);
+    render(|o| {
+        for m in progress_messages(name) {
+            display.show(&m, o)?;
+        }
+        Ok(())
+    })
+}
+
+#[test]
+fn pull_progress_piped_is_one_line_per_step() {
+    let out = show_progress("pull_progress.jsonl", false, 200);
+    assert_snapshot!(out, @r"
+    1: Pulling from big
+    f7cc0522667c: Pulling fs layer
+    f7cc0522667c: Verifying Checksum
+    f7cc0522667c: Download complete
+    f7cc0522667c: Pull complete
+    Digest: sha256:013da809f5328dc9298666de1e204daeee7c82d9f2c326d23f5db1e5f553290c
+    Status: Downloaded newer image for 127.0.0.1:5555/big:1
+    ");
+}
+
+#[test]
+fn pull_progress_in_a_terminal_redraws_each_layer_line() {
+    // The escape sequences are docker's: compared with a `docker pull` in a terminal 80
+    // columns wide (no bar below 111 columns).
+    let out = show_progress("pull_progress.jsonl", true, 80);
+    let shown = out.replace('\x1b', "ESC").replace('\r', "CR");
+    assert_snapshot!("pull_progress_terminal", shown);
+    assert!(out.contains(
+        "\n\x1b[1A\x1b[2K\rf7cc0522667c: Pulling fs layer \r\x1b[1B\x1b[1A\x1b[2K\r\
+         f7cc0522667c: Downloading  69.21kB/4.001MB\r\x1b[1B"
+    ));
+    let wide = show_progress("pull_progress.jsonl", true, 200);
+    assert!(wide.contains(&format!(
+        "Extracting [{}>]  4.001MB/4.001MB\r",
+        "=".repeat(50)
+    )));
+}
+
+#[test]
+fn push_progress_piped_and_in_a_terminal() {
+    let out = show_progress("push_progress.jsonl", false, 200);
+    // The last message (the digest in `aux`) is not printed, as with docker.
+    assert_snapshot!(out, @r"
+    The push refers to repository [127.0.0.1:5555/big]
+    51fec5712adf: Preparing
+    51fec5712adf: Pushed
+    1: digest: sha256:013da809f5328dc9298666de1e204daeee7c82d9f2c326d23f5db1e5f553290c size: 527
+    ");
+    let terminal = show_progress("push_progress.jsonl", true, 200);
+    assert_snapshot!(
+        "push_progress_terminal",
+        terminal.replace('\x1b', "ESC").replace('\r', "CR")
+    );
 }
