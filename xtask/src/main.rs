@@ -5,6 +5,7 @@
 //! plus one entry in [`HELP`].
 
 mod engine;
+mod fixtures;
 mod http;
 
 use std::process::ExitCode;
@@ -15,6 +16,8 @@ Usage: cargo xtask <command> [args]
 Commands:
   engine up|down|status [--engine docker|podman] [--purge]
               run a private container engine for live tests
+  fixtures record|check|normalise [--engine docker|podman]
+              record engine transcripts, or check the recorded ones
   help        show this text
 
 Run `cargo xtask <command> --help` for details.
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "engine" => engine::run(rest),
+        "fixtures" => fixtures::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)

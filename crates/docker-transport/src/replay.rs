@@ -49,7 +49,12 @@
 //! matches its recorded counterpart when method, target and body are equal after both were
 //! [normalised](Transcript::normalised) on their own, so a request naming real container IDs
 //! or times matches a recording that holds placeholders in the same places. Headers are not
-//! compared. A request that does not match, or one past the end of the transcript, is
+//! compared. The connection is closed after an exchange that [ended](Ending) with the engine
+//! closing it, and kept open otherwise (after [`Ending::ClientClosed`], the response is
+//! written and the stream then stays quiet, as a live stream does until the client
+//! leaves). After a hijacked (upgraded) exchange the replay ends its output and reads what
+//! the client still writes (stdin) until the client closes or is quiet for half a second.
+//! A request that does not match, or one past the end of the transcript, is
 //! answered with status 599 and a plain-text diff, and is reported by [`Replay::finish`]
 //! (or by a panic when the replay is dropped without `finish`).
 //!
@@ -85,7 +90,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-pub use transcript::{Exchange, FormatError, Transcript};
+pub use transcript::{Ending, Exchange, FormatError, Transcript};
 
 use crate::Endpoint;
 
@@ -236,6 +241,25 @@ impl Replay {
     /// The seed of the response splits.
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Waits until every recorded exchange has been asked for, for code under test that
+    /// makes its requests from threads of its own (watchers, inventories). False when
+    /// `timeout` passed first.
+    pub fn wait_consumed(&self, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            {
+                let st = lock(&self.shared);
+                if st.next >= st.exchanges.len() {
+                    return true;
+                }
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Stops serving and reports: `Ok` when every request matched and every exchange of
@@ -406,6 +430,7 @@ fn serve(mut conn: UnixStream, shared: &Mutex<State>) {
             }
         };
         let request: Vec<u8> = buf.drain(..len).collect();
+        let upgrade = http::parse_request(&request).header("upgrade").is_some();
         let (response, pieces, close) = lock(shared).answer(&request);
         let mut at = 0;
         for (size, pause) in pieces {
@@ -416,6 +441,14 @@ fn serve(mut conn: UnixStream, shared: &Mutex<State>) {
             if pause {
                 thread::sleep(Duration::from_micros(200));
             }
+        }
+        if upgrade {
+            // A hijacked stream: end the output, then take whatever the client still writes
+            // (stdin) until it closes or goes quiet, as an engine would.
+            let _ = conn.shutdown(Shutdown::Write);
+            let _ = conn.set_read_timeout(Some(Duration::from_millis(500)));
+            while matches!(conn.read(&mut chunk), Ok(n) if n > 0) {}
+            return;
         }
         if close {
             let _ = conn.shutdown(Shutdown::Both);
@@ -446,7 +479,11 @@ impl State {
             return self.mismatch(message);
         }
         let pieces = self.rng.pieces(ex.response.len());
-        (ex.response.clone(), pieces, ex.close)
+        (
+            ex.response.clone(),
+            pieces,
+            ex.ending == Ending::EngineClosed,
+        )
     }
 
     fn mismatch(&mut self, message: String) -> (Vec<u8>, Vec<(usize, bool)>, bool) {
@@ -620,7 +657,7 @@ mod tests {
         t.push(Exchange {
             request: b"GET /b HTTP/1.1\r\n\r\n".to_vec(),
             response: b"HTTP/1.1 200 OK\r\n\r\nuntil close".to_vec(),
-            close: true,
+            ending: Ending::EngineClosed,
         });
         let back = Transcript::parse(&t.to_bytes()).unwrap();
         assert_eq!(back, t);

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 /// A step of the path from a document's root to a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Seg {
     Key(String),
     Index(usize),
@@ -17,6 +17,10 @@ pub(crate) enum Kind {
     Num,
     /// `true`, `false` or `null`.
     Literal,
+    /// The span runs from `{` to `}`.
+    Object,
+    /// The span runs from `[` to `]`.
+    Array,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +30,8 @@ pub(crate) struct Scalar {
     pub(crate) path: Vec<Seg>,
     pub(crate) span: Range<usize>,
     pub(crate) kind: Kind,
+    /// For a member of an object, where its key's opening quote is.
+    pub(crate) key_start: Option<usize>,
 }
 
 impl Scalar {
@@ -41,12 +47,23 @@ impl Scalar {
 /// Every scalar of a sequence of JSON documents separated by white space, or `None` when
 /// `text` is not such a sequence.
 pub(crate) fn scalars(text: &[u8]) -> Option<Vec<Scalar>> {
+    let all = values(text)?;
+    Some(
+        all.into_iter()
+            .filter(|v| !matches!(v.kind, Kind::Object | Kind::Array))
+            .collect(),
+    )
+}
+
+/// Every value, objects and arrays included (each after what it contains).
+pub(crate) fn values(text: &[u8]) -> Option<Vec<Scalar>> {
     let mut r = Reader {
         s: text,
         i: 0,
         path: Vec::new(),
         out: Vec::new(),
         doc: 0,
+        key_start: None,
     };
     loop {
         r.ws();
@@ -67,6 +84,8 @@ struct Reader<'a> {
     path: Vec<Seg>,
     out: Vec<Scalar>,
     doc: usize,
+    /// The key of the member being read, taken by the next value pushed.
+    key_start: Option<usize>,
 }
 
 impl Reader<'_> {
@@ -85,12 +104,13 @@ impl Reader<'_> {
         (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
     }
 
-    fn push(&mut self, span: Range<usize>, kind: Kind) {
+    fn push(&mut self, span: Range<usize>, kind: Kind, key_start: Option<usize>) {
         self.out.push(Scalar {
             doc: self.doc,
             path: self.path.clone(),
             span,
             kind,
+            key_start,
         });
     }
 
@@ -99,19 +119,24 @@ impl Reader<'_> {
             return None;
         }
         self.ws();
+        let key_start = self.key_start.take();
+        let start = self.i;
         match *self.s.get(self.i)? {
             b'{' => {
                 self.i += 1;
                 self.ws();
                 if self.s.get(self.i) == Some(&b'}') {
                     self.i += 1;
+                    self.push(start..self.i, Kind::Object, key_start);
                     return Some(());
                 }
                 loop {
                     self.ws();
+                    let member = self.i;
                     let key = self.string()?;
                     let key = String::from_utf8_lossy(&self.s[key]).into_owned();
                     self.eat(b':')?;
+                    self.key_start = Some(member);
                     self.path.push(Seg::Key(key));
                     self.value(depth + 1)?;
                     self.path.pop();
@@ -120,6 +145,7 @@ impl Reader<'_> {
                         b',' => self.i += 1,
                         b'}' => {
                             self.i += 1;
+                            self.push(start..self.i, Kind::Object, key_start);
                             return Some(());
                         }
                         _ => return None,
@@ -131,6 +157,7 @@ impl Reader<'_> {
                 self.ws();
                 if self.s.get(self.i) == Some(&b']') {
                     self.i += 1;
+                    self.push(start..self.i, Kind::Array, key_start);
                     return Some(());
                 }
                 let mut n = 0;
@@ -144,6 +171,7 @@ impl Reader<'_> {
                         b',' => self.i += 1,
                         b']' => {
                             self.i += 1;
+                            self.push(start..self.i, Kind::Array, key_start);
                             return Some(());
                         }
                         _ => return None,
@@ -152,11 +180,10 @@ impl Reader<'_> {
             }
             b'"' => {
                 let span = self.string()?;
-                self.push(span, Kind::Str);
+                self.push(span, Kind::Str, key_start);
                 Some(())
             }
             b'-' | b'0'..=b'9' => {
-                let start = self.i;
                 while self
                     .s
                     .get(self.i)
@@ -164,15 +191,14 @@ impl Reader<'_> {
                 {
                     self.i += 1;
                 }
-                self.push(start..self.i, Kind::Num);
+                self.push(start..self.i, Kind::Num, key_start);
                 Some(())
             }
             _ => {
                 for word in [&b"true"[..], b"false", b"null"] {
                     if self.s[self.i..].starts_with(word) {
-                        let start = self.i;
                         self.i += word.len();
-                        self.push(start..self.i, Kind::Literal);
+                        self.push(start..self.i, Kind::Literal, key_start);
                         return Some(());
                     }
                 }

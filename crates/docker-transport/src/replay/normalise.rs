@@ -26,6 +26,7 @@ pub(crate) const DATE: &str = "Wed, 01 Jan 2020 00:00:00 GMT";
 
 /// The normalised form of a transcript.
 pub(crate) fn normalise(t: &Transcript) -> Transcript {
+    let t = &canonical_order(t);
     let mut segments = Vec::new();
     for (key, value) in t.meta_entries() {
         segments.push(Segment::new(
@@ -42,7 +43,7 @@ pub(crate) fn normalise(t: &Transcript) -> Transcript {
         let res = http::parse_response(&ex.response, &req.method());
         push_message(&mut segments, &req, Part::RequestHead);
         push_message(&mut segments, &res, Part::ResponseHead);
-        messages.push((req, res, ex.close));
+        messages.push((req, res, ex.ending));
     }
 
     find_sites(&mut segments);
@@ -56,17 +57,120 @@ pub(crate) fn normalise(t: &Transcript) -> Transcript {
         out.meta_mut()
             .push((key.to_owned(), String::from_utf8_lossy(&text).into_owned()));
     }
-    for (req, res, close) in messages {
+    for (req, res, ending) in messages {
         let request = rebuild(&req, segs.next(), segs.next(), &values);
         let response = rebuild(&res, segs.next(), segs.next(), &values);
         out.exchanges_mut().push(Exchange {
             request,
             response,
-            close,
+            ending,
         });
     }
     out.set_meta("normalised", "true");
     out
+}
+
+/// The transcript with what engines list in map order (so differently from run to run)
+/// put in a fixed order: the members of a network's `Containers` by their `Name`, the pairs
+/// of `/info`'s `DriverStatus`, and Podman's container lists (by first name) and
+/// `Config.Env` lists.
+fn canonical_order(t: &Transcript) -> Transcript {
+    let mut out = t.clone();
+    for ex in out.exchanges_mut() {
+        let req = http::parse_request(&ex.request);
+        let res = http::parse_response(&ex.response, &req.method());
+        let Some(content) = res.content() else {
+            continue;
+        };
+        let podman = res.header("libpod-api-version").is_some();
+        let sites = order_sites(&content, podman);
+        if sites.is_empty() {
+            continue;
+        }
+        let head = Segment::new(res.head.clone(), Part::ResponseHead);
+        let mut body = Segment::new(content, Part::Json);
+        body.sites = sites;
+        ex.response = rebuild(&res, Some(head), Some(body), &Numbering::default());
+    }
+    out
+}
+
+/// Replacements that sort the members of unordered collections.
+fn order_sites(text: &[u8], podman: bool) -> Vec<(Range<usize>, Site)> {
+    let Some(values) = json::values(text) else {
+        return Vec::new();
+    };
+    let raw = |v: &Scalar| String::from_utf8_lossy(&text[v.span.clone()]).into_owned();
+    let child = |parent: &Scalar, v: &Scalar| {
+        v.doc == parent.doc
+            && v.path.len() == parent.path.len() + 1
+            && v.path.starts_with(&parent.path)
+    };
+    let field = |element: &Scalar, name: &[Seg]| {
+        values
+            .iter()
+            .find(|v| {
+                v.doc == element.doc
+                    && v.path.len() == element.path.len() + name.len()
+                    && v.path.starts_with(&element.path)
+                    && v.path[element.path.len()..] == *name
+            })
+            .map(raw)
+            .unwrap_or_default()
+    };
+    let mut sites = Vec::new();
+    for parent in values
+        .iter()
+        .filter(|v| matches!(v.kind, Kind::Object | Kind::Array))
+    {
+        let sort_by: &dyn Fn(&Scalar) -> String = match (parent.path.as_slice(), parent.kind) {
+            ([Seg::Key(k)], Kind::Object) if k == "Containers" => {
+                &|e| field(e, &[Seg::Key("Name".into())])
+            }
+            ([Seg::Key(k)], Kind::Array) if k == "DriverStatus" => &|e| raw(e),
+            ([], Kind::Array) if podman => {
+                &|e| field(e, &[Seg::Key("Names".into()), Seg::Index(0)])
+            }
+            ([.., Seg::Key(c), Seg::Key(k)], Kind::Array)
+                if podman && c == "Config" && k == "Env" =>
+            {
+                &|e| raw(e)
+            }
+            _ => continue,
+        };
+        let members: Vec<&Scalar> = values.iter().filter(|v| child(parent, v)).collect();
+        let mut sorted = members.clone();
+        sorted.sort_by_cached_key(|e| sort_by(e));
+        if sorted
+            .iter()
+            .map(|e| e.span.start)
+            .eq(members.iter().map(|e| e.span.start))
+        {
+            continue;
+        }
+        let mut new = vec![text[parent.span.start]];
+        for (i, e) in sorted.iter().enumerate() {
+            if i > 0 {
+                new.push(b',');
+            }
+            // A string's span is between its quotes.
+            let quoted = usize::from(e.kind == Kind::Str);
+            let start = e.key_start.unwrap_or(e.span.start - quoted);
+            new.extend_from_slice(&text[start..e.span.end + quoted]);
+        }
+        new.push(text[parent.span.end - 1]);
+        sites.push((parent.span.clone(), Site::Fixed(new)));
+    }
+    // An outer collection that is re-ordered carries its inner ones as they were.
+    sites.sort_by_key(|(r, _)| r.start);
+    let mut kept: Vec<(Range<usize>, Site)> = Vec::new();
+    for (range, site) in sites {
+        if kept.last().is_some_and(|(r, _)| r.end > range.start) {
+            continue;
+        }
+        kept.push((range, site));
+    }
+    kept
 }
 
 /// A head segment, then a body segment (empty and left alone when its framing is not
@@ -114,14 +218,19 @@ enum Site {
     Id(String),
     /// A hex prefix (12 digits or more) of an ID seen somewhere in the transcript.
     Short(String),
+    /// A UUID (Podman's `/info` ID is a new one on every call).
+    Uuid(String),
     Time(i128, TimeFormat),
+    /// Unix seconds of the instant given in nanoseconds (an event's `time`).
+    SecondsOf(i128),
     Pid(u64),
     Fixed(Vec<u8>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TimeFormat {
-    /// RFC 3339 with this many fraction digits, in UTC (`Z`) or with an offset.
+    /// RFC 3339 with a fraction of this many digits (0: none), in UTC (`Z`) or with an
+    /// offset.
     Rfc3339 { fraction: usize, utc: bool },
     /// Unix seconds.
     Seconds,
@@ -211,14 +320,30 @@ fn rebuild(
             out.body = Body::Plain(content);
         }
         Body::Chunked { chunks, last } => {
+            // A boundary inside a JSON document is where a buffered writer happened to
+            // flush; its place moves with the lengths of the values before it, so it goes.
+            // Boundaries between documents (one event per chunk) stay.
+            let old: Vec<u8> = chunks.iter().flat_map(|(_, d)| d.clone()).collect();
+            let documents: Vec<Range<usize>> = json::values(&old)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| v.path.is_empty())
+                .map(|v| v.span)
+                .collect();
+            let inside = |at: usize| documents.iter().any(|d| d.start < at && at < d.end);
             let mut bounds = vec![0];
+            let mut exts = Vec::new();
             let mut at = 0;
-            for (_, data) in chunks {
+            for (i, (ext, data)) in chunks.iter().enumerate() {
                 at += data.len();
+                if i + 1 < chunks.len() && inside(at) {
+                    continue;
+                }
                 bounds.push(map_offset(at, &edits));
+                exts.push(ext);
             }
-            let mut new_chunks = Vec::with_capacity(chunks.len());
-            for (i, (ext, _)) in chunks.iter().enumerate() {
+            let mut new_chunks = Vec::with_capacity(exts.len());
+            for (i, ext) in exts.into_iter().enumerate() {
                 let piece = &content[bounds[i]..bounds[i + 1]];
                 if !piece.is_empty() {
                     new_chunks.push((ext.clone(), piece.to_vec()));
@@ -248,6 +373,7 @@ fn find_sites(segments: &mut [Segment]) {
         }
         if seg.part != Part::Opaque {
             id_sites(seg);
+            uuid_sites(seg);
             rfc3339_sites(seg);
         }
     }
@@ -323,6 +449,12 @@ fn request_target_sites(seg: &mut Segment) {
     }
 }
 
+/// A time known to the second only. Whether two such times fall in the same second
+/// changes from run to run, so they cannot be ranked: they all become 2020-01-01T00:00:00Z.
+fn coarse(format: TimeFormat) -> Site {
+    Site::Fixed(render_time(TIME_BASE, format).into_bytes())
+}
+
 /// `1795864739.000000001` or `1795864739`: Unix seconds, as the events query takes them.
 fn decimal_time(value: &[u8]) -> Option<Site> {
     let text = std::str::from_utf8(value).ok()?;
@@ -337,12 +469,12 @@ fn decimal_time(value: &[u8]) -> Option<Site> {
     if secs < OLDEST_VOLATILE {
         return None;
     }
+    if !text.contains('.') {
+        return Some(coarse(TimeFormat::Seconds));
+    }
     let nanos = fraction_nanos(fraction);
-    let format = match text.contains('.') {
-        true => TimeFormat::Decimal {
-            fraction: fraction.len(),
-        },
-        false => TimeFormat::Seconds,
+    let format = TimeFormat::Decimal {
+        fraction: fraction.len(),
     };
     Some(Site::Time(secs as i128 * 1_000_000_000 + nanos, format))
 }
@@ -363,6 +495,12 @@ fn json_sites(seg: &mut Segment) {
     let mut docs: HashMap<usize, Doc> = HashMap::new();
     for s in &scalars {
         let doc = docs.entry(s.doc).or_default();
+        if s.key() == Some("timeNano") && s.kind == Kind::Num {
+            if let Ok(nanos) = String::from_utf8_lossy(&seg.text[s.span.clone()]).parse() {
+                let parent = s.path[..s.path.len() - 1].to_vec();
+                doc.nanos.insert(parent, nanos);
+            }
+        }
         match s.path.as_slice() {
             [Seg::Key(k), Seg::Index(i)] if k == "Titles" && s.kind == Kind::Str => {
                 doc.titles.insert(
@@ -389,6 +527,8 @@ struct Doc {
     titles: HashMap<usize, String>,
     /// The document is an `/info` answer.
     is_info: bool,
+    /// `timeNano` of each object that has one, by the object's path.
+    nanos: HashMap<Vec<Seg>, i128>,
 }
 
 /// Counters of `/info` that change with whatever else runs on the engine.
@@ -440,9 +580,15 @@ fn json_site(s: &Scalar, raw: &[u8], doc: &Doc) -> Option<Site> {
         }
         ("time" | "Created", Kind::Num) if digits => {
             let secs: i64 = text.parse().ok()?;
-            (OLDEST_VOLATILE..100_000_000_000)
-                .contains(&secs)
-                .then(|| Site::Time(secs as i128 * 1_000_000_000, TimeFormat::Seconds))
+            if !(OLDEST_VOLATILE..100_000_000_000).contains(&secs) {
+                return None;
+            }
+            // An event's `time` is its `timeNano` in seconds.
+            let parent = &s.path[..s.path.len() - 1];
+            match doc.nanos.get(parent) {
+                Some(&nanos) if s.key() == Some("time") => Some(Site::SecondsOf(nanos)),
+                _ => Some(coarse(TimeFormat::Seconds)),
+            }
         }
         ("timeNano", Kind::Num) if digits => {
             let nanos: i128 = text.parse().ok()?;
@@ -470,6 +616,31 @@ fn id_sites(seg: &mut Segment) {
         if len == 64 {
             let id = String::from_utf8_lossy(&seg.text[range.clone()]).into_owned();
             seg.add(range, Site::Id(id));
+        }
+    }
+}
+
+/// `8-4-4-4-12` lowercase hex digits, not part of a longer word.
+fn uuid_sites(seg: &mut Segment) {
+    const SHAPE: &[u8] = b"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    let text = seg.text.clone();
+    let is_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let mut i = 0;
+    while i + SHAPE.len() <= text.len() {
+        let fits = SHAPE.iter().zip(&text[i..]).all(|(&c, &b)| match c {
+            b'x' => is_hex(b),
+            _ => b == c,
+        });
+        let before = i > 0 && text[i - 1].is_ascii_alphanumeric();
+        let after = text
+            .get(i + SHAPE.len())
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-');
+        if fits && !before && !after {
+            let uuid = String::from_utf8_lossy(&text[i..i + SHAPE.len()]).into_owned();
+            seg.add(i..i + SHAPE.len(), Site::Uuid(uuid));
+            i += SHAPE.len();
+        } else {
+            i += 1;
         }
     }
 }
@@ -524,7 +695,11 @@ fn rfc3339_sites(seg: &mut Segment) {
         match parse_rfc3339(&text[i..]) {
             Some((len, nanos, format)) => {
                 if nanos >= OLDEST_VOLATILE as i128 * 1_000_000_000 {
-                    seg.add(i..i + len, Site::Time(nanos, format));
+                    let site = match format {
+                        TimeFormat::Rfc3339 { fraction: 0, .. } => coarse(format),
+                        _ => Site::Time(nanos, format),
+                    };
+                    seg.add(i..i + len, site);
                 }
                 i += len;
             }
@@ -634,8 +809,10 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 }
 
 /// How each volatile value is replaced.
+#[derive(Default)]
 struct Numbering {
     ids: HashMap<String, usize>,
+    uuids: HashMap<String, usize>,
     times: HashMap<i128, usize>,
     pids: HashMap<u64, usize>,
 }
@@ -643,6 +820,7 @@ struct Numbering {
 impl Numbering {
     fn of(segments: &[Segment]) -> Numbering {
         let mut ids = HashMap::new();
+        let mut uuids = HashMap::new();
         let mut pids = HashMap::new();
         let mut times = Vec::new();
         for seg in segments {
@@ -654,12 +832,16 @@ impl Numbering {
                         let n = ids.len() + 1;
                         ids.entry(id.clone()).or_insert(n);
                     }
+                    Site::Uuid(u) => {
+                        let n = uuids.len() + 1;
+                        uuids.entry(u.clone()).or_insert(n);
+                    }
                     Site::Pid(pid) => {
                         let n = pids.len() + 1;
                         pids.entry(*pid).or_insert(n);
                     }
                     Site::Time(t, _) => times.push(*t),
-                    Site::Short(_) | Site::Fixed(_) => (),
+                    Site::Short(_) | Site::Fixed(_) | Site::SecondsOf(_) => (),
                 }
             }
         }
@@ -670,7 +852,12 @@ impl Numbering {
             .enumerate()
             .map(|(i, t)| (t, i + 1))
             .collect();
-        Numbering { ids, times, pids }
+        Numbering {
+            ids,
+            uuids,
+            times,
+            pids,
+        }
     }
 
     fn render(&self, site: &Site) -> Vec<u8> {
@@ -686,10 +873,17 @@ impl Numbering {
                     .unwrap_or(0);
                 placeholder(rank).as_bytes()[..short.len()].to_vec()
             }
+            Site::Uuid(u) => {
+                format!("{:08x}-0000-4000-8000-000000000000", self.uuids[u]).into_bytes()
+            }
             Site::Pid(pid) => (PID_BASE + self.pids[pid] as u64).to_string().into_bytes(),
             Site::Time(t, format) => {
                 let secs = TIME_BASE + self.times[t] as i64;
                 render_time(secs, *format).into_bytes()
+            }
+            Site::SecondsOf(t) => {
+                let secs = TIME_BASE + self.times.get(t).copied().unwrap_or(0) as i64;
+                secs.to_string().into_bytes()
             }
             Site::Fixed(bytes) => bytes.clone(),
         }
@@ -720,9 +914,10 @@ fn render_time(secs: i64, format: TimeFormat) -> String {
                 rem % 3600 / 60,
                 rem % 60
             );
+            // Go drops trailing zeros, so the number of digits changes from run to run:
+            // a fraction is always written with nine.
             if fraction > 0 {
-                out.push('.');
-                out.push_str(&"0".repeat(fraction));
+                out.push_str(".000000000");
             }
             out.push_str(if utc { "Z" } else { "+00:00" });
             out
@@ -790,9 +985,10 @@ mod tests {
         );
         let n = normalise(&t);
         let req = String::from_utf8_lossy(&n.exchanges()[0].request).into_owned();
-        // Chronological ranks: since, Started, Created, time, timeNano, until.
+        // Chronological ranks: since, Created, timeNano, until. `time` follows `timeNano`;
+        // `Started`, known to the second only, becomes the base time.
         assert!(
-            req.starts_with("GET /v1.41/events?since=1577836801.000000000&until=1577836806.0 "),
+            req.starts_with("GET /v1.41/events?since=1577836801.000000000&until=1577836804.0 "),
             "{req}"
         );
         let res = response_of(&n);
@@ -801,15 +997,15 @@ mod tests {
             "{res}"
         );
         assert!(
-            res.contains(r#""time":1577836804,"timeNano":1577836805000000000"#),
+            res.contains(r#""time":1577836803,"timeNano":1577836803000000000"#),
             "{res}"
         );
         assert!(
-            res.contains(r#""Created":"2020-01-01T00:00:03.00000000Z""#),
+            res.contains(r#""Created":"2020-01-01T00:00:02.000000000Z""#),
             "{res}"
         );
         assert!(
-            res.contains(r#""Started":"2020-01-01T00:00:02+00:00""#),
+            res.contains(r#""Started":"2020-01-01T00:00:00+00:00""#),
             "{res}"
         );
         assert!(
@@ -838,8 +1034,10 @@ mod tests {
 
     #[test]
     fn chunks_keep_their_boundaries_and_sizes_are_recomputed() {
-        let ev1 = format!(r#"{{"id":"{ID_A}","time":1795863893}}"#) + "\n";
-        let ev2 = format!(r#"{{"id":"{ID_A}","time":1795863894}}"#) + "\n";
+        let ev1 =
+            format!(r#"{{"id":"{ID_A}","time":1795863893,"timeNano":1795863893000000001}}"#) + "\n";
+        let ev2 =
+            format!(r#"{{"id":"{ID_A}","time":1795863894,"timeNano":1795863894000000001}}"#) + "\n";
         let response = format!(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{ev1}\r\n{:x}\r\n{ev2}\r\n0\r\n\r\n",
             ev1.len(),
@@ -849,8 +1047,10 @@ mod tests {
         let n = normalise(&t);
         let res = response_of(&n);
         let one = placeholder(1);
-        let ev1 = format!(r#"{{"id":"{one}","time":1577836801}}"#) + "\n";
-        let ev2 = format!(r#"{{"id":"{one}","time":1577836802}}"#) + "\n";
+        let ev1 =
+            format!(r#"{{"id":"{one}","time":1577836801,"timeNano":1577836801000000000}}"#) + "\n";
+        let ev2 =
+            format!(r#"{{"id":"{one}","time":1577836802,"timeNano":1577836802000000000}}"#) + "\n";
         assert!(
             res.ends_with(&format!(
                 "\r\n\r\n{:x}\r\n{ev1}\r\n{:x}\r\n{ev2}\r\n0\r\n\r\n",
@@ -862,6 +1062,17 @@ mod tests {
     }
 
     #[test]
+    fn chunks_cut_inside_a_document_are_joined() {
+        let response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"a\":\r\n3\r\n1}\n\r\n3\r\n{}\n\r\n0\r\n\r\n";
+        let t = exchange("GET /v1.41/info HTTP/1.1\r\n\r\n", response);
+        let res = response_of(&normalise(&t));
+        assert!(
+            res.ends_with("\r\n\r\n8\r\n{\"a\":1}\n\r\n3\r\n{}\n\r\n0\r\n\r\n"),
+            "{res:?}"
+        );
+    }
+
+    #[test]
     fn percent_escaped_ids_in_a_query_are_found() {
         let t = exchange(
             &format!("GET /v1.41/events?filters=%7B%22container%22%3A%5B%22{ID_A}%22%5D%7D HTTP/1.1\r\n\r\n"),
@@ -869,6 +1080,86 @@ mod tests {
         );
         let req = String::from_utf8_lossy(&normalise(&t).exchanges()[0].request).into_owned();
         assert!(req.contains(&format!("%22{}%22", placeholder(1))), "{req}");
+    }
+
+    #[test]
+    fn unordered_collections_are_sorted() {
+        let body = concat!(
+            r#"{"Containers":{"b":{"Name":"zed"},"a":{"Name":"amy"}},"#,
+            r#""DriverStatus":[["Supports d_type","true"],["Backing Filesystem","extfs"]]}"#
+        );
+        let t = exchange(
+            "GET /v1.41/networks/x HTTP/1.1\r\n\r\n",
+            &format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let n = normalise(&t);
+        let res = response_of(&n);
+        assert!(
+            res.ends_with(concat!(
+                r#"{"Containers":{"a":{"Name":"amy"},"b":{"Name":"zed"}},"#,
+                r#""DriverStatus":[["Backing Filesystem","extfs"],["Supports d_type","true"]]}"#
+            )),
+            "{res}"
+        );
+        assert_eq!(normalise(&n), n);
+    }
+
+    #[test]
+    fn podman_lists_are_sorted_by_name_and_docker_lists_kept() {
+        let body = r#"[{"Names":["/b"]},{"Names":["/a"]}]"#;
+        for (header, want) in [
+            (
+                "Libpod-Api-Version: 4.3.1\r\n",
+                r#"[{"Names":["/a"]},{"Names":["/b"]}]"#,
+            ),
+            ("", body),
+        ] {
+            let t = exchange(
+                "GET /v1.41/containers/json HTTP/1.1\r\n\r\n",
+                &format!(
+                    "HTTP/1.1 200 OK\r\n{header}Content-Length: {}\r\n\r\n{body}",
+                    body.len()
+                ),
+            );
+            assert!(response_of(&normalise(&t)).ends_with(want));
+        }
+    }
+
+    #[test]
+    fn podman_env_lists_are_sorted() {
+        let body = r#"{"Config":{"Env":["b=1","a=2"]}}"#;
+        let t = exchange(
+            "GET /v1.41/containers/x/json HTTP/1.1\r\n\r\n",
+            &format!(
+                "HTTP/1.1 200 OK\r\nLibpod-Api-Version: 4.3.1\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let res = response_of(&normalise(&t));
+        assert!(
+            res.ends_with(r#"{"Config":{"Env":["a=2","b=1"]}}"#),
+            "{res}"
+        );
+    }
+
+    #[test]
+    fn uuids_are_numbered() {
+        let body = r#"{"ID":"b4bbc555-5a96-49a9-af92-ad70207a748e"}"#;
+        let t = exchange(
+            "GET /v1.41/info HTTP/1.1\r\n\r\n",
+            &format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let res = response_of(&normalise(&t));
+        assert!(
+            res.ends_with(r#"{"ID":"00000001-0000-4000-8000-000000000000"}"#),
+            "{res}"
+        );
     }
 
     #[test]

@@ -56,9 +56,35 @@ pub struct Exchange {
     pub request: Vec<u8>,
     /// The response as the engine wrote it: head and body, chunk framing kept.
     pub response: Vec<u8>,
-    /// True when the engine closed the connection after this response (a body delimited
-    /// by the close, a hijacked stream, a truncated answer, `Connection: close`).
-    pub close: bool,
+    /// How the exchange ended.
+    pub ending: Ending,
+}
+
+/// How an exchange ended, as its end marker says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ending {
+    /// The response ended and the connection stayed open for the next request
+    /// (`connection open`).
+    #[default]
+    Open,
+    /// The engine closed the connection after the response: a body delimited by the close,
+    /// a hijacked stream, a truncated answer, `Connection: close` (`engine closed the
+    /// connection`).
+    EngineClosed,
+    /// The client closed the connection before the response ended, as a client does when
+    /// it stops following a stream (`client closed the connection`). The response holds
+    /// what the engine sent until then, without the end the client's leaving caused.
+    ClientClosed,
+}
+
+impl Ending {
+    fn text(self) -> &'static [u8] {
+        match self {
+            Ending::Open => OPEN,
+            Ending::EngineClosed => CLOSED,
+            Ending::ClientClosed => CLIENT_CLOSED,
+        }
+    }
 }
 
 impl Exchange {
@@ -67,7 +93,7 @@ impl Exchange {
         Exchange {
             request,
             response,
-            close: false,
+            ending: Ending::Open,
         }
     }
 
@@ -129,15 +155,17 @@ impl Transcript {
             let line_end = find(rest, b"\n")
                 .ok_or_else(|| FormatError::new(format!("end marker {n} is not a line")))?;
             let said = rest[..line_end].strip_suffix(b" =====").unwrap_or(&[]);
-            let close = match said {
-                CLOSED => true,
-                OPEN => false,
+            let ending = match said {
+                CLOSED => Ending::EngineClosed,
+                OPEN => Ending::Open,
+                CLIENT_CLOSED => Ending::ClientClosed,
                 other => {
                     return Err(FormatError::new(format!(
-                        "end marker {n} says {:?}, expected {:?} or {:?}",
+                        "end marker {n} says {:?}, expected {:?}, {:?} or {:?}",
                         String::from_utf8_lossy(other),
                         String::from_utf8_lossy(OPEN),
                         String::from_utf8_lossy(CLOSED),
+                        String::from_utf8_lossy(CLIENT_CLOSED),
                     )))
                 }
             };
@@ -145,7 +173,7 @@ impl Transcript {
             t.exchanges.push(Exchange {
                 request,
                 response,
-                close,
+                ending,
             });
             n += 1;
         }
@@ -175,7 +203,7 @@ impl Transcript {
             out.extend_from_slice(format!("\n===== RESPONSE {n} =====\n").as_bytes());
             out.extend_from_slice(&ex.response);
             out.extend_from_slice(format!("\n===== END {n}: ").as_bytes());
-            out.extend_from_slice(if ex.close { CLOSED } else { OPEN });
+            out.extend_from_slice(ex.ending.text());
             out.extend_from_slice(b" =====\n");
         }
         out
@@ -227,6 +255,7 @@ impl Transcript {
 // What an end marker says: `===== END n: connection open =====`.
 const OPEN: &[u8] = b"connection open";
 const CLOSED: &[u8] = b"engine closed the connection";
+const CLIENT_CLOSED: &[u8] = b"client closed the connection";
 
 /// A transcript file that does not follow the format.
 #[derive(Debug, Clone, PartialEq, Eq)]

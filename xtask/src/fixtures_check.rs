@@ -1,0 +1,411 @@
+//! `cargo xtask fixtures check`: the fixtures are normalised, cover every public client
+//! method on every recorded engine, and every one of them is reached by the suites that
+//! glob them (and has its snapshots).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use docker_transport::replay::Transcript;
+
+use super::{fixtures_dir, shown, sorted_entries, transcript_paths};
+
+/// The glob every fixture suite walks, relative to `fixtures/`.
+pub(crate) const GLOB: &str = "*/*.http";
+
+/// The suites that replay or snapshot every fixture. Each must glob [`GLOB`]; the
+/// snapshot suites must hold one snapshot per fixture, named `<test>@<dir>__<file>.snap`.
+const SUITES: &[Suite] = &[
+    Suite {
+        source: "crates/docker-client/tests/it/replay.rs",
+        snapshots: None,
+    },
+    Suite {
+        source: "crates/docker-models/tests/it/fixtures.rs",
+        snapshots: Some(("crates/docker-models/tests/it/snapshots", "fixture_models")),
+    },
+    Suite {
+        source: "crates/docker-wire/tests/it/fixtures.rs",
+        snapshots: Some(("crates/docker-wire/tests/it/snapshots", "fixture_transcripts")),
+    },
+];
+
+struct Suite {
+    source: &'static str,
+    /// The snapshot folder and the snapshot test's name.
+    snapshots: Option<(&'static str, &'static str)>,
+}
+
+/// Public methods of `blocking::Client` that send nothing, so need no transcript.
+const NO_REQUEST: &[&str] = &["from_env", "unix", "builder", "endpoint"];
+
+/// Header keys every transcript has.
+const REQUIRED: &[&str] = &[
+    "engine",
+    "engine-version",
+    "api-version",
+    "client-version",
+    "scenario",
+    "call",
+    "methods",
+    "args",
+    "synthetic",
+    "source",
+    "normalised",
+];
+
+pub(crate) fn check() -> Result<ExitCode, String> {
+    let root = repo_root();
+    let mut problems = Vec::new();
+
+    stray_files(&fixtures_dir(), &mut problems)?;
+
+    let methods = public_methods(&root.join("crates/docker-client/src/blocking"))?;
+    if methods.len() < 10 {
+        problems.push(format!(
+            "found only {} public methods in docker-client's blocking Client: {methods:?}; \
+             the scan of crates/docker-client/src/blocking no longer works",
+            methods.len()
+        ));
+    }
+
+    let paths = transcript_paths()?;
+    // engine dir -> method -> covered by a transcript that ran.
+    let mut coverage: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut recorded: BTreeSet<String> = BTreeSet::new();
+    for path in &paths {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let name = shown(path);
+        let t = match Transcript::parse(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        if t.normalised().to_bytes() != bytes {
+            problems.push(format!(
+                "{name}: not normalised (normalising it changes it; run `cargo xtask \
+                 fixtures normalise` and review the diff)"
+            ));
+        }
+        for key in REQUIRED {
+            if t.meta(key).is_none() {
+                problems.push(format!("{name}: the header has no `{key}`"));
+            }
+        }
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        if t.meta("scenario") != Some(&stem) {
+            problems.push(format!(
+                "{name}: `scenario: {}` differs from the file name",
+                t.meta("scenario").unwrap_or("")
+            ));
+        }
+        let dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let synthetic = t.meta("synthetic") == Some("true");
+        if synthetic != dir.ends_with("-synthetic") {
+            problems.push(format!(
+                "{name}: `synthetic: {}` does not match its folder: synthetic transcripts, and \
+                 only they, live in folders named *-synthetic",
+                t.meta("synthetic").unwrap_or("")
+            ));
+        }
+        let skipped = t.meta("skipped").is_some();
+        if skipped != t.exchanges().is_empty() {
+            problems.push(format!(
+                "{name}: a transcript has exchanges exactly when it has no `skipped` reason"
+            ));
+        }
+        if !skipped && t.meta("outcome").is_none() {
+            problems.push(format!("{name}: the header has no `outcome`"));
+        }
+        let listed: Vec<String> = t
+            .meta("methods")
+            .unwrap_or("")
+            .split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect();
+        for m in &listed {
+            if !methods.contains(m) {
+                problems.push(format!(
+                    "{name}: `methods` names {m}, which is not a public method of \
+                     blocking::Client"
+                ));
+            }
+        }
+        if !synthetic {
+            recorded.insert(dir.clone());
+            if !skipped {
+                coverage.entry(dir).or_default().extend(listed);
+            }
+        }
+    }
+
+    for dir in &recorded {
+        let covered = coverage.get(dir).cloned().unwrap_or_default();
+        let missing: Vec<&String> = methods.difference(&covered).collect();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "fixtures/{dir}: no transcript exercises {missing:?}; add a step to the \
+                 scenario in xtask/src/fixtures_scenario.rs and re-record"
+            ));
+        }
+    }
+    for engine in ["docker", "podman"] {
+        if !recorded.iter().any(|d| d.starts_with(&format!("{engine}-"))) {
+            problems.push(format!("no recorded {engine} transcripts under fixtures/"));
+        }
+    }
+
+    suites(&root, &paths, &mut problems)?;
+
+    if problems.is_empty() {
+        eprintln!(
+            "fixtures: {} transcripts in {} recorded engine folders, all normalised; {} public \
+             methods covered on each; every transcript reached by {} suites",
+            paths.len(),
+            recorded.len(),
+            methods.len(),
+            SUITES.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    Err(format!("{} fixture problem(s)", problems.len()))
+}
+
+fn repo_root() -> PathBuf {
+    fixtures_dir()
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_owned)
+}
+
+/// Every file under `fixtures/` is a transcript the glob reaches, or its documentation.
+fn stray_files(dir: &Path, problems: &mut Vec<String>) -> Result<(), String> {
+    for entry in sorted_entries(dir)? {
+        let name = entry
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if entry.is_dir() {
+            for inner in sorted_entries(&entry)? {
+                let is_transcript = inner.is_file() && inner.extension().is_some_and(|e| e == "http");
+                if !is_transcript {
+                    problems.push(format!(
+                        "{}: not reached by the fixture suites' glob {GLOB:?}",
+                        shown(&inner)
+                    ));
+                }
+            }
+        } else if name != "README.md" && name != ".gitattributes" {
+            problems.push(format!(
+                "{}: not reached by the fixture suites' glob {GLOB:?}",
+                shown(&entry)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each suite globs [`GLOB`] over `fixtures/`, and each snapshot suite has exactly one
+/// snapshot per transcript.
+fn suites(root: &Path, paths: &[PathBuf], problems: &mut Vec<String>) -> Result<(), String> {
+    let wanted: BTreeSet<String> = paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(fixtures_dir()).unwrap_or(p);
+            rel.to_string_lossy().replace('/', "__")
+        })
+        .collect();
+    for suite in SUITES {
+        let source = root.join(suite.source);
+        let text = match std::fs::read_to_string(&source) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("{}: {e}", suite.source));
+                continue;
+            }
+        };
+        if !text.contains(&format!("{GLOB:?}")) {
+            problems.push(format!(
+                "{}: does not glob {GLOB:?} over fixtures/, so it may miss transcripts",
+                suite.source
+            ));
+        }
+        let Some((folder, test)) = suite.snapshots else {
+            continue;
+        };
+        let prefix = format!("{test}@");
+        let mut have = BTreeSet::new();
+        for snap in sorted_entries(&root.join(folder)).unwrap_or_default() {
+            let file = snap
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            if let Some(rest) = file.strip_prefix(&prefix) {
+                if let Some(fixture) = rest.strip_suffix(".snap") {
+                    have.insert(fixture.to_owned());
+                }
+            }
+        }
+        for missing in wanted.difference(&have) {
+            problems.push(format!(
+                "{folder}: no snapshot {prefix}{missing}.snap; run the tests and review it \
+                 with `cargo insta review`"
+            ));
+        }
+        for orphan in have.difference(&wanted) {
+            problems.push(format!(
+                "{folder}/{prefix}{orphan}.snap: its transcript is gone; delete the snapshot"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The names of the `pub fn`s in the `impl Client` blocks of every file under `dir`.
+pub(crate) fn public_methods(dir: &Path) -> Result<BTreeSet<String>, String> {
+    let mut files = Vec::new();
+    collect_rs(dir, &mut files)?;
+    let mut methods = BTreeSet::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        methods.extend(methods_in(&text));
+    }
+    for name in NO_REQUEST {
+        methods.remove(*name);
+    }
+    Ok(methods)
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    for entry in sorted_entries(dir)? {
+        if entry.is_dir() {
+            collect_rs(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e == "rs") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// `pub fn` and `pub async fn` names directly inside `impl Client {` blocks.
+fn methods_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth: Option<usize> = None;
+    for line in text.lines() {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            continue;
+        }
+        match depth {
+            None => {
+                if code.starts_with("impl Client {") {
+                    depth = Some(0);
+                } else {
+                    continue;
+                }
+            }
+            Some(1) => {
+                let rest = code
+                    .strip_prefix("pub fn ")
+                    .or_else(|| code.strip_prefix("pub async fn "));
+                if let Some(rest) = rest {
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    out.push(name);
+                }
+            }
+            Some(_) => (),
+        }
+        let d = depth.get_or_insert(0);
+        *d = apply_braces(*d, code);
+        if *d == 0 {
+            depth = None;
+        }
+    }
+    out
+}
+
+/// The brace depth after a line of code, ignoring braces in strings and char literals.
+fn apply_braces(mut depth: usize, code: &str) -> usize {
+    let mut chars = code.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') => in_string = false,
+            (true, _) => (),
+            (false, '"') => in_string = true,
+            (false, '\'') => {
+                // A char literal such as '{' or '\'' (lifetimes have no closing quote).
+                let lookahead: String = chars.clone().take(3).collect();
+                if let Some(escaped) = lookahead.strip_prefix('\\') {
+                    if let Some(end) = escaped.find('\'') {
+                        for _ in 0..end + 2 {
+                            chars.next();
+                        }
+                    }
+                } else if lookahead.chars().nth(1) == Some('\'') {
+                    chars.next();
+                    chars.next();
+                }
+            }
+            (false, '/') if chars.peek() == Some(&'/') => break,
+            (false, '{') => depth += 1,
+            (false, '}') => depth = depth.saturating_sub(1),
+            (false, _) => (),
+        }
+    }
+    depth
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_are_found_only_in_impl_client() {
+        let text = r#"
+impl Client {
+    /// Docs with { braces.
+    pub fn ping(&self) -> Result<Ping> {
+        let s = "}}}";
+        let c = '}';
+        Ok(x)
+    }
+
+    pub async fn info(&self) {}
+    fn private(&self) {}
+}
+
+impl Events {
+    pub fn abort_handle(&self) {}
+}
+"#;
+        assert_eq!(methods_in(text), ["ping", "info"]);
+    }
+
+    #[test]
+    fn the_client_has_methods_to_cover() {
+        let dir = repo_root().join("crates/docker-client/src/blocking");
+        let methods = public_methods(&dir).unwrap();
+        assert!(methods.contains("ping"), "{methods:?}");
+        assert!(methods.contains("kill_container"), "{methods:?}");
+        assert!(!methods.contains("builder"), "{methods:?}");
+    }
+}
