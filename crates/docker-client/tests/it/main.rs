@@ -11,6 +11,7 @@ mod objects_api;
 mod objects_scripted;
 mod registry;
 mod registry_live;
+mod replay;
 mod scripted;
 mod watch;
 mod watch_live;
