@@ -635,7 +635,13 @@ impl Resume {
     /// The `since` of the next subscription, in Unix nanoseconds (`None`: as given).
     pub(crate) fn resume_since(&self) -> Option<i64> {
         match &self.anchor {
-            Some(a) => Some(a.time_nano.saturating_sub(self.overlap)),
+            // The overlap never reaches before the caller's `since`: older events were not
+            // asked for.
+            Some(a) => Some(
+                a.time_nano
+                    .saturating_sub(self.overlap)
+                    .max(self.options.since_time().map_or(i64::MIN, nanos_of)),
+            ),
             None if self.connected_once => self.floor,
             None => None,
         }
