@@ -26,18 +26,41 @@ pub struct Output<'a> {
 
 /// Pulls the image; prints the progress and then the whole reference.
 pub fn pull(client: &Client, args: &PullArgs, io: Output<'_>) -> Result<(), Failure> {
-    let (reference, defaulted) = with_default_tag(&args.image);
-    if defaulted && !args.quiet {
-        writeln!(io.out, "Using default tag: latest")?;
+    let reference = pull_image(
+        client,
+        &args.image,
+        args.quiet,
+        io.terminal,
+        io.width,
+        io.out,
+        io.err,
+    )?;
+    writeln!(io.out, "{}", full_reference(&reference))?;
+    Ok(())
+}
+
+/// Pulls `image` (with `latest` when it has no tag), showing the progress on `out` unless
+/// `quiet`; returns the reference pulled. `run` uses it for a missing image.
+pub fn pull_image(
+    client: &Client,
+    image: &str,
+    quiet: bool,
+    terminal: bool,
+    width: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<String, Failure> {
+    let (reference, defaulted) = with_default_tag(image);
+    if defaulted && !quiet {
+        writeln!(out, "Using default tag: latest")?;
     }
     let mut opts = PullImageOptions::default();
-    if let Some(auth) = credentials(&reference, io.err)? {
+    if let Some(auth) = credentials(&reference, err)? {
         opts = opts.auth(auth);
     }
     let progress = client.pull_image(&reference, &opts)?;
-    show(progress, args.quiet, io.terminal, io.width, io.out)?;
-    writeln!(io.out, "{}", full_reference(&reference))?;
-    Ok(())
+    show(progress, quiet, terminal, width, out)?;
+    Ok(reference)
 }
 
 /// Pushes the image (or, with `-a`, all its tags) and prints the progress; with `-q`, only

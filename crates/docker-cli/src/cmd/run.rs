@@ -6,11 +6,13 @@
 //! removal, since the engine removes the container itself); start; copy the streams; take
 //! the exit status from the wait.
 //!
+//! A missing image is pulled first, as docker does (the progress on standard error).
+//!
 //! Exit status: the container's; or docker's 125 when the container cannot be created,
 //! attached or started, 126 when its command cannot be invoked and 127 when it is not
 //! found.
 
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
@@ -48,9 +50,31 @@ pub struct Stdio<'a> {
 /// status as a failure when it is not 0.
 pub fn run(client: &Client, args: &RunArgs, io: Stdio<'_>) -> Result<(), Failure> {
     let config = config(args, |k| std::env::var(k).ok())?;
-    let created = client
-        .create_container(args.name.as_deref(), &config)
-        .map_err(engine_failure)?;
+    let created = match client.create_container(args.name.as_deref(), &config) {
+        Err(e) if is_missing_image(&e) => {
+            // As docker does: pull it (the progress on standard error), then create again.
+            writeln!(io.err, "Unable to find image '{}' locally", args.image)?;
+            super::pull::pull_image(
+                client,
+                &args.image,
+                false,
+                false,
+                super::progress::DEFAULT_WIDTH,
+                io.err,
+                &mut io::sink(),
+            )
+            .map_err(|f| match f {
+                Failure::Client(e) => engine_failure(e),
+                f => Failure::Status {
+                    code: EXIT_ENGINE,
+                    message: f.message(),
+                },
+            })?;
+            client.create_container(args.name.as_deref(), &config)
+        }
+        other => other,
+    }
+    .map_err(engine_failure)?;
     for warning in &created.warnings {
         writeln!(io.err, "WARNING: {warning}")?;
     }
@@ -90,6 +114,11 @@ pub fn run(client: &Client, args: &RunArgs, io: Stdio<'_>) -> Result<(), Failure
         return Ok(());
     }
     exit_status(waiter.wait()?)
+}
+
+/// True for the engine's answer to a create whose image is not there.
+fn is_missing_image(e: &docker_client::Error) -> bool {
+    e.is_not_found() && e.message().is_some_and(|m| m.starts_with("No such image"))
 }
 
 /// Starts the container; on failure removes it when `--rm` was given (the engine does
