@@ -2,5 +2,7 @@
 //! built binary against a live engine.
 
 mod live;
+mod live_objects;
+mod registry;
 mod render;
 mod support;
