@@ -16,7 +16,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         The engine is --host, else DOCKER_HOST, else unix:///var/run/docker.sock. \
         DOCKER_API_VERSION pins the API version instead of negotiating it.\n\n\
         Exit status: 0 success, 1 the engine refused (or an object was not found), \
-        2 usage error, 125 the engine cannot be reached.",
+        2 usage error, 125 the engine cannot be reached. run and exec exit with the status \
+        of what they ran; run with 125, 126 or 127 when it cannot start it, as docker.",
     disable_help_subcommand = true,
     max_term_width = 100
 )]
@@ -683,12 +684,53 @@ mod tests {
     }
 
     #[test]
+    fn new_commands_parse_like_docker() {
+        let cli = Cli::try_parse_from(["dkr", "logs", "-f", "-n", "all", "-t", "web"]).unwrap();
+        let Command::Logs(logs) = cli.command else {
+            panic!("not logs")
+        };
+        assert!(logs.follow && logs.timestamps);
+        assert_eq!(logs.tail, Some(Tail::All));
+        let cli = Cli::try_parse_from(["dkr", "network", "list", "-q"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Network(NetworkArgs {
+                command: NetworkCommand::Ls(NetworkLsArgs { quiet: true, .. })
+            })
+        ));
+        let cli = Cli::try_parse_from(["dkr", "volume", "remove", "-f", "a", "b"]).unwrap();
+        let Command::Volume(VolumeArgs {
+            command: VolumeCommand::Rm(rm),
+        }) = cli.command
+        else {
+            panic!("not volume rm")
+        };
+        assert!(rm.force);
+        assert_eq!(rm.volumes, ["a", "b"]);
+        let cli = Cli::try_parse_from(["dkr", "exec", "-it", "web", "sh", "-c", "ls -l"]).unwrap();
+        let Command::Exec(exec) = cli.command else {
+            panic!("not exec")
+        };
+        assert!(exec.interactive && exec.tty);
+        assert_eq!(exec.command, ["sh", "-c", "ls -l"]);
+    }
+
+    #[test]
     fn usage_errors_exit_2() {
         for argv in [
             &["dkr", "nosuch"][..],
             &["dkr", "kill"],
             &["dkr", "ps", "--filter", "novalue"],
             &["dkr", "--format", "yaml", "ps"],
+            &["dkr", "run"],
+            &["dkr", "exec", "web"],
+            &["dkr", "logs", "--tail", "ten", "web"],
+            &["dkr", "stop", "-t", "-1", "web"],
+            &["dkr", "cp", "web:/etc"],
+            &["dkr", "network"],
+            &["dkr", "network", "create"],
+            &["dkr", "volume", "rm"],
+            &["dkr", "network", "create", "-o", "novalue", "n"],
         ] {
             let err = Cli::try_parse_from(argv).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{argv:?}");
