@@ -767,6 +767,51 @@ mod tests {
     }
 
     #[test]
+    fn damaged_bytes_anywhere_never_panic() {
+        // A valid archive with a long name, a link and data, damaged one byte at a time
+        // (and cut short) in a deterministic pseudo-random way: every outcome is an entry
+        // list or an error.
+        let mut archive = Vec::new();
+        header(
+            &mut archive,
+            "n".repeat(300).as_bytes(),
+            b'0',
+            0o644,
+            600,
+            7,
+            b"",
+        );
+        archive.extend_from_slice(&[b'd'; 600]);
+        archive.resize(archive.len() + padding(600) as usize, 0);
+        header(&mut archive, b"l", b'2', 0o777, 0, 7, &[b't'; 150]);
+        archive.resize(archive.len() + 2 * BLOCK, 0);
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let mut damaged = archive.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() % damaged.len() as u64) as usize;
+                damaged[at] = next() as u8;
+            }
+            let cut = (next() % (damaged.len() as u64 + 1)) as usize;
+            let mut r = Reader::new(&damaged[..cut]);
+            for _ in 0..10 {
+                match r.next_entry() {
+                    Ok(Some(_)) => {
+                        let _ = io::copy(&mut r, &mut io::sink());
+                    }
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_huge_extended_header_is_refused() {
         let mut archive = Vec::new();
         ustar_block(
