@@ -162,7 +162,8 @@ impl<R: Read> Reader<R> {
             self.unread = size;
             self.padding = padding(size);
             let path = match kind {
-                Kind::Dir => path.trim_end_matches('/').to_owned(),
+                // `dir/` is `dir`, but `/` stays `/`.
+                Kind::Dir if path.len() > 1 => path.trim_end_matches('/').to_owned(),
                 _ => path,
             };
             return Ok(Some(Entry {

@@ -114,7 +114,9 @@ fn out_target(stat: &PathStat, src: &str, dest_arg: &str) -> Result<(PathBuf, Pa
     let dest = &std::path::absolute(dest_arg)
         .map_err(|e| Failure::Other(format!("cannot use the destination {dest_arg}: {e}")))?;
     let src_is_dir = stat.is_dir();
-    let contents_only = src.ends_with("/.") || src == ".";
+    // `/.` copies a directory's contents; so does `/` itself, which has no name to copy
+    // it under.
+    let contents_only = src.ends_with("/.") || src == "." || stat.name == "/";
     match fs::metadata(dest) {
         Ok(meta) if meta.is_dir() => match src_is_dir && contents_only {
             true => Ok((dest.to_owned(), dest.to_owned())),
@@ -163,14 +165,14 @@ fn sanitized_name(name: &str) -> Result<&str, Failure> {
     }
 }
 
-/// The path under `target` for an archive path: its first component (the archive's root,
-/// `NAME` or `.`) becomes `target`. `None` for paths with `..`, roots or other odd
-/// components.
+/// The path under `target` for an archive path: its first component (the archive's root:
+/// `NAME`, `.`, or `/` in the engine's archive of a container's `/`) becomes `target`.
+/// `None` for paths with `..` or other odd components: nothing maps outside `target`.
 fn map_entry(target: &Path, archive_path: &str) -> Option<PathBuf> {
-    // `components` keeps only a leading `.`, and drops empty and inner `.` parts.
+    // `components` keeps only a leading `.` or `/`, and drops empty and inner `.` parts.
     let mut components = Path::new(archive_path).components();
     match components.next() {
-        Some(Component::Normal(_) | Component::CurDir) => {}
+        Some(Component::Normal(_) | Component::CurDir | Component::RootDir) => {}
         _ => return None,
     }
     let mut path = target.to_owned();
@@ -459,7 +461,10 @@ mod tests {
         assert_eq!(map_entry(t, "./"), Some(t.to_owned()));
         assert_eq!(map_entry(t, "etc/../../x"), None);
         assert_eq!(map_entry(t, "etc/a/.."), None);
-        assert_eq!(map_entry(t, "/etc/passwd"), None);
+        // The engine's archive of `/`: `/`, `/bin/`, `/bin/busybox`...
+        assert_eq!(map_entry(t, "/"), Some(t.to_owned()));
+        assert_eq!(map_entry(t, "/bin/busybox"), Some(t.join("bin/busybox")));
+        assert_eq!(map_entry(t, "/../x"), None);
         assert_eq!(map_entry(t, ".."), None);
         assert_eq!(map_entry(t, ""), None);
     }
@@ -585,6 +590,12 @@ mod tests {
         );
         assert_eq!(t(&dir_stat, "/etc", &work).unwrap(), work.join("etc"));
         assert_eq!(t(&dir_stat, "/etc/.", &work).unwrap(), work);
+        let root_stat = PathStat {
+            name: "/".into(),
+            ..dir_stat.clone()
+        };
+        assert_eq!(t(&root_stat, "/", &work).unwrap(), work);
+        assert_eq!(t(&root_stat, "/", &work.join("r")).unwrap(), work.join("r"));
         assert_eq!(
             t(&dir_stat, "/etc", &work.join("new")).unwrap(),
             work.join("new")
