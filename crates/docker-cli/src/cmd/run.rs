@@ -85,11 +85,19 @@ pub fn run(client: &Client, args: &RunArgs, io: Stdio<'_>) -> Result<(), Failure
         return Ok(());
     }
 
-    let session = client
-        .attach_container(&id, AttachOptions::default().stdin(args.interactive))
-        .map_err(engine_failure)?;
     let condition = if args.rm { "removed" } else { "next-exit" };
-    let waiter = Waiter::register(client, &id, condition).map_err(engine_failure)?;
+    let attached = client
+        .attach_container(&id, AttachOptions::default().stdin(args.interactive))
+        .and_then(|session| Ok((session, Waiter::register(client, &id, condition)?)));
+    let (session, waiter) = match attached {
+        Ok(attached) => attached,
+        Err(e) => {
+            if args.rm {
+                let _ = client.remove_container(&id, RemoveContainerOptions::default().force(true));
+            }
+            return Err(engine_failure(e));
+        }
+    };
     start(client, &id, args.rm)?;
 
     let raw = match args.tty && args.interactive && io.stdin_is_terminal {
