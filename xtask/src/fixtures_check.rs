@@ -26,7 +26,10 @@ const SUITES: &[Suite] = &[
     },
     Suite {
         source: "crates/docker-wire/tests/it/fixtures.rs",
-        snapshots: Some(("crates/docker-wire/tests/it/snapshots", "fixture_transcripts")),
+        snapshots: Some((
+            "crates/docker-wire/tests/it/snapshots",
+            "fixture_transcripts",
+        )),
     },
 ];
 
@@ -158,7 +161,10 @@ pub(crate) fn check() -> Result<ExitCode, String> {
         }
     }
     for engine in ["docker", "podman"] {
-        if !recorded.iter().any(|d| d.starts_with(&format!("{engine}-"))) {
+        if !recorded
+            .iter()
+            .any(|d| d.starts_with(&format!("{engine}-")))
+        {
             problems.push(format!("no recorded {engine} transcripts under fixtures/"));
         }
     }
@@ -198,7 +204,8 @@ fn stray_files(dir: &Path, problems: &mut Vec<String>) -> Result<(), String> {
             .into_owned();
         if entry.is_dir() {
             for inner in sorted_entries(&entry)? {
-                let is_transcript = inner.is_file() && inner.extension().is_some_and(|e| e == "http");
+                let is_transcript =
+                    inner.is_file() && inner.extension().is_some_and(|e| e == "http");
                 if !is_transcript {
                     problems.push(format!(
                         "{}: not reached by the fixture suites' glob {GLOB:?}",
@@ -279,7 +286,8 @@ pub(crate) fn public_methods(dir: &Path) -> Result<BTreeSet<String>, String> {
     collect_rs(dir, &mut files)?;
     let mut methods = BTreeSet::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         methods.extend(methods_in(&text));
     }
     for name in NO_REQUEST {

@@ -262,7 +262,6 @@ fn client_to_engine(mut client: UnixStream, mut engine: UnixStream, conn: &Conn,
                     method,
                     upgrade,
                 });
-
             }
         }
         if engine.write_all(bytes).is_err() {
@@ -327,6 +326,7 @@ fn engine_to_client(mut engine: UnixStream, mut client: UnixStream, conn: &Conn,
                     true => Ending::ClientClosed,
                     false => Ending::EngineClosed,
                 };
+                // `into_exchange` keeps the end of what only the client's leaving ends.
                 let (seq, ex) = cur.into_exchange(ending);
                 log.finish(seq, ex);
             }
@@ -340,7 +340,11 @@ fn engine_to_client(mut engine: UnixStream, mut client: UnixStream, conn: &Conn,
                 if input.is_empty() {
                     break;
                 }
-                let next = conn.queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let next = conn
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .pop_front();
                 match next {
                     Some(pending) => current = Some(Current::new(pending)),
                     // Bytes nobody asked for: passed on, not logged.
@@ -373,7 +377,12 @@ fn engine_to_client(mut engine: UnixStream, mut client: UnixStream, conn: &Conn,
                 Step::Continue => (),
                 Step::End { reusable } => {
                     if let Some(cur) = current.take() {
-                        let ending = match (conn.client_closed.load(Ordering::SeqCst), reusable) {
+                        // An endless stream ends only because the client left. Anything else
+                        // ended on its own, even when the client stopped reading first (it
+                        // had what it wanted: the first event, an error in a progress
+                        // stream).
+                        let left = conn.client_closed.load(Ordering::SeqCst);
+                        let ending = match (left && is_endless(&cur.pending.request), reusable) {
                             (true, _) => Ending::ClientClosed,
                             (false, true) => Ending::Open,
                             (false, false) => Ending::EngineClosed,
@@ -400,6 +409,19 @@ enum Step {
     End { reusable: bool },
     Upgraded,
     Broken,
+}
+
+/// True for requests the engine answers with a stream that never ends on its own: events
+/// without `until`, stats without `stream=0`, logs with `follow`.
+fn is_endless(request: &[u8]) -> bool {
+    let line = request_line(request);
+    let target = line.split(' ').nth(1).unwrap_or("");
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let has = |param: &str| query.split('&').any(|p| p == param);
+    let names = |name: &str| query.split('&').any(|p| p.starts_with(name));
+    (path.ends_with("/events") && !names("until="))
+        || (path.ends_with("/stats") && !has("stream=0") && !has("stream=false"))
+        || (path.ends_with("/logs") && (has("follow=1") || has("follow=true")))
 }
 
 /// The length of the first complete request in `buf`.

@@ -15,14 +15,18 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use docker_client::models::{
-    ContainerCreateConfig, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
-    ContainerStats, ContainerSummary, ContainerTop, ContainerWaitResponse, EventMessage,
-    FileChange, ImageInspect, NetworkInspect, SystemInfo, SystemVersion,
+    AuthConfig, AuthResponse, ContainerCreateConfig, ContainerCreateResponse, ContainerInspect,
+    ContainerPruneResponse, ContainerStats, ContainerSummary, ContainerTop, ContainerWaitResponse,
+    EventMessage, FileChange, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
+    ImagePruneResponse, ImageSummary, NetworkCreateResponse, NetworkInspect, NetworkPruneResponse,
+    SystemDf, SystemInfo, SystemVersion, Volume, VolumeListResponse, VolumePruneResponse,
 };
 use docker_client::{
-    blocking, tokio as tk, ApiVersion, Error, EventsOptions, InventoryOptions,
-    ListContainersOptions, LogChunk, LogsOptions, Method, PruneFilters, RemoveContainerOptions,
-    Result, WaitCondition, WatchConfig,
+    blocking, tokio as tk, ApiVersion, CreateNetworkOptions, CreateVolumeOptions, Error,
+    EventsOptions, ImportImageOptions, InventoryOptions, ListContainersOptions, ListImagesOptions,
+    ListNetworksOptions, ListVolumesOptions, LogChunk, LogsOptions, Method, PruneFilters,
+    PullImageOptions, PushImageOptions, RemoveContainerOptions, RemoveImageOptions, Result,
+    WaitCondition, WatchConfig,
 };
 use docker_transport::replay::{Replay, Transcript};
 use serde::de::DeserializeOwned;
@@ -30,6 +34,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::flavours::{Api, Tokio};
+use crate::objects_api::{objects, ObjectsApi};
 
 /// The transcripts replayed, relative to `fixtures/`.
 const GLOB: &str = "*/*.http";
@@ -228,10 +233,11 @@ fn outcome(result: std::result::Result<(), &Error>) -> String {
     }
 }
 
-/// One flavour's client behind the shared [`Api`] table, and the same flavour's client for
-/// the calls the table does not have.
+/// One flavour's client behind the shared [`Api`] and [`ObjectsApi`] tables, and the same
+/// flavour's client for the calls the tables do not have.
 struct Clients {
     api: Box<dyn Api>,
+    objects: Box<dyn ObjectsApi>,
     extra: Extra,
 }
 
@@ -255,11 +261,12 @@ impl Clients {
                 let client = pinned(blocking::Client::builder().endpoint(endpoint.clone()))
                     .build()
                     .unwrap();
-                let extra = pinned(blocking::Client::builder().endpoint(endpoint))
+                let extra = pinned(blocking::Client::builder().endpoint(endpoint.clone()))
                     .build()
                     .unwrap();
                 Clients {
                     api: Box::new(client),
+                    objects: objects(&endpoint, pin).swap_remove(0),
                     extra: Extra::Blocking(extra),
                 }
             }
@@ -267,7 +274,7 @@ impl Clients {
                 let client = pinned_tk(tk::Client::builder().endpoint(endpoint.clone()))
                     .build()
                     .unwrap();
-                let extra = pinned_tk(tk::Client::builder().endpoint(endpoint))
+                let extra = pinned_tk(tk::Client::builder().endpoint(endpoint.clone()))
                     .build()
                     .unwrap();
                 let rt = tokio::runtime::Builder::new_current_thread()
@@ -276,6 +283,7 @@ impl Clients {
                     .unwrap();
                 Clients {
                     api: Box::new(Tokio::new(client)),
+                    objects: objects(&endpoint, pin).swap_remove(1),
                     extra: Extra::Tokio(extra, rt),
                 }
             }
@@ -491,8 +499,122 @@ fn perform(
             api.put_archive(s(0), s(1), tar)?;
             no_check()
         }
-        other => extra(&c.extra, other, args, replay, num)?,
+        other => match objects_call(&*c.objects, other, args, t)? {
+            Some(check) => check,
+            None => extra(&c.extra, other, args, replay, num)?,
+        },
     })
+}
+
+/// The image, network, volume and system calls; `None` for a call of another family.
+fn objects_call(
+    o: &dyn ObjectsApi,
+    call: &str,
+    args: &Value,
+    t: &Transcript,
+) -> Result<Option<Check>> {
+    let s = |i: usize| args[i].as_str().unwrap_or_default();
+    let labels = |v: &Value| -> Vec<(String, String)> {
+        v["labels"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+            .collect()
+    };
+    let done = |()| no_check();
+    Ok(Some(match call {
+        "list_images" => {
+            let mut opts =
+                ListImagesOptions::default().all(args[0]["all"].as_bool().unwrap_or(false));
+            for (key, value) in filters(&args[0]["filters"]) {
+                opts = opts.filter(key, value);
+            }
+            same_as_body::<Vec<ImageSummary>>(&o.list_images(&opts)?)
+        }
+        "image_history" => same_as_body::<Vec<ImageHistoryItem>>(&o.image_history(s(0))?),
+        "tag_image" => done(o.tag_image(s(0), s(1))?),
+        "remove_image" => {
+            let opts =
+                RemoveImageOptions::default().force(args[1]["force"].as_bool().unwrap_or(false));
+            same_as_body::<Vec<ImageDeleteResponseItem>>(&o.remove_image(s(0), opts)?)
+        }
+        "prune_images" => {
+            same_as_body::<ImagePruneResponse>(&o.prune_images(&prune_filters(&args[0]))?)
+        }
+        "import_image" => {
+            let mut opts = ImportImageOptions::default();
+            if let Some(r) = args[1]["reference"].as_str() {
+                opts = opts.reference(r);
+            }
+            o.import_image(first_request_body(t), &opts)?;
+            no_check()
+        }
+        "load_images" => {
+            o.load_images(first_request_body(t), args[1].as_bool().unwrap_or(false))?;
+            no_check()
+        }
+        "save_images" => {
+            let names: Vec<&str> = args[0]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            o.save_images(&names)?;
+            no_check()
+        }
+        "pull_image" => done(o.pull_wait(s(0), &PullImageOptions::default())?),
+        "push_image" => done(o.push_wait(s(0), &PushImageOptions::default())?),
+        "login" => {
+            let auth: AuthConfig = serde_json::from_value(args[0].clone()).unwrap_or_default();
+            same_as_body::<AuthResponse>(&o.login(&auth)?)
+        }
+        "create_network" => {
+            let mut opts = CreateNetworkOptions::new(args[0]["name"].as_str().unwrap_or(""));
+            for (k, v) in labels(&args[0]) {
+                opts = opts.label(k, v);
+            }
+            same_as_body::<NetworkCreateResponse>(&o.create_network(&opts)?)
+        }
+        "list_networks" => {
+            let mut opts = ListNetworksOptions::default();
+            for (key, value) in filters(&args[0]["filters"]) {
+                opts = opts.filter(key, value);
+            }
+            same_as_body::<Vec<NetworkInspect>>(&o.list_networks(&opts)?)
+        }
+        "connect_network" => done(o.connect_network(s(0), s(1), None)?),
+        "disconnect_network" => {
+            done(o.disconnect_network(s(0), s(1), args[2].as_bool().unwrap_or(false))?)
+        }
+        "remove_network" => done(o.remove_network(s(0))?),
+        "prune_networks" => {
+            same_as_body::<NetworkPruneResponse>(&o.prune_networks(&prune_filters(&args[0]))?)
+        }
+        "create_volume" => {
+            let mut opts = CreateVolumeOptions::default();
+            if let Some(name) = args[0]["name"].as_str() {
+                opts = opts.name(name);
+            }
+            for (k, v) in labels(&args[0]) {
+                opts = opts.label(k, v);
+            }
+            same_as_body::<Volume>(&o.create_volume(&opts)?)
+        }
+        "inspect_volume" => same_as_body::<Volume>(&o.inspect_volume(s(0))?),
+        "list_volumes" => {
+            let mut opts = ListVolumesOptions::default();
+            for (key, value) in filters(&args[0]["filters"]) {
+                opts = opts.filter(key, value);
+            }
+            same_as_body::<VolumeListResponse>(&o.list_volumes(&opts)?)
+        }
+        "remove_volume" => done(o.remove_volume(s(0), args[1].as_bool().unwrap_or(false))?),
+        "prune_volumes" => {
+            same_as_body::<VolumePruneResponse>(&o.prune_volumes(&prune_filters(&args[0]))?)
+        }
+        "df" => same_as_body::<SystemDf>(&o.df()?),
+        _ => return Ok(None),
+    }))
 }
 
 /// The calls the shared table does not have, per flavour.

@@ -136,6 +136,23 @@ fn order_sites(text: &[u8], podman: bool) -> Vec<(Range<usize>, Site)> {
             {
                 &|e| raw(e)
             }
+            // `/system/df`.
+            ([Seg::Key(k)], Kind::Array)
+                if podman && matches!(k.as_str(), "Containers" | "Images" | "Volumes") =>
+            {
+                &|e| {
+                    [
+                        &[Seg::Key("Names".into()), Seg::Index(0)][..],
+                        &[Seg::Key("RepoTags".into()), Seg::Index(0)],
+                        &[Seg::Key("Name".into())],
+                        &[Seg::Key("Id".into())],
+                    ]
+                    .iter()
+                    .map(|name| field(e, name))
+                    .find(|v| !v.is_empty())
+                    .unwrap_or_default()
+                }
+            }
             _ => continue,
         };
         let members: Vec<&Scalar> = values.iter().filter(|v| child(parent, v)).collect();
@@ -374,6 +391,7 @@ fn find_sites(segments: &mut [Segment]) {
         if seg.part != Part::Opaque {
             id_sites(seg);
             uuid_sites(seg);
+            temp_dir_sites(seg);
             rfc3339_sites(seg);
         }
     }
@@ -485,6 +503,37 @@ fn fraction_nanos(fraction: &str) -> i128 {
         digits.push('0');
     }
     digits.parse().unwrap_or(0)
+}
+
+/// Temporary files and directories the engines name with a random number
+/// (`docker-import-3039176726/`, `api_load.tar4130189701:`): a path segment that ends in
+/// eight digits or more, after other characters, gets zeros instead.
+fn temp_dir_sites(seg: &mut Segment) {
+    let text = seg.text.clone();
+    let mut i = 0;
+    while i < text.len() {
+        if !text[i].is_ascii_digit() || i == 0 || text[i - 1].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let digits = text[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let end = i + digits;
+        let segment_start = text[..i].iter().rposition(|&b| b == b'/');
+        let named = segment_start.is_some_and(|s| {
+            s + 1 < i
+                && text[s + 1..i]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+        });
+        let ends = match text.get(end) {
+            Some(b) => b"/:\"\\ \n".contains(b),
+            None => true,
+        };
+        if digits >= 8 && named && ends {
+            seg.add(i..end, Site::Fixed(b"000000".to_vec()));
+        }
+        i = end;
+    }
 }
 
 /// The rules that need to know where a value sits in a JSON document.
@@ -1141,6 +1190,23 @@ mod tests {
         let res = response_of(&normalise(&t));
         assert!(
             res.ends_with(r#"{"Config":{"Env":["a=2","b=1"]}}"#),
+            "{res}"
+        );
+    }
+
+    #[test]
+    fn random_temporary_directories_lose_their_number() {
+        let body = r#"{"message":"open /var/lib/docker/tmp/docker-import-3039176726/repositories: no such file"}"#;
+        let t = exchange(
+            "POST /v1.41/images/load HTTP/1.1\r\n\r\n",
+            &format!(
+                "HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        let res = response_of(&normalise(&t));
+        assert!(
+            res.contains("/tmp/docker-import-000000/repositories"),
             "{res}"
         );
     }
