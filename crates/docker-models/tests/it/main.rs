@@ -4,6 +4,7 @@ mod captures;
 mod changes;
 mod display;
 mod encode;
+mod fixtures;
 mod responses;
 mod snapshots;
 mod support;

@@ -2,6 +2,7 @@
 //! request encoding, stream framings and the cost of partial heads.
 
 mod captures;
+mod fixtures;
 mod frames;
 mod harness;
 mod hostile;
