@@ -18,6 +18,9 @@
 //! The engine is `DOCKER_HOST`, else `/tmp/dkr/docker.sock`. Without an answering engine
 //! both tests skip and say so, except under CI (`CI=true`), where they fail.
 //!
+//! Under CI the cuts test runs alone too, in the same step (`DKR_LIVE_WATCH=1`): the engine
+//! silently skips events for a subscriber that lags, and a loaded machine makes that likely.
+//!
 //! **The restart test restarts the engine**, which would break every other live test
 //! running at the same time in this process. It therefore runs only when
 //! `DKR_LIVE_RESTART=1`, only against the engine that `cargo xtask engine` manages
@@ -512,6 +515,16 @@ fn watch_options(label: &str, since: SystemTime) -> EventsOptions {
 
 #[test]
 fn live_watch_loses_nothing_across_cuts() {
+    // The engine skips events for a subscriber that lags more than 100 ms, which no client
+    // can see; with the whole suite loading a 2-core machine that can happen. CI therefore
+    // runs this test alone, in its watcher step (DKR_LIVE_WATCH=1).
+    let in_ci = std::env::var("CI").as_deref() == Ok("true");
+    if in_ci && std::env::var("DKR_LIVE_WATCH").as_deref() != Ok("1") {
+        eprintln!(
+            "deferring the cuts test to CI's watcher step, where it runs alone (DKR_LIVE_WATCH=1)"
+        );
+        return;
+    }
     let Some(socket) = engine() else { return };
     let proxy = Proxy::start(&socket);
     let mut harness = Harness::new(&socket);
@@ -525,7 +538,7 @@ fn live_watch_loses_nothing_across_cuts() {
     // Three threads signal at once, so the engine can buffer two events of one instant out
     // of time order; the recommended overlap replays such neighbours (see WatchConfig).
     let mut cfg = WatchConfig::default();
-    cfg.overlap = Duration::from_millis(10);
+    cfg.overlap = Duration::from_millis(100);
     let observers: Vec<Observer> = flavours(&proxy.endpoint(), None)
         .iter()
         .map(|f| Observer::start(&**f, &watch_options(&label, since), &label, cfg.clone()))
