@@ -5,7 +5,8 @@
 //! writes one normalised transcript per scenario step (`fixtures_scenario.rs`). `check`
 //! proves the fixtures are normalised, cover every public client method on every
 //! recorded engine, and are all reached by the suites that glob them
-//! (`fixtures_check.rs`). `normalise` rewrites hand-edited (synthetic) transcripts in
+//! (`fixtures_check.rs`). `synthesize` writes the transcripts of engines nobody can run
+//! here (`fixtures_synthetic.rs`). `normalise` rewrites hand-edited transcripts in
 //! normalised form.
 
 #[path = "fixtures_check.rs"]
@@ -14,6 +15,8 @@ mod check;
 mod proxy;
 #[path = "fixtures_scenario.rs"]
 mod scenario;
+#[path = "fixtures_synthetic.rs"]
+mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,7 +24,7 @@ use std::process::ExitCode;
 use docker_transport::replay::Transcript;
 
 pub(crate) const USAGE: &str = "\
-Usage: cargo xtask fixtures <record|check|normalise> [--engine docker|podman]
+Usage: cargo xtask fixtures <record|synthesize|check|normalise> [--engine docker|podman]
 
   record     run the fixed scenario against a live engine through a recording
              proxy and write fixtures/<engine>-<major.minor>/<scenario>.http,
@@ -29,8 +32,12 @@ Usage: cargo xtask fixtures <record|check|normalise> [--engine docker|podman]
              The engine is DOCKER_HOST, else the private engine of
              `cargo xtask engine up [--engine podman]`. It must be quiet: no
              containers but the scenario's own (named dkr-fx-*).
+  synthesize write fixtures/docker-29.2-synthetic/: transcripts of an engine that
+             cannot run here (Docker 29.2, API 1.53), built from the recorded
+             Docker 20.10 ones and the Engine API changelog, marked synthetic.
   check      fail when a fixture is not normalised, when a public client method
-             has no transcript for a recorded engine, or when a fixture is not
+             has no transcript for a recorded engine, when a synthetic fixture
+             differs from what `synthesize` writes, or when a fixture is not
              reached by the replay and snapshot suites' glob.
   normalise  rewrite every fixture in normalised form (after editing one by hand).
 
@@ -59,7 +66,9 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
             _ if arg.starts_with("--engine=") => {
                 engine = scenario::EngineKind::parse(&arg["--engine=".len()..])?
             }
-            "record" | "check" | "normalise" | "normalize" if command.is_none() => {
+            "record" | "check" | "normalise" | "normalize" | "synthesize" | "synthesise"
+                if command.is_none() =>
+            {
                 command = Some(arg)
             }
             _ => return Err(format!("unexpected argument `{arg}`\n\n{USAGE}")),
@@ -69,6 +78,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("record") => scenario::record(engine).map(|()| ExitCode::SUCCESS),
         Some("check") => check::check(),
         Some("normalise" | "normalize") => normalise_all().map(|()| ExitCode::SUCCESS),
+        Some("synthesize" | "synthesise") => synthetic::write().map(|()| ExitCode::SUCCESS),
         _ => Err(format!("missing subcommand\n\n{USAGE}")),
     }
 }

@@ -169,6 +169,7 @@ pub(crate) fn check() -> Result<ExitCode, String> {
         }
     }
 
+    synthetic_in_sync(&mut problems)?;
     suites(&root, &paths, &mut problems)?;
 
     if problems.is_empty() {
@@ -186,6 +187,38 @@ pub(crate) fn check() -> Result<ExitCode, String> {
         eprintln!("error: {p}");
     }
     Err(format!("{} fixture problem(s)", problems.len()))
+}
+
+/// The synthetic folder holds exactly what `cargo xtask fixtures synthesize` writes.
+fn synthetic_in_sync(problems: &mut Vec<String>) -> Result<(), String> {
+    let dir = fixtures_dir().join(super::synthetic::dir_name());
+    let wanted = super::synthetic::transcripts()?;
+    let mut names = BTreeSet::new();
+    for (name, t) in &wanted {
+        names.insert(format!("{name}.http"));
+        let path = dir.join(format!("{name}.http"));
+        let have = std::fs::read(&path).unwrap_or_default();
+        if have != t.normalised().to_bytes() {
+            problems.push(format!(
+                "{}: differs from what `cargo xtask fixtures synthesize` writes",
+                shown(&path)
+            ));
+        }
+    }
+    for path in sorted_entries(&dir).unwrap_or_default() {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if !names.contains(&name) {
+            problems.push(format!(
+                "{}: not written by `cargo xtask fixtures synthesize`",
+                shown(&path)
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn repo_root() -> PathBuf {

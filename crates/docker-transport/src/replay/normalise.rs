@@ -506,34 +506,36 @@ fn fraction_nanos(fraction: &str) -> i128 {
 }
 
 /// Temporary files and directories the engines name with a random number
-/// (`docker-import-3039176726/`, `api_load.tar4130189701:`): a path segment that ends in
-/// eight digits or more, after other characters, gets zeros instead.
+/// (`tmp/docker-import-3039176726/`, `/var/tmp/oci5929055/`): in a path segment right after
+/// a `tmp` directory that ends in digits after other characters, the digits become zeros.
 fn temp_dir_sites(seg: &mut Segment) {
     let text = seg.text.clone();
-    let mut i = 0;
-    while i < text.len() {
-        if !text[i].is_ascii_digit() || i == 0 || text[i - 1].is_ascii_digit() {
-            i += 1;
+    let mut from = 0;
+    while let Some(at) = find(&text[from..], b"tmp/") {
+        let start = from + at + 4;
+        from = start;
+        let after_slash = start >= 5 && text[start - 5] == b'/';
+        if !after_slash {
             continue;
         }
-        let digits = text[i..].iter().take_while(|b| b.is_ascii_digit()).count();
-        let end = i + digits;
-        let segment_start = text[..i].iter().rposition(|&b| b == b'/');
-        let named = segment_start.is_some_and(|s| {
-            s + 1 < i
-                && text[s + 1..i]
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
-        });
-        let ends = match text.get(end) {
-            Some(b) => b"/:\"\\ \n".contains(b),
-            None => true,
-        };
-        if digits >= 8 && named && ends {
-            seg.add(i..end, Site::Fixed(b"000000".to_vec()));
+        let len = text[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+            .count();
+        let name = &text[start..start + len];
+        let digits = name.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        let all_hex = name.iter().all(|b| b.is_ascii_hexdigit());
+        if digits >= 3 && digits < len && !all_hex {
+            seg.add(
+                start + len - digits..start + len,
+                Site::Fixed(b"000000".to_vec()),
+            );
         }
-        i = end;
     }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The rules that need to know where a value sits in a JSON document.
@@ -1196,7 +1198,11 @@ mod tests {
 
     #[test]
     fn random_temporary_directories_lose_their_number() {
-        let body = r#"{"message":"open /var/lib/docker/tmp/docker-import-3039176726/repositories: no such file"}"#;
+        let body = concat!(
+            r#"{"message":"open /var/lib/docker/tmp/docker-import-3039176726/repositories, "#,
+            r#"/var/tmp/api_load.tar4130189701:, /var/tmp/oci5929055/index.json, "#,
+            r#"/tmp/dkr/x/netns/f9ea12345678, /proc/12345678/x"}"#
+        );
         let t = exchange(
             "POST /v1.41/images/load HTTP/1.1\r\n\r\n",
             &format!(
@@ -1205,10 +1211,15 @@ mod tests {
             ),
         );
         let res = response_of(&normalise(&t));
-        assert!(
-            res.contains("/tmp/docker-import-000000/repositories"),
-            "{res}"
-        );
+        for kept in [
+            "/tmp/docker-import-000000/repositories",
+            "/var/tmp/api_load.tar000000:",
+            "/var/tmp/oci000000/index.json",
+            "/tmp/dkr/x/netns/f9ea12345678",
+            "/proc/12345678/x",
+        ] {
+            assert!(res.contains(kept), "{kept}: {res}");
+        }
     }
 
     #[test]
