@@ -44,12 +44,16 @@ Usage: cargo xtask fixtures <record|synthesize|check|normalise> [--engine docker
   --engine docker (default) | podman
              which engine `record` expects to find (it checks).
 
-Re-recording:
-  eval \"$(cargo xtask engine up)\" && cargo xtask fixtures record
+Re-recording (a fresh, quiet engine records the same bytes every time):
+  DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine down
+  eval \"$(DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine up)\"
+  cargo xtask fixtures record
   cargo xtask engine up --engine podman
   DOCKER_HOST=unix:///tmp/dkrp/podman.sock cargo xtask fixtures record --engine podman
+  cargo xtask fixtures synthesize
   cargo test --workspace --all-features   # review the snapshot diffs with cargo insta
   cargo xtask fixtures check
+See fixtures/README.md.
 ";
 
 pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {

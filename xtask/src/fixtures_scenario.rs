@@ -1327,7 +1327,7 @@ fn wait_quiet(direct: &Client) -> Result<(), String> {
             return Err(format!(
                 "the engine is not quiet: it holds containers the scenario did not make: \
                  {foreign:?}. Record against an engine of its own, for example \
-                 `DKR_ENGINE_DIR=/tmp/dkr-fx cargo xtask engine up`"
+                 `DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine up`"
             ));
         }
         if !said {
