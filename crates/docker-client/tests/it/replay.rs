@@ -675,7 +675,8 @@ fn extra(
         }
         (Extra::Tokio(c, rt), "container_inventory") => rt.block_on(async {
             let inventory = c.container_inventory(&inventory_options(&args[0])).await?;
-            while !replay.wait_consumed(Duration::from_millis(1)) {
+            let deadline = std::time::Instant::now() + SETTLE;
+            while !replay.wait_consumed(Duration::ZERO) && std::time::Instant::now() < deadline {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             inventory.stop();
