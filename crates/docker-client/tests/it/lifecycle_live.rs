@@ -191,9 +191,19 @@ fn live_stop_pause_rename_update_stats_and_prune() {
         cfg.labels
             .insert("dkr-prune".into(), label["dkr-prune=".len()..].into());
         let pruned = api.create_container(None, &cfg).unwrap().id;
-        let report = api
-            .prune_containers(&PruneFilters::default().filter("label", &label))
-            .unwrap();
+        // The engine runs one prune at a time and refuses (409) another started meanwhile,
+        // by this suite's other live tests for instance: retry that refusal.
+        let filters = PruneFilters::default().filter("label", &label);
+        let mut attempts = 0;
+        let report = loop {
+            match api.prune_containers(&filters) {
+                Err(e) if e.is_conflict() && attempts < 50 => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => break other.unwrap(),
+            }
+        };
         assert_eq!(report.containers_deleted, [pruned]);
     }
 }
