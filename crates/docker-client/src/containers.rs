@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
 use docker_models::ContainerCreateConfig;
@@ -305,6 +306,9 @@ pub(crate) struct OutputDecoder {
     endpoint: String,
     ready: VecDeque<Result<LogChunk>>,
     failed: bool,
+    /// The payload pieces of the run of one stream being joined, as ranges of the input
+    /// being fed; kept so that its memory is reused.
+    run: Vec<Range<usize>>,
 }
 
 impl OutputDecoder {
@@ -315,38 +319,51 @@ impl OutputDecoder {
             endpoint,
             ready: VecDeque::new(),
             failed: false,
+            run: Vec::new(),
         }
     }
 
-    /// Decodes `bytes`; pieces become ready in order. Consecutive pieces of one stream
-    /// within this input are joined, so a chunk yields few pieces.
-    pub(crate) fn feed(&mut self, mut bytes: &[u8]) {
+    /// Decodes `input`; pieces become ready in order. Consecutive pieces of one stream
+    /// within this input are joined, so a chunk yields few pieces. A joined piece is
+    /// allocated once at its final size and each byte copied once: growing it piece by
+    /// piece would move it at every reallocation.
+    pub(crate) fn feed(&mut self, input: &[u8]) {
         if self.failed {
             return;
         }
         if self.framing == Framing::Raw {
-            if !bytes.is_empty() {
-                self.push(OutputStream::Console, bytes);
+            if !input.is_empty() {
+                self.push(OutputStream::Console, input);
             }
             return;
         }
-        while !bytes.is_empty() {
-            match self.mux.decode(bytes) {
+        let mut at = 0;
+        let mut run_stream = None;
+        while at < input.len() {
+            match self.mux.decode(&input[at..]) {
                 Ok((n, piece)) => {
-                    bytes = &bytes[n..];
+                    at += n;
                     let Some(piece) = piece else { continue };
                     let stream = match piece.stream {
                         StreamKind::Stdin | StreamKind::Stdout => OutputStream::Stdout,
                         StreamKind::Stderr => OutputStream::Stderr,
                         StreamKind::SystemErr => {
+                            self.flush_run(input, run_stream);
                             let message = String::from_utf8_lossy(piece.data).trim().to_owned();
                             self.fail(Error::Stream { message });
                             return;
                         }
                     };
-                    self.push(stream, piece.data);
+                    if run_stream != Some(stream) {
+                        self.flush_run(input, run_stream);
+                        run_stream = Some(stream);
+                    }
+                    // A sub-slice of `input`: its place in it.
+                    let from = piece.data.as_ptr() as usize - input.as_ptr() as usize;
+                    self.run.push(from..from + piece.data.len());
                 }
                 Err(source) => {
+                    self.flush_run(input, run_stream);
                     self.fail(Error::Framing {
                         endpoint: self.endpoint.clone(),
                         source,
@@ -354,6 +371,28 @@ impl OutputDecoder {
                     return;
                 }
             }
+        }
+        self.flush_run(input, run_stream);
+    }
+
+    /// Makes the pieces of the current run one ready piece (or appends them to the last
+    /// ready piece when it is of the same stream).
+    fn flush_run(&mut self, input: &[u8], stream: Option<OutputStream>) {
+        let Some(stream) = stream else { return };
+        let len = self.run.iter().map(|r| r.len()).sum();
+        let joins = matches!(self.ready.back(), Some(Ok(last)) if last.stream == stream);
+        if !joins {
+            self.ready.push_back(Ok(LogChunk {
+                stream,
+                data: Vec::with_capacity(len),
+            }));
+        }
+        let Some(Ok(last)) = self.ready.back_mut() else {
+            unreachable!("a piece of this stream was just made ready")
+        };
+        last.data.reserve_exact(len);
+        for range in self.run.drain(..) {
+            last.data.extend_from_slice(&input[range]);
         }
     }
 
@@ -630,4 +669,102 @@ pub(crate) fn io_error(desc: &str, source: std::io::Error) -> Error {
         endpoint: desc.to_owned(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(stream: u8, data: &[u8]) -> Vec<u8> {
+        let mut f = vec![stream, 0, 0, 0];
+        f.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        f.extend_from_slice(data);
+        f
+    }
+
+    fn drain(dec: &mut OutputDecoder) -> Vec<Result<(OutputStream, Vec<u8>)>> {
+        std::iter::from_fn(|| dec.pop())
+            .map(|r| r.map(|c| (c.stream, c.data)))
+            .collect()
+    }
+
+    #[test]
+    fn output_is_the_same_for_any_split_and_runs_are_joined() {
+        let wire: Vec<u8> = [
+            frame(1, b"a1\n"),
+            frame(1, b"a2\n"),
+            frame(0, b""),
+            frame(2, b"e1\n"),
+            frame(1, b"b1\n"),
+        ]
+        .concat();
+        for split in 0..=wire.len() {
+            let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            for part in [&wire[..split], &wire[split..]] {
+                dec.feed(part);
+                for piece in drain(&mut dec) {
+                    match piece.unwrap() {
+                        (OutputStream::Stderr, d) => err.extend(d),
+                        (_, d) => out.extend(d),
+                    }
+                }
+            }
+            dec.finish();
+            assert!(dec.pop().is_none(), "split at {split}");
+            assert_eq!(out, b"a1\na2\nb1\n", "split at {split}");
+            assert_eq!(err, b"e1\n", "split at {split}");
+        }
+        let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
+        dec.feed(&wire);
+        let pieces: Vec<_> = drain(&mut dec).into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            pieces,
+            [
+                (OutputStream::Stdout, b"a1\na2\n".to_vec()),
+                (OutputStream::Stderr, b"e1\n".to_vec()),
+                (OutputStream::Stdout, b"b1\n".to_vec()),
+            ]
+        );
+        assert!(pieces.iter().all(|(_, d)| d.capacity() == d.len()));
+    }
+
+    #[test]
+    fn pieces_before_a_system_error_come_first() {
+        let wire = [
+            frame(1, b"out"),
+            frame(2, b"err"),
+            frame(3, b" boom \n"),
+            frame(1, b"x"),
+        ]
+        .concat();
+        let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
+        dec.feed(&wire);
+        let pieces = drain(&mut dec);
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(
+            pieces[0].as_ref().unwrap(),
+            &(OutputStream::Stdout, b"out".to_vec())
+        );
+        assert_eq!(
+            pieces[1].as_ref().unwrap(),
+            &(OutputStream::Stderr, b"err".to_vec())
+        );
+        let err = pieces[2].as_ref().err().unwrap();
+        assert!(
+            matches!(err, Error::Stream { message } if message == "boom"),
+            "{err:?}"
+        );
+        assert!(dec.is_failed());
+    }
+
+    #[test]
+    fn raw_output_is_console_as_it_arrives() {
+        let mut dec = OutputDecoder::new(Framing::Raw, "attach".into());
+        dec.feed(b"ab");
+        dec.feed(b"");
+        dec.feed(b"c");
+        let pieces: Vec<_> = drain(&mut dec).into_iter().map(Result::unwrap).collect();
+        assert_eq!(pieces, [(OutputStream::Console, b"abc".to_vec())]);
+    }
 }
