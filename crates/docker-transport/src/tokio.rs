@@ -393,26 +393,54 @@ pub struct BodyStream {
     done: bool,
 }
 
+impl BodyStream {
+    /// The next body bytes, borrowed from the connection's read buffer: what
+    /// [`poll_next`](futures_core::Stream::poll_next) yields, without copying them into a
+    /// `Vec`. For a decoder that consumes each chunk in place (logs, events, stats).
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// use std::task::{ready, Poll};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+    /// let mut body = res.into_stream();
+    /// let mut lines = 0;
+    /// std::future::poll_fn(|cx| loop {
+    ///     match ready!(body.poll_chunk(cx)) {
+    ///         Some(Ok(bytes)) => lines += bytes.iter().filter(|&&b| b == b'\n').count(),
+    ///         Some(Err(e)) => return Poll::Ready(Err(e)),
+    ///         None => return Poll::Ready(Ok(())),
+    ///     }
+    /// })
+    /// .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<&[u8], Error>>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let res = ready!(poll_next_range(&mut self.ex, cx));
+        match res {
+            Ok(Some(range)) => Poll::Ready(Some(Ok(self.ex.slice(range)))),
+            Ok(None) => {
+                self.done = true;
+                Poll::Ready(None)
+            }
+            Err(e) => {
+                self.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+        }
+    }
+}
+
 impl futures_core::Stream for BodyStream {
     type Item = Result<Vec<u8>, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if this.done {
-            return Poll::Ready(None);
-        }
-        let res = ready!(poll_next_range(&mut this.ex, cx));
-        match res {
-            Ok(Some(range)) => Poll::Ready(Some(Ok(this.ex.slice(range).to_vec()))),
-            Ok(None) => {
-                this.done = true;
-                Poll::Ready(None)
-            }
-            Err(e) => {
-                this.done = true;
-                Poll::Ready(Some(Err(e)))
-            }
-        }
+        let chunk = ready!(self.get_mut().poll_chunk(cx));
+        Poll::Ready(chunk.map(|res| res.map(<[u8]>::to_vec)))
     }
 }
 

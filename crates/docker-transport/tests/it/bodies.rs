@@ -344,6 +344,50 @@ mod tokio_flavour {
     }
 
     #[tokio::test]
+    async fn borrowed_chunks_are_the_stream_without_copies() {
+        use std::future::poll_fn;
+        use std::task::{ready, Poll};
+
+        // Drains a stream through `poll_chunk`: the bytes, or the first error.
+        async fn drain(
+            stream: &mut docker_transport::tokio::BodyStream,
+        ) -> Result<Vec<u8>, docker_transport::Error> {
+            let mut out = Vec::new();
+            poll_fn(|cx| loop {
+                match ready!(stream.poll_chunk(cx)) {
+                    Some(Ok(bytes)) => out.extend_from_slice(bytes),
+                    Some(Err(e)) => return Poll::Ready(Err(e)),
+                    None => return Poll::Ready(Ok(())),
+                }
+            })
+            .await?;
+            Ok(out)
+        }
+
+        let fake = serves(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"
+                .to_vec(),
+        );
+        let transport = Transport::new(fake.config());
+        let mut stream = transport
+            .send(Request::new(Method::Get, "/x"))
+            .await
+            .unwrap()
+            .into_stream();
+        assert_eq!(drain(&mut stream).await.unwrap(), b"hello world");
+        assert_eq!(drain(&mut stream).await.unwrap(), b"", "ended for good");
+
+        let fake = dies_after(KILLED[2].1);
+        let transport = Transport::new(fake.config());
+        let mut stream = transport
+            .send(Request::new(Method::Get, "/x"))
+            .await
+            .unwrap()
+            .into_stream();
+        assert!(is_truncated(&drain(&mut stream).await.err().unwrap()));
+    }
+
+    #[tokio::test]
     async fn the_async_reader_yields_the_body() {
         let fake = serves(sized(200, 70_000));
         let transport = Transport::new(fake.config());
