@@ -4,6 +4,7 @@
 //! Each command lives in its own module and gets one arm in `main`'s match,
 //! plus one entry in [`HELP`].
 
+mod bench;
 mod engine;
 mod fixtures;
 mod http;
@@ -14,6 +15,8 @@ const HELP: &str = "\
 Usage: cargo xtask <command> [args]
 
 Commands:
+  bench [SCENARIO...] [--quick] [--runs N] [--clients LIST]
+              measure the clients against the raw socket and bollard
   engine up|down|status [--engine docker|podman] [--purge]
               run a private container engine for live tests
   fixtures record|check|normalise [--engine docker|podman]
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
+        "bench" => bench::run(rest),
         "engine" => engine::run(rest),
         "fixtures" => fixtures::run(rest),
         "help" | "-h" | "--help" => {
