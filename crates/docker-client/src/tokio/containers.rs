@@ -227,9 +227,10 @@ impl Stream for Logs {
             if this.ended || this.output.is_failed() {
                 return Poll::Ready(None);
             }
-            match Pin::new(&mut this.body).poll_next(cx) {
+            // Borrowed from the read buffer: decoded in place, never copied first.
+            match this.body.poll_chunk(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(bytes))) => this.output.feed(&bytes),
+                Poll::Ready(Some(Ok(bytes))) => this.output.feed(bytes),
                 Poll::Ready(Some(Err(e))) => this.output.fail(e.into()),
                 Poll::Ready(None) => {
                     this.ended = true;
@@ -264,9 +265,10 @@ impl Stream for Stats {
             if this.lines.is_exhausted() {
                 return Poll::Ready(None);
             }
-            match Pin::new(&mut this.body).poll_next(cx) {
+            // Borrowed from the read buffer: decoded in place, never copied first.
+            match this.body.poll_chunk(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(&chunk),
+                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(chunk),
                 Poll::Ready(Some(Err(e))) => this.lines.fail(e.into()),
                 Poll::Ready(None) => this.lines.finish(),
             }

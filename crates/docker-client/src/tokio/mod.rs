@@ -292,9 +292,10 @@ impl Stream for Events {
             if this.lines.is_exhausted() {
                 return Poll::Ready(None);
             }
-            match Pin::new(&mut this.body).poll_next(cx) {
+            // Borrowed from the read buffer: decoded in place, never copied first.
+            match this.body.poll_chunk(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(&chunk),
+                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(chunk),
                 Poll::Ready(Some(Err(e))) => this.lines.fail(e.into()),
                 Poll::Ready(None) => this.lines.finish(),
             }
