@@ -69,7 +69,11 @@ impl Headers {
         // A name starts where the previous value ended, so only the ends are stored.
         self.text.push_str(name);
         let name_end = self.text.len();
-        self.text.push_str(&String::from_utf8_lossy(value));
+        // Values are nearly always ASCII: the plain check is the fast path.
+        match std::str::from_utf8(value) {
+            Ok(value) => self.text.push_str(value),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(value)),
+        }
         let value_end = self.text.len();
         self.spans.push(Span {
             name_end,
@@ -86,16 +90,29 @@ impl Headers {
 
     /// The first value of the field `name` (ASCII case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        let text = self.text.as_bytes();
+        let mut name_start = 0usize;
+        for s in &self.spans {
+            if text[name_start..s.name_end].eq_ignore_ascii_case(name.as_bytes()) {
+                return Some(&self.text[s.name_end..s.value_end]);
+            }
+            name_start = s.value_end;
+        }
+        None
     }
 
     /// Every value of the field `name` (ASCII case-insensitive), in order.
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.iter()
-            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
+        // Names are compared as bytes, length first; only a match is sliced as `str`.
+        let text = self.text.as_bytes();
+        let mut name_start = 0usize;
+        self.spans.iter().filter_map(move |s| {
+            let field = &text[name_start..s.name_end];
+            name_start = s.value_end;
+            field
+                .eq_ignore_ascii_case(name.as_bytes())
+                .then(|| &self.text[s.name_end..s.value_end])
+        })
     }
 
     /// True when the field is present.
