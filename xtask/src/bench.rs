@@ -41,8 +41,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::http;
 
 pub(crate) const USAGE: &str = "\
-Usage: cargo xtask bench [SCENARIO...] [--quick] [--runs N] [--clients LIST]
-                         [--write | --no-write] [--keep]
+Usage: cargo xtask bench [SCENARIO...] [--quick] [--runs N] [--build-runs N]
+                         [--clients LIST] [--write | --no-write] [--keep]
 
 Runs the clients side by side against the engine of `cargo xtask engine up`
 (DOCKER_HOST when it is a unix:// address) and prints one table. A full run
@@ -67,6 +67,8 @@ Clients: floor (hand-written std HTTP/1.1, no JSON), blocking, tokio-ct
 Options:
   --quick         3 runs, fewer iterations: a smoke test, not for the record
   --runs N        runs (rounds) per figure; default 5, at least 1
+  --build-runs N  rounds of the three clean release builds; default 1, as a
+                  round takes minutes on a small machine (5 for the record)
   --clients LIST  comma-separated subset of the clients (floor is always run)
   --write         write docs/PERFORMANCE.md even for a partial or quick run
   --no-write      never write docs/PERFORMANCE.md
@@ -163,7 +165,7 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
         run_runtime(&root, &opts, &runtime, &mut results)?;
     }
     if opts.scenarios.iter().any(|s| s == "build") {
-        results.builds = build::measure(&root, opts.runs)?;
+        results.builds = build::measure(&root, opts.build_runs)?;
     }
     results.elapsed = started.elapsed();
     results.command = opts.command();
@@ -191,6 +193,7 @@ struct Options {
     clients: Vec<String>,
     quick: bool,
     runs: usize,
+    build_runs: usize,
     write: Option<bool>,
     keep: bool,
     help: bool,
@@ -203,6 +206,7 @@ impl Options {
             clients: CLIENTS.iter().map(|c| c.to_string()).collect(),
             quick: false,
             runs: 0,
+            build_runs: 1,
             write: None,
             keep: false,
             help: false,
@@ -222,6 +226,12 @@ impl Options {
                         .ok()
                         .filter(|&n| n >= 1)
                         .ok_or(format!("--runs takes a number of at least 1, not `{n}`"))?;
+                }
+                "--build-runs" => {
+                    let n = args.next().unwrap_or("");
+                    opts.build_runs = n.parse().ok().filter(|&n| n >= 1).ok_or(format!(
+                        "--build-runs takes a number of at least 1, not `{n}`"
+                    ))?;
                 }
                 "--clients" => {
                     let list = args.next().unwrap_or("");
@@ -274,6 +284,9 @@ impl Options {
         }
         if self.runs != if self.quick { 3 } else { 5 } {
             let _ = write!(cmd, " --runs {}", self.runs);
+        }
+        if self.build_runs != 1 && self.scenarios.iter().any(|s| s == "build") {
+            let _ = write!(cmd, " --build-runs {}", self.build_runs);
         }
         let default: Vec<String> = CLIENTS.iter().map(|c| c.to_string()).collect();
         if self.clients != default {

@@ -136,8 +136,12 @@ fn throughput(scenario: &str, rounds: &[BTreeMap<String, Sample>], client: &str)
             .map(|st| st.show(|v| format!("{:.0}/s", v)))
             .map(|t| format!("{t} events"))
             .unwrap_or_default(),
-        "logs" | "fake-logs" => of(|s| s.bytes as f64 / s.secs / 1e9)
-            .map(|st| st.show(|v| format!("{v:.3}")))
+        "logs" => of(|s| s.bytes as f64 / s.secs / 1e6)
+            .map(|st| st.show(|v| format!("{v:.2}")))
+            .map(|t| format!("{t} MB/s"))
+            .unwrap_or_default(),
+        "fake-logs" => of(|s| s.bytes as f64 / s.secs / 1e9)
+            .map(|st| st.show(|v| format!("{v:.2}")))
             .map(|t| format!("{t} GB/s"))
             .unwrap_or_default(),
         _ => of(|s| s.ops as f64 / s.secs)
@@ -408,9 +412,19 @@ pub(crate) fn document(root: &Path, results: &Results, table: &str) -> String {
     let _ = writeln!(
         d,
         "- Each figure: the median of {} runs, (min–max). Ratios are taken within a run, \
-         where all clients ran back to back, then the median over the runs.\n",
+         where all clients ran back to back, then the median over the runs.",
         results.runs
     );
+    if let Some(b) = results.builds.first() {
+        let _ = writeln!(
+            d,
+            "- Build figures: {} round(s) of the three clean release builds, one after the \
+             other (`--build-runs`); a round takes minutes here, so the default full run \
+             makes one.",
+            b.secs.len()
+        );
+    }
+    d += "\n";
     d += "## How to read the table\n\n";
     d += "- `time per op`: one request and its decoded answer; for `events` one replay of \
           256 events, for `logs` and `fake-logs` one whole logs read.\n";
