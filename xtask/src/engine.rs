@@ -47,8 +47,9 @@ Typical use:
   cargo xtask engine down
 ";
 
-/// How long `up` waits for `/_ping` to answer.
-const READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long `up` waits for `/_ping` to answer while the engine is alive. A data root
+/// with many stale containers keeps dockerd busy for a minute before it listens.
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long `down` waits after SIGTERM before it sends SIGKILL.
 const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 /// The same for processes that outlived their engine, which had its chance.
