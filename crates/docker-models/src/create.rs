@@ -42,7 +42,7 @@ use crate::network_settings::EndpointSettings;
 /// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(remote = "Self", default)]
 pub struct ContainerCreateConfig {
     /// `Hostname`.
     #[serde(
@@ -209,7 +209,7 @@ pub struct ContainerCreateConfig {
     )]
     pub networking_config: NetworkingConfig,
     /// Every other key, verbatim (merged into the object when encoding).
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -282,3 +282,5 @@ pub struct WaitExitError {
     #[serde(rename = "Message", deserialize_with = "de::nullable")]
     pub message: String,
 }
+
+de::keep_unknown_keys!(ContainerCreateConfig);

@@ -17,6 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
@@ -204,3 +205,170 @@ impl<'de> Visitor<'de> for FlagVisitor {
 pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(FlagVisitor)
 }
+
+/// A `Deserializer` that hands a derived struct visitor only the keys it names
+/// (`fields`), and puts every other key and its value into `extra`.
+///
+/// This is what `#[serde(flatten)] extra: Map` does, without its cost: serde's flatten
+/// first buffers the whole object into an intermediate tree and then decodes each field
+/// from it, which made `HostConfig` more than half of the time to decode an inspect.
+/// Used through [`keep_unknown_keys!`].
+pub(crate) struct Collect<'a, D> {
+    inner: D,
+    index: &'static OnceLock<Vec<&'static str>>,
+    extra: &'a mut serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'a, D> Collect<'a, D> {
+    /// `index` caches the derive's field names, sorted for a binary search (one per type).
+    pub(crate) fn new(
+        inner: D,
+        index: &'static OnceLock<Vec<&'static str>>,
+        extra: &'a mut serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Collect {
+            inner,
+            index,
+            extra,
+        }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Collect<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let fields = self.index.get_or_init(|| {
+            let mut sorted = fields.to_vec();
+            sorted.sort_unstable();
+            sorted
+        });
+        self.inner.deserialize_map(CollectVisitor {
+            visitor,
+            fields,
+            extra: self.extra,
+        })
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        // Only the derive calls this deserializer, always with `deserialize_struct`.
+        self.inner.deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+struct CollectVisitor<'a, V> {
+    visitor: V,
+    fields: &'a [&'static str],
+    extra: &'a mut serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for CollectVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(CollectMap {
+            map,
+            fields: self.fields,
+            extra: self.extra,
+        })
+    }
+}
+
+struct CollectMap<'a, A> {
+    map: A,
+    fields: &'a [&'static str],
+    extra: &'a mut serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for CollectMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(Key(key)) = self.map.next_key::<Key<'de>>()? {
+            if self.fields.binary_search(&&*key).is_ok() {
+                return seed
+                    .deserialize(de::value::StrDeserializer::<A::Error>::new(&key))
+                    .map(Some);
+            }
+            let value = self.map.next_value()?;
+            self.extra.insert(key.into_owned(), value);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(v.into()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(v.to_owned().into()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(v.into()))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct derived with `#[serde(remote = "Self")]`
+/// whose `extra: serde_json::Map` field is `#[serde(flatten, skip_deserializing)]`:
+/// encoding is the derived one (extra merged into the object); decoding runs the
+/// derived visitor through [`Collect`], which keeps unknown keys in `extra`.
+macro_rules! keep_unknown_keys {
+    ($ty:ident) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                // The inherent function made by the derive, not this trait method.
+                $ty::serialize(self, s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                static INDEX: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+                let mut extra = serde_json::Map::new();
+                let mut value = $ty::deserialize($crate::de::Collect::new(d, &INDEX, &mut extra))?;
+                value.extra = extra;
+                Ok(value)
+            }
+        }
+    };
+}
+pub(crate) use keep_unknown_keys;

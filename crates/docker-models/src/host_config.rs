@@ -34,7 +34,7 @@ use crate::network_settings::PortMap;
 /// assert_eq!(back, hc);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(remote = "Self", default)]
 pub struct HostConfig {
     /// `Binds`: `host-src:container-dest[:options]` volume bindings.
     #[serde(
@@ -438,7 +438,7 @@ pub struct HostConfig {
     /// `KernelMemory`, `DeviceRequests`, fields of future API versions, ...). On encode
     /// these are merged into the object, which makes this the escape hatch for options
     /// without a typed field.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -500,7 +500,7 @@ pub struct Ulimit {
 ///
 /// (The mounts a container actually has are [`MountPoint`](crate::MountPoint)s.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(remote = "Self", default)]
 pub struct Mount {
     /// `Target`: the path in the container.
     #[serde(rename = "Target", deserialize_with = "de::nullable")]
@@ -530,6 +530,9 @@ pub struct Mount {
     )]
     pub consistency: String,
     /// `BindOptions`, `VolumeOptions`, `TmpfsOptions` and any other key, verbatim.
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+de::keep_unknown_keys!(HostConfig);
+de::keep_unknown_keys!(Mount);

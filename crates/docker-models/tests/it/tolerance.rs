@@ -226,3 +226,22 @@ fn container_name_skips_legacy_link_aliases() {
     assert_eq!(only_alias.name(), Some("web/db"));
     assert_eq!(ContainerSummary::default().name(), None);
 }
+
+#[test]
+fn unknown_keys_are_kept_whatever_their_spelling_and_known_ones_stay_typed() {
+    // An escaped known key is still the typed field; an escaped unknown key lands in
+    // `extra` unescaped; a nested object survives verbatim; `null` keys are kept too.
+    let json = r#"{"Priv\u0069leged": true, "Cpu\u0043ount": 2, "KernelMemory": null,
+                   "DeviceRequests": [{"Driver": "x", "Count": -1}], "Init": null}"#;
+    let hc: HostConfig = from(json);
+    assert!(hc.privileged);
+    assert_eq!(hc.init, None);
+    let keys: Vec<&str> = hc.extra.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["CpuCount", "DeviceRequests", "KernelMemory"]);
+    assert_eq!(hc.extra["DeviceRequests"][0]["Count"], -1);
+    // The same document as a `serde_json::Value` (owned keys) decodes alike.
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(serde_json::from_value::<HostConfig>(value).unwrap(), hc);
+    // Not an object: a type error, not a panic.
+    assert!(serde_json::from_str::<HostConfig>("[1]").is_err());
+}
