@@ -200,10 +200,12 @@ pub(crate) fn text<'a>(what: &'static str, value: &'a str) -> Result<&'a str> {
 
 /// `/containers/{id}{suffix}` with `id` validated and encoded.
 pub(crate) fn container_path(id: &str, suffix: &str) -> Result<String> {
-    Ok(format!(
-        "/containers/{}{suffix}",
-        path::segment(Kind::Container, id)?
-    ))
+    let segment = path::segment(Kind::Container, id)?;
+    let mut path = String::with_capacity("/containers/".len() + segment.len() + suffix.len());
+    path.push_str("/containers/");
+    path.push_str(&segment);
+    path.push_str(suffix);
+    Ok(path)
 }
 
 /// `GET /containers/{id}/top?ps_args=`.

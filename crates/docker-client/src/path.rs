@@ -42,6 +42,11 @@ pub(crate) fn segment(kind: Kind, id: &str) -> Result<String> {
         Kind::Container => id.strip_prefix('/').unwrap_or(id),
         _ => id,
     };
+    // The common case, an ID or a plain name: nothing to encode and nothing to refuse but
+    // `.` and `..` (no '/' and no control character is path-safe).
+    if !id.is_empty() && id != "." && id != ".." && id.bytes().all(is_path_safe) {
+        return Ok(id.to_owned());
+    }
     if id.is_empty() {
         return Err(invalid("is empty"));
     }
