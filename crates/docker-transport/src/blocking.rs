@@ -63,7 +63,7 @@ impl Transport {
         }
         let mut retried = false;
         loop {
-            let (conn, reused) = match self.shared.pool.take() {
+            let (conn, reused) = match self.shared.pool.take(!retried && request.is_replayable()) {
                 Some(conn) => (conn, true),
                 None => (self.connect()?, false),
             };

@@ -44,7 +44,8 @@
 //! - `pool`: the bounded idle pool, generic over the flavour's socket. Connections carry their
 //!   buffers with them, so a reused connection allocates nothing. A connection is taken only
 //!   if younger than [`Config::idle_expiry`] and a non-blocking one-byte read finds it open
-//!   and quiet.
+//!   and quiet. That probe is skipped for a request the stale retry covers (below) on a
+//!   connection idle for under a second, so back-to-back requests pay no system call for it.
 //! - `exchange`: one request/response exchange, generic over the socket. It encodes the
 //!   request (head and an in-memory body into one buffer, so they leave in one write), runs
 //!   the decode step, computes deadlines, maps every failure to [`Error`], enforces body

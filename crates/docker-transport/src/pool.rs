@@ -47,6 +47,9 @@ pub(crate) struct Pool<S> {
     expiry: Duration,
 }
 
+/// How long a connection may sit idle and still be reused unprobed by a retryable request.
+pub(crate) const TRUSTED_IDLE: Duration = Duration::from_secs(1);
+
 /// A write buffer grown past this by a large body is not kept.
 const MAX_KEPT_OUT: usize = 256 * 1024;
 
@@ -60,7 +63,13 @@ impl<S: Socket> Pool<S> {
     }
 
     /// The newest live idle connection, if any. Expired and dead ones are closed.
-    pub(crate) fn take(&self) -> Option<Conn<S>> {
+    ///
+    /// The liveness probe costs system calls (three in the blocking flavour), so it is
+    /// skipped when `retryable` (the request may be sent again should the connection turn
+    /// out stale before any response byte) and the connection was idle for less than
+    /// [`TRUSTED_IDLE`]: a dead connection then costs one retry instead of every request
+    /// paying for the probe.
+    pub(crate) fn take(&self, retryable: bool) -> Option<Conn<S>> {
         if self.max == 0 {
             return None;
         }
@@ -75,6 +84,9 @@ impl<S: Socket> Pool<S> {
                 }
                 conn
             };
+            if retryable && conn.idle_since.elapsed() < TRUSTED_IDLE {
+                return Some(conn);
+            }
             if conn.io.is_alive() {
                 return Some(conn);
             }
