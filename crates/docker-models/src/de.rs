@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
@@ -37,11 +36,38 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
-    let map = Option::<BTreeMap<String, Option<T>>>::deserialize(deserializer)?.unwrap_or_default();
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| (k, v.unwrap_or_default()))
-        .collect())
+    struct MapVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for MapVisitor<T> {
+        type Value = BTreeMap<String, T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object or null")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(BTreeMap::new())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+
+        // Built in place: one map, not a map of options collected into another.
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, Option<T>>()? {
+                out.insert(k, v.unwrap_or_default());
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_option(MapVisitor(std::marker::PhantomData))
 }
 
 /// `skip_serializing_if` predicate: true when the value equals its default.
@@ -206,70 +232,45 @@ pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     d.deserialize_any(FlagVisitor)
 }
 
-/// A `Deserializer` that hands a derived struct visitor only the keys it names
-/// (`fields`), and puts every other key and its value into `extra`.
+/// A `Deserializer` for a derived struct visitor that puts every key the visitor does not
+/// name, with its value, into `extra`.
 ///
 /// This is what `#[serde(flatten)] extra: Map` does, without its cost: serde's flatten
 /// first buffers the whole object into an intermediate tree and then decodes each field
-/// from it, which made `HostConfig` more than half of the time to decode an inspect.
-/// Used through [`keep_unknown_keys!`].
+/// from it, which made `HostConfig` more than half of the time to decode an inspect. Here
+/// each key goes to the derived visitor as is; a key it does not know it skips with
+/// `IgnoredAny`, and that skip is where the value is decoded into `extra` instead, so no
+/// key is looked up twice. Used through [`keep_unknown_keys!`].
 pub(crate) struct Collect<'a, D> {
     inner: D,
-    index: &'static OnceLock<Vec<&'static str>>,
     extra: &'a mut serde_json::Map<String, serde_json::Value>,
 }
 
 impl<'a, D> Collect<'a, D> {
-    /// `index` caches the derive's field names, sorted for a binary search (one per type).
-    pub(crate) fn new(
-        inner: D,
-        index: &'static OnceLock<Vec<&'static str>>,
-        extra: &'a mut serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        Collect {
-            inner,
-            index,
-            extra,
-        }
+    pub(crate) fn new(inner: D, extra: &'a mut serde_json::Map<String, serde_json::Value>) -> Self {
+        Collect { inner, extra }
     }
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Collect<'_, D> {
     type Error = D::Error;
 
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        let fields = self.index.get_or_init(|| {
-            let mut sorted = fields.to_vec();
-            sorted.sort_unstable();
-            sorted
-        });
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         self.inner.deserialize_map(CollectVisitor {
             visitor,
-            fields,
             extra: self.extra,
         })
-    }
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        // Only the derive calls this deserializer, always with `deserialize_struct`.
-        self.inner.deserialize_any(visitor)
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map enum identifier ignored_any
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 
 struct CollectVisitor<'a, V> {
     visitor: V,
-    fields: &'a [&'static str],
     extra: &'a mut serde_json::Map<String, serde_json::Value>,
 }
 
@@ -283,42 +284,116 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CollectVisitor<'_, V> {
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(CollectMap {
             map,
-            fields: self.fields,
+            key: None,
             extra: self.extra,
         })
     }
 }
 
-struct CollectMap<'a, A> {
+struct CollectMap<'a, 'de, A> {
     map: A,
-    fields: &'a [&'static str],
+    /// The key whose value comes next.
+    key: Option<Key<'de>>,
     extra: &'a mut serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for CollectMap<'_, A> {
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for CollectMap<'_, 'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        while let Some(Key(key)) = self.map.next_key::<Key<'de>>()? {
-            if self.fields.binary_search(&&*key).is_ok() {
-                return seed
-                    .deserialize(de::value::StrDeserializer::<A::Error>::new(&key))
-                    .map(Some);
-            }
-            let value = self.map.next_value()?;
-            self.extra.insert(key.into_owned(), value);
-        }
-        Ok(None)
+        let Some(key) = self.map.next_key::<Key<'de>>()? else {
+            return Ok(None);
+        };
+        let field = seed.deserialize(de::value::StrDeserializer::<A::Error>::new(&key.0))?;
+        self.key = Some(key);
+        Ok(Some(field))
     }
 
     fn next_value_seed<S: de::DeserializeSeed<'de>>(
         &mut self,
         seed: S,
     ) -> Result<S::Value, A::Error> {
-        self.map.next_value_seed(seed)
+        self.map.next_value_seed(ValueSeed {
+            seed,
+            key: self.key.take(),
+            extra: self.extra,
+        })
+    }
+}
+
+/// The value of one key: decoded by the visitor's seed, or into `extra` when the seed
+/// skips it.
+struct ValueSeed<'a, 'de, S> {
+    seed: S,
+    key: Option<Key<'de>>,
+    extra: &'a mut serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de, S: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for ValueSeed<'_, 'de, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(ValueDe {
+            inner: d,
+            key: self.key,
+            extra: self.extra,
+        })
+    }
+}
+
+/// Passes every request on to the real deserializer, but `deserialize_ignored_any`.
+struct ValueDe<'a, 'de, D> {
+    inner: D,
+    key: Option<Key<'de>>,
+    extra: &'a mut serde_json::Map<String, serde_json::Value>,
+}
+
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+                self.inner.$method($($arg,)* visitor)
+            }
+        )*
+    };
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ValueDe<'_, 'de, D> {
+    type Error = D::Error;
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        match self.key {
+            Some(key) => {
+                let value = serde_json::Value::deserialize(self.inner)?;
+                self.extra.insert(key.0.into_owned(), value);
+                visitor.visit_unit()
+            }
+            None => self.inner.deserialize_ignored_any(visitor),
+        }
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+
+    forward! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+        deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+        deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+        deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+        deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+        deserialize_option(); deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq(); deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
     }
 }
 
@@ -362,9 +437,8 @@ macro_rules! keep_unknown_keys {
 
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                static INDEX: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
                 let mut extra = serde_json::Map::new();
-                let mut value = $ty::deserialize($crate::de::Collect::new(d, &INDEX, &mut extra))?;
+                let mut value = $ty::deserialize($crate::de::Collect::new(d, &mut extra))?;
                 value.extra = extra;
                 Ok(value)
             }
