@@ -119,7 +119,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The most idle connections kept for reuse (default 4; 0 disables reuse).
+    /// The most idle connections kept for reuse (default 16; 0 disables reuse). Raise it
+    /// when more threads or tasks than that share the client, so that none reconnects.
     pub fn pool_size(mut self, n: usize) -> Self {
         self.config.max_idle_connections = n;
         self

@@ -39,7 +39,7 @@ impl Transport {
     /// ```
     /// use docker_transport::{blocking::Transport, Config, Endpoint};
     /// let transport = Transport::new(Config::new(Endpoint::default()));
-    /// assert_eq!(transport.config().max_idle_connections, 4);
+    /// assert_eq!(transport.config().max_idle_connections, 16);
     /// ```
     pub fn new(config: Config) -> Transport {
         Transport {

@@ -55,7 +55,9 @@ pub struct Config {
     pub endpoint: Endpoint,
     /// Deadlines.
     pub timeouts: Timeouts,
-    /// The most idle keep-alive connections kept for reuse. Default 4; 0 disables reuse.
+    /// The most idle keep-alive connections kept for reuse. Default 16, enough for as many
+    /// threads or tasks sharing one client without reconnecting (each keeps a read buffer of
+    /// up to 64 KiB, and idles at most [`idle_expiry`](Self::idle_expiry)); 0 disables reuse.
     pub max_idle_connections: usize,
     /// An idle connection older than this is closed, never reused. Default 5 s: Podman
     /// drops idle keep-alive connections after 10 s, so this must stay under that.
@@ -78,7 +80,7 @@ impl Config {
         Config {
             endpoint,
             timeouts: Timeouts::default(),
-            max_idle_connections: 4,
+            max_idle_connections: 16,
             idle_expiry: Duration::from_secs(5),
             max_body_bytes: 64 * 1024 * 1024,
             max_error_body_bytes: 1024 * 1024,

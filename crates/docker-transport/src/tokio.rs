@@ -49,7 +49,7 @@ impl Transport {
     /// ```
     /// use docker_transport::{tokio::Transport, Config, Endpoint};
     /// let transport = Transport::new(Config::new(Endpoint::default()));
-    /// assert_eq!(transport.config().max_idle_connections, 4);
+    /// assert_eq!(transport.config().max_idle_connections, 16);
     /// ```
     pub fn new(config: Config) -> Transport {
         Transport {
