@@ -50,6 +50,8 @@ Runs the clients side by side against the engine of `cargo xtask engine up`
 
 Scenarios (default: all, in this order):
   ping        HEAD /_ping (bollard: its own GET /_ping)
+  transport   GET /_ping through docker-transport alone, the body read:
+              the transport's own overhead (not bollard)
   version     GET /version, decoded
   list        GET /containers/json of 200 labelled containers, decoded
   inspect     GET /containers/{id}/json cycling over the 200, decoded
@@ -81,6 +83,7 @@ within a round (all clients back to back) before the median.
 /// The scenarios, in the order they run.
 pub(crate) const SCENARIOS: &[&str] = &[
     "ping",
+    "transport",
     "version",
     "list",
     "inspect",
@@ -118,6 +121,8 @@ pub(crate) const FAKE_BYTES: u64 = 1 << 30;
 pub(crate) mod target {
     /// ping and inspect: blocking over the floor.
     pub(crate) const BLOCKING: f64 = 1.10;
+    /// `GET /_ping` through the blocking transport alone, over the floor.
+    pub(crate) const TRANSPORT: f64 = 1.10;
     /// ping and inspect: tokio current-thread over the floor.
     pub(crate) const TOKIO_CT: f64 = 1.25;
     /// ping and inspect: how many times faster than bollard.
@@ -298,7 +303,7 @@ impl Options {
     /// Operations timed per run of `scenario`.
     fn ops(&self, scenario: &str) -> u64 {
         let (full, quick) = match scenario {
-            "ping" => (2000, 300),
+            "ping" | "transport" => (2000, 300),
             "version" => (1000, 200),
             "list" => (40, 10),
             "inspect" => (1000, 200),
@@ -810,6 +815,9 @@ fn run_scenario(
         let mut round = BTreeMap::new();
         let mut short = false;
         for client in &opts.clients {
+            if scenario == "transport" && client.starts_with("bollard") {
+                continue; // bollard has no transport of its own to call
+            }
             let sample = runners.sample(client, scenario, &setup, ops)?;
             if scenario == "events" && sample.items != EVENTS as u64 * sample.ops {
                 short = true;

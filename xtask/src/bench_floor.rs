@@ -221,6 +221,13 @@ pub(crate) fn run(scenario: &str, setup: &Setup, ops: u64) -> Result<Sample, Str
                 conn.exchange(&ping, true, &mut |_| ()).map_err(err)?;
             }
         }
+        "transport" => {
+            let req = request("GET", "/_ping");
+            clock = Clock::start();
+            for _ in 0..ops {
+                conn.get(&req, &mut count).map_err(err)?;
+            }
+        }
         "version" => {
             let req = request("GET", &format!("/v{v}/version"));
             clock = Clock::start();

@@ -250,6 +250,18 @@ pub(crate) fn targets(results: &Results) -> Vec<String> {
             }
         }
     }
+    if let Some(r) = rounds("transport") {
+        if let Some(st) = vs_floor(r, "blocking") {
+            check(
+                st.median <= target::TRANSPORT,
+                format!(
+                    "GET /_ping through docker-transport alone, blocking ≤ {:.2}× the floor: {}×",
+                    target::TRANSPORT,
+                    st.show(ratio)
+                ),
+            );
+        }
+    }
     if let Some(r) = rounds("concurrent") {
         for client in ["blocking", "tokio-mt"] {
             if let Some(st) = vs_floor(r, client) {
@@ -431,6 +443,8 @@ pub(crate) fn document(root: &Path, results: &Results, table: &str) -> String {
     d += "- `vs floor`: the client's time over the floor's in the same run; 1.00 is the \
           floor, lower is better. The floor is a hand-written keep-alive HTTP/1.1 client on \
           one `UnixStream` that decodes no JSON (`xtask/src/bench_floor.rs`).\n";
+    d += "- `transport`: `GET /_ping` through `docker_transport` directly, body read, no \
+          client layer (the floor sends the same request); bollard has no such row.\n";
     d += "- `bollard ÷`: bollard's time over the client's: how many times faster than stock \
           bollard.\n";
     d += "- `peak RSS`: `VmHWM` of the runner process at its end (one process per run).\n";

@@ -4,7 +4,7 @@
 //! line. Stock clients (`builder().host(..).build()`: default pool and timeouts, the
 //! version negotiated on first use) doing what an application would: every answer is
 //! decoded into its model, every event into `EventMessage`, every log piece into a
-//! `LogChunk`.
+//! `LogChunk`. The `transport` scenario calls docker-transport directly.
 
 #[path = "../../common/runner.rs"]
 mod common;
@@ -18,6 +18,7 @@ use common::{parse_time, thread_ends, Args, Clock, LogCount, Sample, Setup};
 use docker_client::blocking::Client;
 use docker_client::tokio::Client as AsyncClient;
 use docker_client::{EventsOptions, ListContainersOptions, LogsOptions, OutputStream};
+use docker_transport as transport;
 use futures_core::Stream;
 
 type Res<T> = Result<T, String>;
@@ -71,6 +72,12 @@ fn s(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
+/// The transport's default configuration for the engine's socket.
+fn transport_config(setup: &Setup) -> transport::Config {
+    let path = std::path::PathBuf::from(&setup.socket);
+    transport::Config::new(transport::Endpoint::Unix(path))
+}
+
 fn events_options(setup: &Setup) -> Res<EventsOptions> {
     Ok(EventsOptions::default()
         .since(parse_time(&setup.events_since)?)
@@ -101,6 +108,16 @@ fn blocking(c: &Client, scenario: &str, setup: &Setup, ops: u64) -> Res<Sample> 
             clock = Clock::start();
             for _ in 0..ops {
                 black_box(c.ping().map_err(s)?);
+            }
+        }
+        "transport" => {
+            // docker-transport alone: what a request costs below the client.
+            let t = transport::blocking::Transport::new(transport_config(setup));
+            let get = || transport::Request::new(transport::Method::Get, "/_ping");
+            t.send(get()).and_then(|r| r.bytes()).map_err(s)?;
+            clock = Clock::start();
+            for _ in 0..ops {
+                black_box(t.send(get()).and_then(|r| r.bytes()).map_err(s)?);
             }
         }
         "version" => {
@@ -191,6 +208,17 @@ async fn asynchronous(c: AsyncClient, scenario: &str, setup: &Setup, ops: u64) -
             clock = Clock::start();
             for _ in 0..ops {
                 black_box(c.ping().await.map_err(s)?);
+            }
+        }
+        "transport" => {
+            // docker-transport alone: what a request costs below the client.
+            let t = transport::tokio::Transport::new(transport_config(setup));
+            let get = || transport::Request::new(transport::Method::Get, "/_ping");
+            t.send(get()).await.map_err(s)?.bytes().await.map_err(s)?;
+            clock = Clock::start();
+            for _ in 0..ops {
+                let body = t.send(get()).await.map_err(s)?.bytes().await.map_err(s)?;
+                black_box(body);
             }
         }
         "version" => {
