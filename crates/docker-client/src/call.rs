@@ -289,6 +289,42 @@ fn has_version_prefix(path: &str) -> bool {
     version.parse::<ApiVersion>().is_ok()
 }
 
+/// A decoder of a line-delimited body that a flavour's pump feeds chunk by chunk: the
+/// blocking `pump` and tokio's `poll_pump` serve [`JsonLines`] and the image progress alike.
+pub(crate) trait Lines {
+    /// What a line decodes into.
+    type Item;
+    /// Feeds body bytes.
+    fn feed(&mut self, chunk: &[u8]);
+    /// Marks the end of the body.
+    fn finish(&mut self);
+    /// Ends the items with `e`.
+    fn fail(&mut self, e: Error);
+    /// The next decoded item, if one is ready.
+    fn pop(&mut self) -> Option<Result<Self::Item>>;
+    /// True once every item was popped and no more can come.
+    fn is_exhausted(&self) -> bool;
+}
+
+impl<T: DeserializeOwned> Lines for JsonLines<T> {
+    type Item = T;
+    fn feed(&mut self, chunk: &[u8]) {
+        JsonLines::feed(self, chunk)
+    }
+    fn finish(&mut self) {
+        JsonLines::finish(self)
+    }
+    fn fail(&mut self, e: Error) {
+        JsonLines::fail(self, e)
+    }
+    fn pop(&mut self) -> Option<Result<T>> {
+        JsonLines::pop(self)
+    }
+    fn is_exhausted(&self) -> bool {
+        JsonLines::is_exhausted(self)
+    }
+}
+
 /// Splits a JSON-lines body into decoded items, whatever the chunking.
 #[derive(Debug)]
 pub(crate) struct JsonLines<T> {

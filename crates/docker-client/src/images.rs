@@ -369,6 +369,25 @@ pub(crate) struct ProgressLines {
     ended: bool,
 }
 
+impl crate::call::Lines for ProgressLines {
+    type Item = ProgressMessage;
+    fn feed(&mut self, chunk: &[u8]) {
+        ProgressLines::feed(self, chunk)
+    }
+    fn finish(&mut self) {
+        ProgressLines::finish(self)
+    }
+    fn fail(&mut self, e: Error) {
+        ProgressLines::fail(self, e)
+    }
+    fn pop(&mut self) -> Option<Result<ProgressMessage>> {
+        ProgressLines::pop(self)
+    }
+    fn is_exhausted(&self) -> bool {
+        ProgressLines::is_exhausted(self)
+    }
+}
+
 impl ProgressLines {
     pub(crate) fn new(call: String) -> ProgressLines {
         ProgressLines {

@@ -10,7 +10,7 @@ use docker_models::{
 use docker_transport::blocking::{AbortHandle, BodyReader, Response};
 use docker_transport::{Body, Method};
 
-use super::Client;
+use super::{pump, Client};
 use crate::call::JsonLines;
 use crate::containers::{
     self as c, AttachOptions, Framing, LogChunk, LogsOptions, OutputDecoder, PathStat,
@@ -299,19 +299,7 @@ impl Iterator for Stats {
     type Item = Result<ContainerStats>;
 
     fn next(&mut self) -> Option<Result<ContainerStats>> {
-        loop {
-            if let Some(item) = self.lines.pop() {
-                return Some(item);
-            }
-            if self.lines.is_exhausted() {
-                return None;
-            }
-            match self.response.next_chunk() {
-                Ok(Some(chunk)) => self.lines.feed(chunk),
-                Ok(None) => self.lines.finish(),
-                Err(e) => self.lines.fail(e.into()),
-            }
-        }
+        pump(&mut self.response, &mut self.lines)
     }
 }
 

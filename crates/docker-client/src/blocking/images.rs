@@ -9,7 +9,7 @@ use docker_models::{
 use docker_transport::blocking::{AbortHandle, BodyReader, Response};
 use docker_transport::Body;
 
-use super::Client;
+use super::{pump, Client};
 use crate::auth::{self, AuthHeader};
 use crate::call::{self, Call};
 use crate::images::{
@@ -235,19 +235,7 @@ impl Iterator for Progress {
     type Item = Result<ProgressMessage>;
 
     fn next(&mut self) -> Option<Result<ProgressMessage>> {
-        loop {
-            if let Some(item) = self.lines.pop() {
-                return Some(item);
-            }
-            if self.lines.is_exhausted() {
-                return None;
-            }
-            match self.response.next_chunk() {
-                Ok(Some(chunk)) => self.lines.feed(chunk),
-                Ok(None) => self.lines.finish(),
-                Err(e) => self.lines.fail(e.into()),
-            }
-        }
+        pump(&mut self.response, &mut self.lines)
     }
 }
 

@@ -37,7 +37,7 @@ use docker_transport::blocking::{AbortHandle, BodyReader, Response, Transport};
 use docker_transport::{Endpoint, Headers, Method, ResponseHead};
 use serde::de::DeserializeOwned;
 
-use crate::call::{self, Call, JsonLines};
+use crate::call::{self, Call, JsonLines, Lines};
 use crate::client::{ClientBuilder, Shared};
 use crate::{ApiVersion, EventsOptions, ListContainersOptions, Result};
 
@@ -296,23 +296,29 @@ impl Events {
     }
 }
 
+/// The next item of `lines`, reading `response` as far as it takes: the loop behind every
+/// iterator of decoded lines (events, stats, image progress).
+pub(crate) fn pump<L: Lines>(response: &mut Response, lines: &mut L) -> Option<Result<L::Item>> {
+    loop {
+        if let Some(item) = lines.pop() {
+            return Some(item);
+        }
+        if lines.is_exhausted() {
+            return None;
+        }
+        match response.next_chunk() {
+            Ok(Some(chunk)) => lines.feed(chunk),
+            Ok(None) => lines.finish(),
+            Err(e) => lines.fail(e.into()),
+        }
+    }
+}
+
 impl Iterator for Events {
     type Item = Result<EventMessage>;
 
     fn next(&mut self) -> Option<Result<EventMessage>> {
-        loop {
-            if let Some(item) = self.lines.pop() {
-                return Some(item);
-            }
-            if self.lines.is_exhausted() {
-                return None;
-            }
-            match self.response.next_chunk() {
-                Ok(Some(chunk)) => self.lines.feed(chunk),
-                Ok(None) => self.lines.finish(),
-                Err(e) => self.lines.fail(e.into()),
-            }
-        }
+        pump(&mut self.response, &mut self.lines)
     }
 }
 

@@ -13,7 +13,7 @@ use docker_transport::{Body, Method};
 use futures_core::Stream;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 
-use super::Client;
+use super::{poll_pump, Client};
 use crate::call::JsonLines;
 use crate::containers::{
     self as c, AttachOptions, Framing, LogChunk, LogsOptions, OutputDecoder, PathStat,
@@ -258,21 +258,7 @@ impl Stream for Stats {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        loop {
-            if let Some(item) = this.lines.pop() {
-                return Poll::Ready(Some(item));
-            }
-            if this.lines.is_exhausted() {
-                return Poll::Ready(None);
-            }
-            // Borrowed from the read buffer: decoded in place, never copied first.
-            match this.body.poll_chunk(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(chunk),
-                Poll::Ready(Some(Err(e))) => this.lines.fail(e.into()),
-                Poll::Ready(None) => this.lines.finish(),
-            }
-        }
+        poll_pump(&mut this.body, &mut this.lines, cx)
     }
 }
 

@@ -43,7 +43,7 @@ use docker_transport::{Endpoint, Headers, Method, ResponseHead};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use crate::call::{self, Call, JsonLines};
+use crate::call::{self, Call, JsonLines, Lines};
 use crate::client::{ClientBuilder, Shared};
 use crate::{ApiVersion, EventsOptions, ListContainersOptions, Result};
 
@@ -280,26 +280,36 @@ pub struct Events {
     lines: JsonLines<EventMessage>,
 }
 
+/// The next item of `lines`, polling `body` as far as it takes: the loop behind every
+/// stream of decoded lines (events, stats, image progress).
+pub(crate) fn poll_pump<L: Lines>(
+    body: &mut BodyStream,
+    lines: &mut L,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Result<L::Item>>> {
+    loop {
+        if let Some(item) = lines.pop() {
+            return Poll::Ready(Some(item));
+        }
+        if lines.is_exhausted() {
+            return Poll::Ready(None);
+        }
+        // Borrowed from the read buffer: decoded in place, never copied first.
+        match body.poll_chunk(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Some(Ok(chunk))) => lines.feed(chunk),
+            Poll::Ready(Some(Err(e))) => lines.fail(e.into()),
+            Poll::Ready(None) => lines.finish(),
+        }
+    }
+}
+
 impl Stream for Events {
     type Item = Result<EventMessage>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        loop {
-            if let Some(item) = this.lines.pop() {
-                return Poll::Ready(Some(item));
-            }
-            if this.lines.is_exhausted() {
-                return Poll::Ready(None);
-            }
-            // Borrowed from the read buffer: decoded in place, never copied first.
-            match this.body.poll_chunk(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.lines.feed(chunk),
-                Poll::Ready(Some(Err(e))) => this.lines.fail(e.into()),
-                Poll::Ready(None) => this.lines.finish(),
-            }
-        }
+        poll_pump(&mut this.body, &mut this.lines, cx)
     }
 }
 
