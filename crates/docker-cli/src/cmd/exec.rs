@@ -7,7 +7,7 @@ use docker_client::blocking::Client;
 use docker_client::models::ExecCreateConfig;
 
 use super::run::Stdio;
-use super::stdio::{self, RawTerminal, StdinPump};
+use super::stdio;
 use crate::args::ExecArgs;
 use crate::error::Failure;
 
@@ -17,24 +17,10 @@ pub fn run(client: &Client, args: &ExecArgs, io: Stdio<'_>) -> Result<(), Failur
     let config = config(args, |k| std::env::var(k).ok());
     let exec = client.create_exec(&args.container, &config)?;
     let session = client.start_exec(&exec.id, args.tty)?;
-    let raw = match args.tty && args.interactive && io.stdin_is_terminal {
-        true => RawTerminal::enter(),
-        false => None,
-    };
-    if args.tty {
-        if let Some((rows, cols)) = stdio::terminal_size() {
-            let _ = client.resize_exec(&exec.id, rows, cols);
-        }
-    }
-    let (input, output) = session.split();
-    let pump = match args.interactive {
-        true => Some(StdinPump::spawn(input, io.stdin)),
-        false => None,
-    };
-    let copied = stdio::copy_output(output, io.out, io.err);
-    drop(raw);
-    copied?;
-    if pump.is_some_and(|p| p.detached()) {
+    let detached = stdio::relay(session, args.tty, args.interactive, io, |rows, cols| {
+        let _ = client.resize_exec(&exec.id, rows, cols);
+    })?;
+    if detached {
         return Ok(());
     }
     match exit_code(client, &exec.id)? as u8 {

@@ -23,7 +23,7 @@ use docker_client::models::{
 };
 use docker_client::{AttachOptions, Method, RemoveContainerOptions};
 
-use super::stdio::{self, RawTerminal, StdinPump};
+use super::stdio;
 use crate::args::RunArgs;
 use crate::error::{self, Failure};
 
@@ -100,24 +100,10 @@ pub fn run(client: &Client, args: &RunArgs, io: Stdio<'_>) -> Result<(), Failure
     };
     start(client, &id, args.rm)?;
 
-    let raw = match args.tty && args.interactive && io.stdin_is_terminal {
-        true => RawTerminal::enter(),
-        false => None,
-    };
-    if args.tty {
-        if let Some((rows, cols)) = stdio::terminal_size() {
-            let _ = client.resize_container(&id, rows, cols);
-        }
-    }
-    let (input, output) = session.split();
-    let pump = match args.interactive {
-        true => Some(StdinPump::spawn(input, io.stdin)),
-        false => None,
-    };
-    let copied = stdio::copy_output(output, io.out, io.err);
-    drop(raw);
-    copied?;
-    if pump.is_some_and(|p| p.detached()) {
+    let detached = stdio::relay(session, args.tty, args.interactive, io, |rows, cols| {
+        let _ = client.resize_container(&id, rows, cols);
+    })?;
+    if detached {
         // Ctrl-p ctrl-q: the container goes on; so does the shell.
         return Ok(());
     }

@@ -11,10 +11,40 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use docker_client::blocking::AttachInput;
+use docker_client::blocking::{AttachInput, AttachSession};
 use docker_client::{LogChunk, OutputStream};
 
 use crate::error::Failure;
+
+/// Relays an attached session, as `exec` and `run` do: the terminal in raw mode for `-it` on
+/// a terminal, the TTY sized through `resize(rows, cols)`, stdin fed with `-i`, and the
+/// output copied until it ends. True when the user detached (ctrl-p ctrl-q).
+pub fn relay(
+    session: AttachSession,
+    tty: bool,
+    interactive: bool,
+    io: super::run::Stdio<'_>,
+    resize: impl FnOnce(u16, u16),
+) -> Result<bool, Failure> {
+    let raw = match tty && interactive && io.stdin_is_terminal {
+        true => RawTerminal::enter(),
+        false => None,
+    };
+    if tty {
+        if let Some((rows, cols)) = terminal_size() {
+            resize(rows, cols);
+        }
+    }
+    let (input, output) = session.split();
+    let pump = match interactive {
+        true => Some(StdinPump::spawn(input, io.stdin)),
+        false => None,
+    };
+    let copied = copy_output(output, io.out, io.err);
+    drop(raw);
+    copied?;
+    Ok(pump.is_some_and(|p| p.detached()))
+}
 
 /// Writes container output as it arrives: stdout (and a TTY's single stream) to `out`,
 /// stderr to `err`, flushing after each piece so nothing waits for a newline.
