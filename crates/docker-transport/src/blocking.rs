@@ -14,7 +14,34 @@ use std::time::{Duration, Instant};
 use crate::buffer::{ReadBuf, READ_SIZE};
 use crate::exchange::{Exchange, Shared, Step};
 use crate::pool::{Conn, Socket};
-use crate::{Body, Config, Endpoint, Error, Headers, Request, ResponseHead};
+use crate::{Config, Endpoint, Error, Headers, ResponseHead};
+
+/// The reader of a streamed request body in this flavour: read to its end while sending.
+///
+/// ```
+/// use docker_transport::blocking::{Body, Reader};
+/// let tar: Reader = Box::new(std::io::Cursor::new(b"tar bytes".to_vec()));
+/// let body = Body::Reader(tar);
+/// ```
+pub type Reader = Box<dyn Read + Send>;
+
+/// A request for the blocking [`Transport`]: [`crate::Request`] with a blocking [`Reader`].
+///
+/// ```
+/// use docker_transport::{blocking::Request, Method};
+/// let req = Request::new(Method::Get, "/version");
+/// assert_eq!(req.target(), "/version");
+/// ```
+pub type Request = crate::Request<Reader>;
+
+/// A request body for the blocking [`Transport`]: [`crate::Body`] with a blocking [`Reader`].
+///
+/// ```
+/// use docker_transport::blocking::Body;
+/// let body = Body::Reader(Box::new(std::io::empty()));
+/// assert!(matches!(body, Body::Reader(_)));
+/// ```
+pub type Body = crate::Body<Reader>;
 
 /// Sends requests over pooled connections. Cheap to clone; clones share one bounded idle
 /// pool, and it is `Send + Sync`.
@@ -56,11 +83,32 @@ impl Transport {
     ///
     /// A pooled connection that turns out to be closed by the engine before any response
     /// byte is replaced by a fresh one, once, when the method is idempotent and the body is
-    /// [`Body::Empty`] or [`Body::Bytes`].
+    /// [`Body::Empty`] or [`Body::Bytes`]. A [`Body::Reader`] is sent chunked:
+    ///
+    /// ```no_run
+    /// use docker_transport::blocking::{Body, Request, Transport};
+    /// use docker_transport::{Config, Endpoint, Method};
+    ///
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let tar = std::fs::File::open("context.tar")?;
+    /// let req = Request::new(Method::Put, "/containers/web/archive?path=/srv");
+    /// transport.send(req.body(Body::Reader(Box::new(tar))))?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// A reader of the tokio flavour does not compile here:
+    ///
+    #[cfg_attr(feature = "tokio", doc = "```compile_fail,E0308")]
+    #[cfg_attr(not(feature = "tokio"), doc = "```text")]
+    /// use docker_transport::blocking::{Body, Request, Transport};
+    /// use docker_transport::{Config, Endpoint, Method};
+    ///
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let tar: docker_transport::tokio::Reader = Box::new(&b"tar"[..]);
+    /// let req = Request::new(Method::Put, "/containers/web/archive?path=/srv");
+    /// let _ = transport.send(req.body(Body::Reader(tar)));
+    /// ```
     pub fn send(&self, mut request: Request) -> Result<Response, Error> {
-        if let Some(what) = foreign_body(&request.body) {
-            return Err(self.shared.unsupported(what));
-        }
         let mut retried = false;
         loop {
             let (conn, reused) = match self.shared.pool.take(!retried && request.is_replayable()) {
@@ -99,16 +147,6 @@ impl Transport {
             write_timeout: None,
         };
         Ok(Conn::new(sock, shared.config.limits.max_head_bytes))
-    }
-}
-
-fn foreign_body(body: &Body) -> Option<&'static str> {
-    match body {
-        #[cfg(feature = "tokio")]
-        Body::AsyncReader(_) => {
-            Some("Body::AsyncReader with the blocking transport (use Body::Reader)")
-        }
-        _ => None,
     }
 }
 

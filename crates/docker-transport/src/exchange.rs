@@ -78,13 +78,6 @@ impl<S: Socket> Shared<S> {
             source,
         }
     }
-
-    pub(crate) fn unsupported(&self, what: &str) -> Error {
-        Error::Unsupported {
-            endpoint: self.endpoint.clone(),
-            what: what.to_owned(),
-        }
-    }
 }
 
 /// What one decode step produced. Body bytes are a range of the connection's read buffer,
@@ -140,18 +133,17 @@ const STACK_HEADERS: usize = 16;
 impl<S: Socket> Exchange<S> {
     /// Encodes the request head, and a [`Body::Bytes`] body, into the connection's write
     /// buffer. A refused request hands the (unused) connection to the pool.
-    pub(crate) fn start(
+    pub(crate) fn start<R>(
         shared: Arc<Shared<S>>,
         mut conn: Conn<S>,
         reused: bool,
-        req: &Request,
+        req: &Request<R>,
     ) -> Result<Exchange<S>, Error> {
         let mut codec = ClientConn::new(shared.config.limits);
         let body = match &req.body {
             Body::Empty => BodyKind::None,
             Body::Bytes(b) => BodyKind::Length(b.len() as u64),
-            #[allow(unreachable_patterns)]
-            _ => BodyKind::Chunked,
+            Body::Reader(_) => BodyKind::Chunked,
         };
         let ua = shared.config.user_agent.as_str();
         let n_headers = req.headers.len() + usize::from(!ua.is_empty());

@@ -2,10 +2,12 @@
 //! keep-alive pool, timeouts, request and response bodies, hijacked streams.
 //!
 //! Two flavours with the same names and semantics: `blocking` (default feature
-//! `blocking`, std sockets, no threads spawned) and `tokio` (feature `tokio`).
+//! `blocking`, std sockets, no threads spawned) and `tokio` (feature `tokio`). Each has its
+//! own `Request` and `Body`, which differ only in the reader of a streamed body.
 //!
 //! ```no_run
-//! use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+//! use docker_transport::blocking::{Request, Transport};
+//! use docker_transport::{Config, Endpoint, Method};
 //!
 //! let transport = Transport::new(Config::new(Endpoint::from_env()?));
 //! let res = transport.send(Request::new(Method::Get, "/version"))?;
@@ -16,7 +18,8 @@
 //! ```no_run
 //! # #[cfg(feature = "tokio")]
 //! # async fn run() -> Result<(), docker_transport::Error> {
-//! use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+//! use docker_transport::tokio::{Request, Transport};
+//! use docker_transport::{Config, Endpoint, Method};
 //!
 //! let transport = Transport::new(Config::new(Endpoint::from_env()?));
 //! let mut events = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
@@ -38,6 +41,9 @@
 //!
 //! - `endpoint`, `config`, `request`, `error`: the public vocabulary, shared by both
 //!   flavours ([`Endpoint`], [`Config`], [`Timeouts`], [`Request`], [`Body`], [`Error`]).
+//!   [`Request`] and [`Body`] are generic over the reader of a streamed body; each flavour
+//!   names its own (`blocking::Request`, `tokio::Request`), so a reader of the wrong
+//!   flavour is a compile error.
 //! - `buffer`: the per-connection read buffer, a `Vec` with start and end cursors. It is
 //!   compacted before a read when the tail is short, and grows only while an incomplete head
 //!   needs room, never past [`Limits::max_head_bytes`] plus one 64 KiB read.

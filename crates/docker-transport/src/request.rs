@@ -1,4 +1,8 @@
-//! Owned requests and request bodies.
+//! Owned requests and request bodies, generic over the flavour's body reader.
+//!
+//! Each flavour names its own: `blocking::{Request, Body}` hold a `Box<dyn std::io::Read +
+//! Send>`, `tokio::{Request, Body}` a `Box<dyn tokio::io::AsyncRead + Send + Unpin>`, and each
+//! `Transport::send` takes only its own, so a reader of the other flavour does not compile.
 
 use std::fmt;
 use std::time::Duration;
@@ -7,12 +11,13 @@ use crate::{Method, Upgrade};
 
 /// One request: method, target, headers, body and per-request settings.
 ///
-/// The transport writes `Host`, `User-Agent` (from [`Config`](crate::Config)), framing and
-/// upgrade headers itself.
+/// `R` is the reader of a streamed body; use a flavour's alias, `blocking::Request` or
+/// `tokio::Request`, or let `Transport::send` infer it. The transport writes `Host`,
+/// `User-Agent` (from [`Config`](crate::Config)), framing and upgrade headers itself.
 ///
 /// ```
 /// use std::time::Duration;
-/// use docker_transport::{Method, Request};
+/// use docker_transport::{blocking::Request, Method};
 ///
 /// let req = Request::new(Method::Post, "/v1.43/containers/web/restart?t=60")
 ///     .head_timeout(Duration::from_secs(90));
@@ -23,20 +28,19 @@ use crate::{Method, Upgrade};
 ///     .json(br#"{"Image":"alpine"}"#.to_vec());
 /// assert_eq!(create.headers().next(), Some(("Content-Type", "application/json")));
 /// ```
-#[derive(Debug)]
-pub struct Request {
+pub struct Request<R> {
     pub(crate) method: Method,
     pub(crate) target: String,
     pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Body,
+    pub(crate) body: Body<R>,
     pub(crate) upgrade: Upgrade,
     pub(crate) head_timeout: Option<Duration>,
     pub(crate) streaming: bool,
 }
 
-impl Request {
+impl<R> Request<R> {
     /// A request with no body. `target` is the path and query, already percent-encoded.
-    pub fn new(method: Method, target: impl Into<String>) -> Request {
+    pub fn new(method: Method, target: impl Into<String>) -> Request<R> {
         Request {
             method,
             target: target.into(),
@@ -49,40 +53,40 @@ impl Request {
     }
 
     /// Adds a header. CR, LF and NUL in a value are refused when the request is sent.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request {
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<R> {
         self.headers.push((name.into(), value.into()));
         self
     }
 
     /// Sets the body.
-    pub fn body(mut self, body: Body) -> Request {
+    pub fn body(mut self, body: Body<R>) -> Request<R> {
         self.body = body;
         self
     }
 
     /// Sets a JSON body and `Content-Type: application/json`.
-    pub fn json(self, bytes: Vec<u8>) -> Request {
+    pub fn json(self, bytes: Vec<u8>) -> Request<R> {
         self.header("Content-Type", "application/json")
             .body(Body::Bytes(bytes))
     }
 
     /// Asks the engine to hijack the connection (attach, exec start); see
     /// `Response::into_upgraded` in either flavour.
-    pub fn upgrade(mut self) -> Request {
+    pub fn upgrade(mut self) -> Request<R> {
         self.upgrade = Upgrade::Hijack;
         self
     }
 
     /// Overrides [`Timeouts::head`](crate::Timeouts::head) for this request, for operations
     /// that answer late (stop or restart with a long grace period, wait).
-    pub fn head_timeout(mut self, timeout: Duration) -> Request {
+    pub fn head_timeout(mut self, timeout: Duration) -> Request<R> {
         self.head_timeout = Some(timeout);
         self
     }
 
     /// Marks an endless stream (events, logs with follow, attach, stats): the idle timeout
     /// does not apply to its body.
-    pub fn streaming(mut self) -> Request {
+    pub fn streaming(mut self) -> Request<R> {
         self.streaming = true;
         self
     }
@@ -109,60 +113,68 @@ impl Request {
     }
 }
 
-/// A request body.
+impl<R> fmt::Debug for Request<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("upgrade", &self.upgrade)
+            .field("head_timeout", &self.head_timeout)
+            .field("streaming", &self.streaming)
+            .finish()
+    }
+}
+
+/// A request body; `R` is the flavour's reader (`blocking::Reader`, `tokio::Reader`).
 ///
-/// [`Body::Bytes`] is sent with `Content-Length`; readers are sent chunked.
+/// [`Body::Bytes`] is sent with `Content-Length`; a [`Body::Reader`] is sent chunked.
 ///
 /// ```
-/// use docker_transport::Body;
+/// use docker_transport::blocking::Body;
 ///
 /// assert!(matches!(Body::default(), Body::Empty));
 /// assert!(matches!(Body::from(b"{}".to_vec()), Body::Bytes(_)));
 /// assert!(matches!(Body::from("{}"), Body::Bytes(_)));
+/// let tar = Body::Reader(Box::new(std::io::empty()));
+/// assert_eq!(format!("{tar:?}"), "Reader");
 /// ```
 #[derive(Default)]
-pub enum Body {
+pub enum Body<R> {
     /// No body.
     #[default]
     Empty,
     /// A body held in memory.
     Bytes(Vec<u8>),
-    /// A body read to its end while sending (a build context, an archive). Blocking
-    /// transport only.
-    #[cfg(feature = "blocking")]
-    Reader(Box<dyn std::io::Read + Send>),
-    /// A body read to its end while sending. Tokio transport only.
-    #[cfg(feature = "tokio")]
-    AsyncReader(Box<dyn tokio::io::AsyncRead + Send + Unpin>),
+    /// A body read to its end while sending (a build context, an archive).
+    Reader(R),
 }
 
-impl From<Vec<u8>> for Body {
-    fn from(bytes: Vec<u8>) -> Body {
+impl<R> From<Vec<u8>> for Body<R> {
+    fn from(bytes: Vec<u8>) -> Body<R> {
         Body::Bytes(bytes)
     }
 }
 
-impl From<&'static str> for Body {
-    fn from(text: &'static str) -> Body {
+impl<R> From<&'static str> for Body<R> {
+    fn from(text: &'static str) -> Body<R> {
         Body::Bytes(text.as_bytes().to_vec())
     }
 }
 
-impl From<String> for Body {
-    fn from(text: String) -> Body {
+impl<R> From<String> for Body<R> {
+    fn from(text: String) -> Body<R> {
         Body::Bytes(text.into_bytes())
     }
 }
 
-impl fmt::Debug for Body {
+impl<R> fmt::Debug for Body<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Body::Empty => f.write_str("Empty"),
             Body::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
-            #[cfg(feature = "blocking")]
             Body::Reader(_) => f.write_str("Reader"),
-            #[cfg(feature = "tokio")]
-            Body::AsyncReader(_) => f.write_str("AsyncReader"),
         }
     }
 }

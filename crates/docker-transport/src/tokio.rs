@@ -22,7 +22,34 @@ use tokio::time::Sleep;
 use crate::buffer::{ReadBuf as InputBuf, READ_SIZE};
 use crate::exchange::{Exchange, Shared, Step};
 use crate::pool::{Conn, Socket};
-use crate::{Body, Config, Endpoint, Error, Headers, Request, ResponseHead};
+use crate::{Config, Endpoint, Error, Headers, ResponseHead};
+
+/// The reader of a streamed request body in this flavour: read to its end while sending.
+///
+/// ```
+/// use docker_transport::tokio::{Body, Reader};
+/// let tar: Reader = Box::new(&b"tar bytes"[..]);
+/// let body = Body::Reader(tar);
+/// ```
+pub type Reader = Box<dyn AsyncRead + Send + Unpin>;
+
+/// A request for the tokio [`Transport`]: [`crate::Request`] with an async [`Reader`].
+///
+/// ```
+/// use docker_transport::{tokio::Request, Method};
+/// let req = Request::new(Method::Get, "/version");
+/// assert_eq!(req.target(), "/version");
+/// ```
+pub type Request = crate::Request<Reader>;
+
+/// A request body for the tokio [`Transport`]: [`crate::Body`] with an async [`Reader`].
+///
+/// ```
+/// use docker_transport::tokio::Body;
+/// let body = Body::Reader(Box::new(tokio::io::empty()));
+/// assert!(matches!(body, Body::Reader(_)));
+/// ```
+pub type Body = crate::Body<Reader>;
 
 /// Sends requests over pooled connections. Cheap to clone; clones share one bounded idle
 /// pool.
@@ -64,11 +91,35 @@ impl Transport {
 
     /// Sends `request` and returns once the response head arrived (1xx heads are skipped).
     ///
-    /// The stale-connection retry is the same as in the blocking flavour.
+    /// The stale-connection retry is the same as in the blocking flavour. A
+    /// [`Body::Reader`] is sent chunked:
+    ///
+    /// ```no_run
+    /// use docker_transport::tokio::{Body, Request, Transport};
+    /// use docker_transport::{Config, Endpoint, Method};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let tar = std::io::Cursor::new(std::fs::read("context.tar")?);
+    /// let req = Request::new(Method::Put, "/containers/web/archive?path=/srv");
+    /// transport.send(req.body(Body::Reader(Box::new(tar)))).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// A reader of the blocking flavour does not compile here:
+    ///
+    #[cfg_attr(feature = "blocking", doc = "```compile_fail,E0308")]
+    #[cfg_attr(not(feature = "blocking"), doc = "```text")]
+    /// use docker_transport::tokio::{Body, Request, Transport};
+    /// use docker_transport::{Config, Endpoint, Method};
+    ///
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let tar: docker_transport::blocking::Reader = Box::new(std::io::empty());
+    /// let req = Request::new(Method::Put, "/containers/web/archive?path=/srv");
+    /// let _ = transport.send(req.body(Body::Reader(tar)));
+    /// ```
     pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
-        if let Some(what) = foreign_body(&request.body) {
-            return Err(self.shared.unsupported(what));
-        }
         let mut retried = false;
         loop {
             let (conn, reused) = match self.shared.pool.take(!retried && request.is_replayable()) {
@@ -116,14 +167,6 @@ impl Transport {
     }
 }
 
-fn foreign_body(body: &Body) -> Option<&'static str> {
-    match body {
-        #[cfg(feature = "blocking")]
-        Body::Reader(_) => Some("Body::Reader with the tokio transport (use Body::AsyncReader)"),
-        _ => None,
-    }
-}
-
 async fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return TcpStream::connect((ip, port)).await;
@@ -149,7 +192,7 @@ async fn exchange_head(ex: &mut Exchange<Sock>, body: &mut Body) -> Result<(), E
         sock.armed = false;
     }
     write_out(ex).await?;
-    if let Body::AsyncReader(reader) = body {
+    if let Body::Reader(reader) = body {
         let mut chunk = vec![0; READ_SIZE];
         loop {
             let n = match reader.read(&mut chunk).await {

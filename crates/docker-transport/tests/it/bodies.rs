@@ -4,7 +4,7 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use docker_transport::blocking::Transport;
-use docker_transport::{Body, Error, Method, Request};
+use docker_transport::{Error, Method, Request};
 use docker_wire::ProtocolError;
 
 use crate::fake::Fake;
@@ -247,7 +247,7 @@ fn requests_are_written_as_specified() {
 fn a_reader_body_is_sent_chunked() {
     let fake = echo();
     let transport = Transport::new(fake.config());
-    let body = Body::Reader(Box::new(&b"tar bytes"[..]));
+    let body = docker_transport::blocking::Body::Reader(Box::new(&b"tar bytes"[..]));
     let req = Request::new(Method::Put, "/containers/x/archive?path=/tmp").body(body);
     let sent = transport.send(req).unwrap().bytes().unwrap();
     let sent = String::from_utf8(sent).unwrap();
@@ -423,7 +423,7 @@ mod tokio_flavour {
     async fn an_async_reader_body_is_sent_chunked() {
         let fake = echo();
         let transport = Transport::new(fake.config());
-        let body = Body::AsyncReader(Box::new(&b"tar bytes"[..]));
+        let body = docker_transport::tokio::Body::Reader(Box::new(&b"tar bytes"[..]));
         let req = Request::new(Method::Put, "/containers/x/archive?path=/tmp").body(body);
         let sent = transport.send(req).await.unwrap().bytes().await.unwrap();
         let sent = String::from_utf8(sent).unwrap();
@@ -438,7 +438,7 @@ mod tokio_flavour {
         fn is_send<T: Send>(_: &T) {}
         let transport = Transport::new(docker_transport::Config::new(Default::default()));
         is_send(&transport.send(Request::new(Method::Get, "/_ping")));
-        let body = Body::AsyncReader(Box::new(&b""[..]));
+        let body = docker_transport::tokio::Body::Reader(Box::new(&b""[..]));
         is_send(&transport.send(Request::new(Method::Get, "/_ping").body(body)));
     }
 }

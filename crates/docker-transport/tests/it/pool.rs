@@ -230,7 +230,7 @@ fn stale_connection_is_not_retried_for_a_streamed_body() {
     let fake = closes_after_one_answer();
     let transport = Transport::new(fake.config());
     get(&transport);
-    let body = Body::Reader(Box::new(&b"tar"[..]));
+    let body = docker_transport::blocking::Body::Reader(Box::new(&b"tar"[..]));
     let req = Request::new(Method::Put, "/containers/x/archive?path=/").body(body);
     assert!(transport.send(req).is_err());
     assert_eq!(fake.accepted(), 1);

@@ -32,7 +32,7 @@ const SWITCHING: &[u8] = b"HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vn
 const PLAIN_200: &[u8] =
     b"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n";
 
-fn attach() -> Request {
+fn attach<R>() -> Request<R> {
     Request::new(
         Method::Post,
         "/containers/c/attach?stream=1&stdin=1&stdout=1",
