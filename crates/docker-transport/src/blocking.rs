@@ -1,20 +1,22 @@
 //! The blocking flavour, over std `UnixStream` and `TcpStream`. No threads are spawned.
 //!
-//! Everything but the read and write calls lives in the shared exchange; this module holds
-//! the socket type, the connect logic and the short loops that feed the exchange.
+//! This module holds the sockets and the loops that do the IO the shared code asks for (see
+//! the driving contract in `drive`); every decision about HTTP, pooling, deadlines, retries
+//! and errors is made there. Deadlines become socket timeouts, set only when they change.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::ops::Range;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::buffer::{ReadBuf, READ_SIZE};
-use crate::exchange::{Exchange, Shared, Step};
-use crate::pool::{Conn, Socket};
-use crate::{Config, Endpoint, Error, Headers, ResponseHead};
+use crate::buffer::ReadBuf;
+use crate::drive::{Call, Pull, Target, Want};
+use crate::error::stream_aborted;
+use crate::exchange::{Exchange, Shared};
+use crate::pool::Socket;
+use crate::{Config, Error, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
 ///
@@ -109,134 +111,83 @@ impl Transport {
     /// let _ = transport.send(req.body(Body::Reader(tar)));
     /// ```
     pub fn send(&self, mut request: Request) -> Result<Response, Error> {
-        let mut retried = false;
+        let mut call = Call::new(&self.shared, &mut request);
         loop {
-            let (conn, reused) = match self.shared.pool.take(!retried && request.is_replayable()) {
-                Some(conn) => (conn, true),
-                None => (self.connect()?, false),
-            };
-            let mut ex = Exchange::start(self.shared.clone(), conn, reused, &request)?;
-            match exchange_head(&mut ex, &mut request.body) {
-                Ok(()) => return Ok(Response { ex }),
-                Err(e) if !retried && ex.is_stale(&e) && request.is_replayable() => retried = true,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn connect(&self) -> Result<Conn<Sock>, Error> {
-        let shared = &self.shared;
-        let stream = match &shared.config.endpoint {
-            Endpoint::Unix(path) => {
-                Stream::Unix(UnixStream::connect(path).map_err(|e| shared.connect_error(e))?)
-            }
-            Endpoint::Tcp { host, port } => {
-                let tcp = connect_tcp(host, *port, shared.config.timeouts.connect)
-                    .map_err(|e| shared.connect_error(e))?;
-                // Requests are written whole; Nagle would only add latency.
-                let _ = tcp.set_nodelay(true);
-                Stream::Tcp(tcp)
-            }
-        };
-        let sock = Sock {
-            inner: Arc::new(Inner {
-                stream,
-                aborted: AtomicBool::new(false),
-            }),
-            read_timeout: None,
-            write_timeout: None,
-        };
-        Ok(Conn::new(sock, shared.config.limits.max_head_bytes))
-    }
-}
-
-fn connect_tcp(host: &str, port: u16, timeout: Option<Duration>) -> io::Result<TcpStream> {
-    let mut last = None;
-    for addr in (host, port).to_socket_addrs()? {
-        let res = match timeout {
-            Some(t) => TcpStream::connect_timeout(&addr, t.max(Duration::from_millis(1))),
-            None => TcpStream::connect(addr),
-        };
-        match res {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("{host} resolves to no address"),
-        )
-    }))
-}
-
-/// Writes the request and reads until the head arrived.
-fn exchange_head(ex: &mut Exchange<Sock>, body: &mut Body) -> Result<(), Error> {
-    write_out(ex)?;
-    if let Body::Reader(reader) = body {
-        let mut chunk = vec![0; READ_SIZE];
-        loop {
-            let n = match reader.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    ex.fail();
-                    return Err(ex.shared.io_error(e));
+            let now = Instant::now();
+            match call.poll_io(now)? {
+                Want::Resolve { host, port, .. } => {
+                    // The system resolver takes no deadline.
+                    let res = (host, port).to_socket_addrs();
+                    call.handle_resolved(res);
                 }
-            };
-            ex.encode_body(&chunk[..n])?;
-            write_out(ex)?;
-        }
-        ex.encode_finish()?;
-        write_out(ex)?;
-    }
-    ex.sent();
-    loop {
-        match ex.step()? {
-            Step::Head => return Ok(()),
-            Step::NeedData => fill(ex)?,
-            Step::Body(_) | Step::End | Step::Upgraded => {
-                unreachable!("the codec yields the head first")
+                Want::Connect { to, deadline } => {
+                    let res = connect(to, deadline, now);
+                    call.handle_connected(res);
+                }
+                Want::Write(w) => {
+                    let res = w.io.write_by(w.bytes, w.deadline, now);
+                    call.handle_written(res);
+                }
+                Want::ReadBody { body, buf } => {
+                    let res = body.read(buf);
+                    call.handle_body_read(res);
+                }
+                Want::Read(r) => {
+                    let res = r.io.read_by(r.spare, r.deadline, now);
+                    call.handle_read(res);
+                }
+                Want::Head => {
+                    return Ok(Response {
+                        ex: call.into_exchange(),
+                    })
+                }
             }
         }
     }
 }
 
-fn write_out(ex: &mut Exchange<Sock>) -> Result<(), Error> {
-    let timeout = ex.write_timeout();
-    let Some((sock, out)) = ex.outgoing() else {
-        return Ok(());
+fn connect(to: Target<'_>, deadline: Option<Instant>, now: Instant) -> io::Result<Sock> {
+    let stream = match to {
+        Target::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
+        Target::Tcp(addr) => {
+            let tcp = match deadline {
+                // A zero timeout is refused.
+                Some(d) => {
+                    let timeout = d.saturating_duration_since(now);
+                    TcpStream::connect_timeout(&addr, timeout.max(Duration::from_millis(1)))?
+                }
+                None => TcpStream::connect(addr)?,
+            };
+            // Requests are written whole; Nagle would only add latency.
+            let _ = tcp.set_nodelay(true);
+            Stream::Tcp(tcp)
+        }
     };
-    let res = sock
-        .set_write_timeout(timeout)
-        .and_then(|()| (&sock.inner.stream).write_all(out));
-    res.map_err(|e| ex.write_failed(e))
+    Ok(Sock {
+        inner: Arc::new(Inner {
+            stream,
+            aborted: AtomicBool::new(false),
+        }),
+        read_timeout: None,
+        write_timeout: None,
+    })
 }
 
-/// The blocking read: one `read` into the exchange's buffer, under the current deadline.
-fn fill(ex: &mut Exchange<Sock>) -> Result<(), Error> {
+/// Does the reads an exchange's poll asks for, until it has its result.
+fn pull<T>(
+    ex: &mut Exchange<Sock>,
+    mut poll: impl for<'a> FnMut(&'a mut Exchange<Sock>, Instant) -> Result<Pull<'a, Sock, T>, Error>,
+) -> Result<T, Error> {
     loop {
-        let timeout = ex.read_timeout(Instant::now())?;
-        let (sock, spare) = ex.spare()?;
-        let res = match sock.set_read_timeout(timeout) {
-            Ok(()) => (&sock.inner.stream).read(spare),
-            Err(e) => Err(e),
-        };
-        // The socket timeout may be up to 1% shorter than the wait (see `set_read_timeout`):
-        // a wake before the head deadline reads again.
-        let early = matches!(&res, Err(e) if is_timeout(e)) && ex.before_head_deadline();
-        if !early {
-            return ex.filled(res);
+        let now = Instant::now();
+        match poll(ex, now)? {
+            Pull::Read(r) => {
+                let res = r.io.read_by(r.spare, r.deadline, now);
+                ex.handle_read(res);
+            }
+            Pull::Ready(out) => return Ok(out),
         }
     }
-}
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
 }
 
 /// A response whose head arrived; the body is read on demand.
@@ -277,20 +228,9 @@ impl Response {
     /// # Ok::<(), docker_transport::Error>(())
     /// ```
     pub fn next_chunk(&mut self) -> Result<Option<&[u8]>, Error> {
-        match self.next_range()? {
+        match pull(&mut self.ex, |ex, now| ex.poll_chunk(now, usize::MAX))? {
             Some(range) => Ok(Some(self.ex.slice(range))),
             None => Ok(None),
-        }
-    }
-
-    fn next_range(&mut self) -> Result<Option<Range<usize>>, Error> {
-        loop {
-            match self.ex.step()? {
-                Step::Body(range) => return Ok(Some(range)),
-                Step::End | Step::Upgraded => return Ok(None),
-                Step::NeedData => fill(&mut self.ex)?,
-                Step::Head => (),
-            }
         }
     }
 
@@ -304,20 +244,17 @@ impl Response {
 
     /// The whole body, capped at `limit` bytes.
     pub fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
-        let mut out = Vec::with_capacity(self.ex.size_hint(limit));
-        while let Some(range) = self.next_range()? {
-            self.ex.collect(&mut out, range, limit)?;
-        }
+        let mut out = self.ex.body_buffer(limit);
+        pull(&mut self.ex, |ex, now| {
+            ex.poll_collect(now, &mut out, limit)
+        })?;
         Ok(out)
     }
 
     /// The body as `std::io::Read`; errors become `io::Error` (see
     /// [`From<Error> for io::Error`](Error)).
     pub fn into_reader(self) -> BodyReader {
-        BodyReader {
-            res: self,
-            pending: 0..0,
-        }
+        BodyReader { res: self }
     }
 
     /// The raw duplex stream after an upgrade (attach, exec start with
@@ -337,14 +274,7 @@ impl Response {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn into_upgraded(mut self) -> Result<Upgraded, Error> {
-        loop {
-            match self.ex.step()? {
-                Step::Upgraded => break,
-                Step::NeedData => fill(&mut self.ex)?,
-                Step::Head | Step::Body(_) | Step::End => return Err(self.ex.not_upgraded()),
-            }
-        }
-        let conn = self.ex.take_upgraded();
+        let conn = pull(&mut self.ex, Exchange::poll_upgrade)?;
         let inner = conn.io.inner.clone();
         let res = inner
             .stream
@@ -384,22 +314,18 @@ impl Response {
 /// ```
 pub struct BodyReader {
     res: Response,
-    pending: Range<usize>,
 }
 
 impl Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pending.is_empty() {
-            match self.res.next_range()? {
-                Some(range) => self.pending = range,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.pending.len());
-        let from = self.pending.start;
-        buf[..n].copy_from_slice(self.res.ex.slice(from..from + n));
-        self.pending.start += n;
-        Ok(n)
+        let ex = &mut self.res.ex;
+        let max = buf.len();
+        let Some(range) = pull(ex, |ex, now| ex.poll_chunk(now, max))? else {
+            return Ok(0);
+        };
+        let bytes = ex.slice(range);
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Ok(bytes.len())
     }
 }
 
@@ -492,7 +418,7 @@ impl Read for UpgradedReader {
         }
         let res = (&self.inner.stream).read(buf);
         match self.inner.aborted.load(Ordering::SeqCst) {
-            true => Err(aborted()),
+            true => Err(stream_aborted()),
             false => res,
         }
     }
@@ -513,7 +439,7 @@ impl UpgradedWriter {
 impl Write for UpgradedWriter {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.inner.aborted.load(Ordering::SeqCst) {
-            return Err(aborted());
+            return Err(stream_aborted());
         }
         (&self.inner.stream).write(buf)
     }
@@ -521,13 +447,6 @@ impl Write for UpgradedWriter {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
-}
-
-fn aborted() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::ConnectionAborted,
-        "the stream was aborted by its AbortHandle",
-    )
 }
 
 /// A Unix or TCP stream.
@@ -606,6 +525,28 @@ pub(crate) struct Sock {
 }
 
 impl Sock {
+    /// One read, given up at `deadline`.
+    fn read_by(
+        &mut self,
+        buf: &mut [u8],
+        deadline: Option<Instant>,
+        now: Instant,
+    ) -> io::Result<usize> {
+        self.set_read_timeout(deadline.map(|d| d.saturating_duration_since(now)))?;
+        (&self.inner.stream).read(buf)
+    }
+
+    /// One write, given up at `deadline`.
+    fn write_by(
+        &mut self,
+        bytes: &[u8],
+        deadline: Option<Instant>,
+        now: Instant,
+    ) -> io::Result<usize> {
+        self.set_write_timeout(deadline.map(|d| d.saturating_duration_since(now)))?;
+        (&self.inner.stream).write(bytes)
+    }
+
     /// Sets the read timeout, unless the one in force is within 1% of `t`: the head
     /// deadline shrinks by microseconds between requests, and a system call per request to
     /// follow it would cost more than the precision is worth.

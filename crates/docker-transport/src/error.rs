@@ -274,3 +274,11 @@ impl From<Error> for io::Error {
         io::Error::new(kind, err)
     }
 }
+
+/// The error of a read or write on an upgraded stream that its abort handle stopped.
+pub(crate) fn stream_aborted() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "the stream was aborted by its AbortHandle",
+    )
+}

@@ -1,9 +1,10 @@
-//! Everything about one request/response exchange that does not touch a socket: encoding,
-//! the decode step, deadlines, body caps, error mapping and the pooling decision.
+//! One request/response exchange on one connection, without touching a socket or a clock:
+//! encoding, the write cursor, the decode step, deadlines, body caps, error mapping and the
+//! pooling decision.
 //!
-//! A flavour drives an [`Exchange`] with a short loop: call [`Exchange::step`]; on
-//! [`Step::NeedData`] read into [`Exchange::spare`] and report the result with
-//! [`Exchange::filled`].
+//! The request side is driven by [`Call`](crate::drive::Call); the response side by the
+//! flavour's `Response`, through the `poll_*` methods here, as [`drive`](crate::drive)
+//! describes.
 
 use std::io;
 use std::ops::Range;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use docker_wire::{BodyKind, ClientConn, Decoded, Event, ProtocolError, RequestHead};
 
+use crate::drive::{Pull, Read, Write};
 use crate::pool::{Conn, Pool, Socket};
 use crate::{Body, Config, ConnectFailure, Error, Request, ResponseHead, TimeoutKind};
 
@@ -80,26 +82,6 @@ impl<S: Socket> Shared<S> {
     }
 }
 
-/// What one decode step produced. Body bytes are a range of the connection's read buffer,
-/// valid until the next read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Step {
-    NeedData,
-    Head,
-    Body(Range<usize>),
-    End,
-    Upgraded,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Head,
-    Body,
-    Done,
-    Upgraded,
-    Failed,
-}
-
 /// One request/response exchange on one connection.
 #[derive(Debug)]
 pub(crate) struct Exchange<S: Socket> {
@@ -108,9 +90,21 @@ pub(crate) struct Exchange<S: Socket> {
     codec: ClientConn,
     head: Option<ResponseHead>,
     phase: Phase,
+    /// How much of the connection's write buffer is written.
+    written: usize,
     head_timeout: Option<Duration>,
     head_deadline: Option<Instant>,
     idle_timeout: Option<Duration>,
+    wait: Option<Wait>,
+    /// The decoder needs more than is buffered: read before decoding again.
+    starved: bool,
+    /// The rest of the last body event, when a reader took less than all of it.
+    unread: Range<usize>,
+    /// The latest `now` the flavour gave. A response dropped with its end buffered pools
+    /// its connection as idle since then, the last moment bytes were taken from it.
+    now: Instant,
+    /// A failure a handler recorded, for the next poll to return.
+    error: Option<Error>,
     reused: bool,
     received: bool,
     pub(crate) shared: Arc<Shared<S>>,
@@ -131,13 +125,15 @@ impl<S: Socket> Drop for Exchange<S> {
 const STACK_HEADERS: usize = 16;
 
 impl<S: Socket> Exchange<S> {
-    /// Encodes the request head, and a [`Body::Bytes`] body, into the connection's write
-    /// buffer. A refused request hands the (unused) connection to the pool.
+    /// Encodes the request head, and an in-memory body, into the connection's write buffer,
+    /// so that they leave in one write. A refused request hands the (unused) connection to
+    /// the pool.
     pub(crate) fn start<R>(
         shared: Arc<Shared<S>>,
         mut conn: Conn<S>,
         reused: bool,
         req: &Request<R>,
+        now: Instant,
     ) -> Result<Exchange<S>, Error> {
         let mut codec = ClientConn::new(shared.config.limits);
         let body = match &req.body {
@@ -180,7 +176,7 @@ impl<S: Socket> Exchange<S> {
         if let Err(source) = encoded {
             // Nothing was written: the connection is as good as before.
             conn.out.clear();
-            shared.pool.put(conn);
+            shared.pool.put(conn, now);
             return Err(Error::InvalidRequest { source });
         }
         let timeouts = shared.config.timeouts;
@@ -188,113 +184,134 @@ impl<S: Socket> Exchange<S> {
             conn: Some(conn),
             codec,
             head: None,
-            phase: Phase::Head,
+            phase: Phase::Send,
+            written: 0,
             head_timeout: req.head_timeout.or(timeouts.head),
             head_deadline: None,
             idle_timeout: if req.streaming { None } else { timeouts.idle },
+            wait: None,
+            starved: false,
+            unread: 0..0,
+            now,
+            error: None,
             reused,
             received: false,
             shared,
         })
     }
 
-    /// The socket and the encoded bytes to write.
-    pub(crate) fn outgoing(&mut self) -> Option<(&mut S, &[u8])> {
-        let conn = self.conn.as_mut()?;
-        Some((&mut conn.io, &conn.out))
+    /// Every poll starts here: it records `now`, and returns a failure a handler recorded
+    /// (once; the failure after it is a generic one).
+    pub(crate) fn check(&mut self, now: Instant) -> Result<(), Error> {
+        self.now = now;
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        match self.phase {
+            Phase::Failed => Err(self.failed_error()),
+            _ => Ok(()),
+        }
+    }
+
+    // Writing the request.
+
+    /// True while encoded request bytes wait to be written.
+    pub(crate) fn has_unwritten(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(|c| self.written < c.out.len())
+    }
+
+    /// Starts or continues the wait to write the unwritten request bytes: each write must
+    /// make progress within the head timeout. [`write`](Self::write) is the write then.
+    pub(crate) fn prepare_write(&mut self, now: Instant) -> Result<(), Error> {
+        self.wait(now)?;
+        match self.conn {
+            Some(_) => Ok(()),
+            None => Err(self.failed_error()),
+        }
+    }
+
+    /// The write [`prepare_write`](Self::prepare_write) prepared.
+    pub(crate) fn write(&mut self) -> Write<'_, S> {
+        let conn = self.conn.as_mut().expect("prepare_write checked it");
+        Write {
+            io: &mut conn.io,
+            bytes: &conn.out[self.written..],
+            deadline: self.wait.and_then(|w| w.deadline),
+        }
+    }
+
+    /// Reports the outcome of a [`Write`]: how many bytes went out.
+    pub(crate) fn handle_written(&mut self, res: io::Result<usize>) {
+        match res {
+            Ok(0) => {
+                let zero = io::Error::new(io::ErrorKind::WriteZero, "the socket took no bytes");
+                self.fail_with(self.shared.io_error(zero));
+            }
+            Ok(n) => {
+                self.written += n;
+                self.wait = None;
+            }
+            Err(e) => self.handle_io_error(e),
+        }
     }
 
     /// Frames a piece of a streamed (chunked) request body into the write buffer, replacing
-    /// what was there.
-    pub(crate) fn encode_body(&mut self, data: &[u8]) -> Result<(), Error> {
-        let conn = self.conn.as_mut().expect("the request is being written");
+    /// what was written.
+    pub(crate) fn encode_body(&mut self, data: &[u8]) {
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
         conn.out.clear();
-        let res = self.codec.send_body(data, &mut conn.out);
-        res.map_err(|source| Error::InvalidRequest { source })
+        self.written = 0;
+        if let Err(source) = self.codec.send_body(data, &mut conn.out) {
+            self.fail_with(Error::InvalidRequest { source });
+        }
     }
 
     /// Writes the last chunk of a streamed request body into the write buffer.
-    pub(crate) fn encode_finish(&mut self) -> Result<(), Error> {
-        let conn = self.conn.as_mut().expect("the request is being written");
-        conn.out.clear();
-        let res = self.codec.finish_body(&mut conn.out);
-        res.map_err(|source| Error::InvalidRequest { source })
-    }
-
-    /// The per-write deadline while sending: the head timeout.
-    pub(crate) fn write_timeout(&self) -> Option<Duration> {
-        self.head_timeout
-    }
-
-    /// Records that the request is fully written: the head deadline starts now.
-    pub(crate) fn sent(&mut self) {
-        self.head_deadline = self.head_timeout.map(|t| Instant::now() + t);
-    }
-
-    /// Maps a failed write.
-    pub(crate) fn write_failed(&mut self, err: io::Error) -> Error {
-        self.fail();
-        match err.kind() {
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => self
-                .shared
-                .timeout(TimeoutKind::Head, self.head_timeout.unwrap_or_default()),
-            _ => self.shared.io_error(err),
-        }
-    }
-
-    /// Decodes what is buffered into at most one step.
-    pub(crate) fn step(&mut self) -> Result<Step, Error> {
-        match self.phase {
-            Phase::Head | Phase::Body => (),
-            Phase::Done => return Ok(Step::End),
-            Phase::Upgraded => return Ok(Step::Upgraded),
-            Phase::Failed => return Err(self.failed_error()),
-        }
+    pub(crate) fn encode_finish(&mut self) {
         let Some(conn) = self.conn.as_mut() else {
-            return Err(self.failed_error());
+            return;
         };
-        let (input, base) = conn.buf.unconsumed();
-        let Decoded { consumed, event } = match self.codec.decode(input) {
-            Ok(decoded) => decoded,
-            Err(source) => return Err(self.protocol_error(source)),
-        };
-        let step = match event {
-            Event::NeedData => Step::NeedData,
-            Event::Head(head) => {
-                self.head = Some(head);
-                self.phase = Phase::Body;
-                Step::Head
-            }
-            Event::Body(bytes) => {
-                let at = base + (bytes.as_ptr() as usize - input.as_ptr() as usize);
-                Step::Body(at..at + bytes.len())
-            }
-            Event::End { .. } => {
-                self.phase = Phase::Done;
-                Step::End
-            }
-            Event::Upgraded => {
-                self.phase = Phase::Upgraded;
-                Step::Upgraded
-            }
-        };
-        conn.buf.consume(consumed);
-        if step == Step::End {
-            self.release();
-        }
-        Ok(step)
-    }
-
-    /// Body bytes handed out by [`step`](Exchange::step) as a range.
-    pub(crate) fn slice(&self, range: Range<usize>) -> &[u8] {
-        match &self.conn {
-            Some(conn) => conn.buf.slice(range),
-            None => &[],
+        conn.out.clear();
+        self.written = 0;
+        if let Err(source) = self.codec.finish_body(&mut conn.out) {
+            self.fail_with(Error::InvalidRequest { source });
         }
     }
 
-    /// The socket and room in the read buffer for the next read.
-    pub(crate) fn spare(&mut self) -> Result<(&mut S, &mut [u8]), Error> {
+    /// Fails the exchange with an error found outside it (the request body's reader).
+    pub(crate) fn fail_with(&mut self, err: Error) {
+        self.fail();
+        self.error = Some(err);
+    }
+
+    // Reading the response.
+
+    /// Decodes until the head arrived: true once it did, false when a read is needed first
+    /// ([`prepare_read`](Self::prepare_read)). The first call after the request is written
+    /// starts the head deadline at `now`.
+    pub(crate) fn advance_head(&mut self, now: Instant) -> Result<bool, Error> {
+        if self.phase == Phase::Send {
+            self.phase = Phase::Head;
+            self.head_deadline = self.head_timeout.map(|t| now + t);
+            self.wait = None;
+        }
+        match self.step()? {
+            Step::Head => Ok(true),
+            Step::NeedData => Ok(false),
+            Step::Body(_) | Step::End | Step::Upgraded => {
+                unreachable!("the codec yields the head first")
+            }
+        }
+    }
+
+    /// Starts or continues the wait for the next read, and makes room for it in the read
+    /// buffer. [`read`](Self::read) is the read then.
+    pub(crate) fn prepare_read(&mut self, now: Instant) -> Result<(), Error> {
+        self.wait(now)?;
         let room = match self.conn.as_mut() {
             Some(conn) => conn.buf.reserve(),
             None => return Err(self.failed_error()),
@@ -303,80 +320,146 @@ impl<S: Socket> Exchange<S> {
             let limit = self.shared.config.limits.max_head_bytes;
             return Err(self.protocol_error(ProtocolError::HeadTooLarge { limit }.into()));
         }
-        let conn = self.conn.as_mut().expect("checked above");
-        Ok((&mut conn.io, conn.buf.spare()))
+        Ok(())
     }
 
-    /// Reports the outcome of a read into [`spare`](Exchange::spare).
-    pub(crate) fn filled(&mut self, res: io::Result<usize>) -> Result<(), Error> {
-        let aborted = self.conn.as_ref().is_some_and(|c| c.io.is_aborted());
+    /// The read [`prepare_read`](Self::prepare_read) prepared: into the spare room of the
+    /// read buffer, under the current wait's deadline.
+    pub(crate) fn read(&mut self) -> Read<'_, S> {
+        let conn = self.conn.as_mut().expect("prepare_read checked it");
+        Read {
+            io: &mut conn.io,
+            spare: conn.buf.spare(),
+            deadline: self.wait.and_then(|w| w.deadline),
+        }
+    }
+
+    /// The next body bytes, at most `max` of them, as a range for [`slice`](Self::slice);
+    /// `None` exactly at the complete end. Readers pass their buffer's length; the rest of
+    /// the event is handed out by the next calls.
+    pub(crate) fn poll_chunk(
+        &mut self,
+        now: Instant,
+        max: usize,
+    ) -> Result<Pull<'_, S, Option<Range<usize>>>, Error> {
+        self.check(now)?;
+        let next = match self.unread.is_empty() {
+            true => self.next_range()?,
+            false => Some(Some(self.unread.clone())),
+        };
+        let next = next.map(|range| {
+            range.map(|r| {
+                let n = r.len().min(max);
+                self.unread = r.start + n..r.end;
+                r.start..r.start + n
+            })
+        });
+        self.pull(now, next)
+    }
+
+    /// Appends the body to `out` until its end, enforcing `limit`.
+    pub(crate) fn poll_collect(
+        &mut self,
+        now: Instant,
+        out: &mut Vec<u8>,
+        limit: usize,
+    ) -> Result<Pull<'_, S, ()>, Error> {
+        self.check(now)?;
+        let end = loop {
+            match self.next_range()? {
+                Some(Some(range)) => self.collect(out, range, limit)?,
+                Some(None) => break Some(()),
+                None => break None,
+            }
+        };
+        self.pull(now, end)
+    }
+
+    /// Decodes until the engine switched protocols; then hands out the connection, leftover
+    /// bytes in its buffer. Anything else than a switch is [`Error::NotUpgraded`].
+    pub(crate) fn poll_upgrade(&mut self, now: Instant) -> Result<Pull<'_, S, Conn<S>>, Error> {
+        self.check(now)?;
+        let upgraded = match self.step()? {
+            Step::Upgraded => true,
+            Step::NeedData => false,
+            Step::Head | Step::Body(_) | Step::End => return Err(self.not_upgraded()),
+        };
+        if !upgraded {
+            self.prepare_read(now)?;
+            return Ok(Pull::Read(self.read()));
+        }
+        self.phase = Phase::Failed;
+        let conn = self
+            .conn
+            .take()
+            .expect("an upgraded exchange keeps its connection");
+        Ok(Pull::Ready(conn))
+    }
+
+    /// Reports the outcome of a [`Read`]: how many bytes arrived, 0 at end of stream.
+    pub(crate) fn handle_read(&mut self, res: io::Result<usize>) {
+        if self.conn.as_ref().is_some_and(|c| c.io.is_aborted()) {
+            let aborted = io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "the response was aborted by its AbortHandle",
+            );
+            self.fail_with(self.shared.io_error(aborted));
+            return;
+        }
         match res {
-            _ if aborted => Err(self.aborted_error()),
-            Ok(0) => match self.codec.handle_eof() {
-                Ok(_) => Ok(()),
-                Err(source) => Err(self.protocol_error(source)),
-            },
+            Ok(0) => {
+                self.starved = false;
+                if let Err(source) = self.codec.handle_eof() {
+                    self.error = Some(self.protocol_error(source));
+                }
+            }
             Ok(n) => {
                 self.received = true;
+                self.starved = false;
+                self.wait = None;
                 if let Some(conn) = self.conn.as_mut() {
                     conn.buf.filled(n);
                 }
-                Ok(())
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(()),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                Err(self.timed_out())
-            }
-            Err(e) => {
-                self.fail();
-                Err(self.shared.io_error(e))
-            }
+            Err(e) => self.handle_io_error(e),
         }
     }
 
-    /// When the current wait must end: the head deadline, or `now` plus the idle timeout.
-    /// `Err` when the head deadline already passed.
-    pub(crate) fn deadline(&mut self, now: Instant) -> Result<Option<Instant>, Error> {
-        match self.phase {
-            Phase::Head => match self.head_deadline {
-                Some(d) if d <= now => Err(self.timed_out()),
-                d => Ok(d),
-            },
-            _ => Ok(self.idle_timeout.map(|t| now + t)),
+    /// Body bytes handed out by a poll as a range.
+    pub(crate) fn slice(&self, range: Range<usize>) -> &[u8] {
+        match &self.conn {
+            Some(conn) => conn.buf.slice(range),
+            None => &[],
         }
     }
 
-    /// The read timeout for a blocking read starting `now`.
-    #[cfg(feature = "blocking")]
-    pub(crate) fn read_timeout(&mut self, now: Instant) -> Result<Option<Duration>, Error> {
-        match self.phase {
-            Phase::Head => Ok(self.deadline(now)?.map(|d| d - now)),
-            _ => Ok(self.idle_timeout),
+    // Getters.
+
+    pub(crate) fn head(&self) -> &ResponseHead {
+        self.head
+            .as_ref()
+            .expect("a response exists only once its head arrived")
+    }
+
+    /// The cap for `Response::bytes`: by status.
+    pub(crate) fn body_cap(&self) -> usize {
+        match self.head().status >= 400 {
+            true => self.shared.config.max_error_body_bytes,
+            false => self.shared.config.max_body_bytes,
         }
     }
 
-    /// True while waiting for the head and its deadline has not passed.
-    #[cfg(feature = "blocking")]
-    pub(crate) fn before_head_deadline(&self) -> bool {
-        match (self.phase, self.head_deadline) {
-            (Phase::Head, Some(d)) => Instant::now() < d,
-            _ => false,
-        }
-    }
-
-    /// The error for a passed deadline; the connection is closed.
-    pub(crate) fn timed_out(&mut self) -> Error {
-        let (kind, after) = match self.phase {
-            Phase::Head => (TimeoutKind::Head, self.head_timeout),
-            _ => (TimeoutKind::Idle, self.idle_timeout),
+    /// An empty buffer to collect the body into, with room for its declared length when
+    /// under `limit`, and at most 1 MiB, so that a length the engine never sends allocates
+    /// little.
+    pub(crate) fn body_buffer(&self, limit: usize) -> Vec<u8> {
+        const MAX_HINT: usize = 1 << 20;
+        let declared = self.head().headers.get("content-length");
+        let hint = match declared.and_then(|v| v.trim().parse::<usize>().ok()) {
+            Some(n) if n <= limit => n.min(MAX_HINT),
+            _ => 0,
         };
-        self.fail();
-        self.shared.timeout(kind, after.unwrap_or_default())
+        Vec::with_capacity(hint)
     }
 
     /// True when `err` happened on a reused connection before any response byte, in a way
@@ -400,33 +483,133 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
-    pub(crate) fn head(&self) -> &ResponseHead {
-        self.head
-            .as_ref()
-            .expect("a response exists only once its head arrived")
+    pub(crate) fn conn(&self) -> Option<&Conn<S>> {
+        self.conn.as_ref()
     }
 
-    /// The cap for `Response::bytes`: by status.
-    pub(crate) fn body_cap(&self) -> usize {
-        match self.head().status >= 400 {
-            true => self.shared.config.max_error_body_bytes,
-            false => self.shared.config.max_body_bytes,
+    // Internals.
+
+    /// `Ready` with `out`, or, when there is none, the read that may produce it.
+    fn pull<T>(&mut self, now: Instant, out: Option<T>) -> Result<Pull<'_, S, T>, Error> {
+        match out {
+            Some(out) => Ok(Pull::Ready(out)),
+            None => {
+                self.prepare_read(now)?;
+                Ok(Pull::Read(self.read()))
+            }
         }
     }
 
-    /// A capacity hint for collecting the body: its declared length when under `limit`,
-    /// and at most 1 MiB, so that a length the engine never sends allocates little.
-    pub(crate) fn size_hint(&self, limit: usize) -> usize {
-        const MAX_HINT: usize = 1 << 20;
-        let declared = self.head().headers.get("content-length");
-        match declared.and_then(|v| v.trim().parse::<usize>().ok()) {
-            Some(n) if n <= limit => n.min(MAX_HINT),
-            _ => 0,
+    /// The next body event: `Some(Some(range))` for bytes, `Some(None)` at the end, `None`
+    /// when a read is needed first.
+    fn next_range(&mut self) -> Result<Option<Option<Range<usize>>>, Error> {
+        loop {
+            match self.step()? {
+                Step::Body(range) => return Ok(Some(Some(range))),
+                Step::End | Step::Upgraded => return Ok(Some(None)),
+                Step::NeedData => return Ok(None),
+                Step::Head => (),
+            }
+        }
+    }
+
+    /// Decodes what is buffered into at most one step.
+    fn step(&mut self) -> Result<Step, Error> {
+        match self.phase {
+            Phase::Head | Phase::Body => (),
+            Phase::Send => return Ok(Step::NeedData),
+            Phase::Done => return Ok(Step::End),
+            Phase::Upgraded => return Ok(Step::Upgraded),
+            Phase::Failed => return Err(self.failed_error()),
+        }
+        if self.starved {
+            return Ok(Step::NeedData);
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(self.failed_error());
+        };
+        let (input, base) = conn.buf.unconsumed();
+        let Decoded { consumed, event } = match self.codec.decode(input) {
+            Ok(decoded) => decoded,
+            Err(source) => return Err(self.protocol_error(source)),
+        };
+        let step = match event {
+            Event::NeedData => {
+                self.starved = true;
+                Step::NeedData
+            }
+            Event::Head(head) => {
+                self.head = Some(head);
+                self.phase = Phase::Body;
+                self.wait = None;
+                Step::Head
+            }
+            Event::Body(bytes) => {
+                let at = base + (bytes.as_ptr() as usize - input.as_ptr() as usize);
+                Step::Body(at..at + bytes.len())
+            }
+            Event::End { .. } => {
+                self.phase = Phase::Done;
+                Step::End
+            }
+            Event::Upgraded => {
+                self.phase = Phase::Upgraded;
+                Step::Upgraded
+            }
+        };
+        conn.buf.consume(consumed);
+        if step == Step::End {
+            self.release();
+        }
+        Ok(step)
+    }
+
+    /// Starts or continues the wait for the next IO, and returns its deadline: the head
+    /// timeout from now while writing, the head deadline while awaiting the head, the idle
+    /// timeout from now while reading the body. `Err` once the deadline passed, or when the
+    /// flavour reported a timeout for a wait without one.
+    fn wait(&mut self, now: Instant) -> Result<Option<Instant>, Error> {
+        let wait = match self.wait {
+            Some(wait) => wait,
+            None => Wait {
+                deadline: match self.phase {
+                    Phase::Send => self.head_timeout.map(|t| now + t),
+                    Phase::Head => self.head_deadline,
+                    _ => self.idle_timeout.map(|t| now + t),
+                },
+                timed_out: false,
+            },
+        };
+        let passed = match wait.deadline {
+            Some(deadline) => deadline <= now,
+            None => wait.timed_out,
+        };
+        if passed {
+            return Err(self.timed_out());
+        }
+        self.wait = Some(Wait {
+            timed_out: false,
+            ..wait
+        });
+        Ok(wait.deadline)
+    }
+
+    /// Maps a failed read or write. A timeout is judged by the next poll against the wait's
+    /// deadline: a flavour may wake a little early.
+    fn handle_io_error(&mut self, err: io::Error) {
+        match err.kind() {
+            io::ErrorKind::Interrupted => (),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+                if let Some(wait) = self.wait.as_mut() {
+                    wait.timed_out = true;
+                }
+            }
+            _ => self.fail_with(self.shared.io_error(err)),
         }
     }
 
     /// Appends body bytes to a collected body, enforcing `limit`.
-    pub(crate) fn collect(
+    fn collect(
         &mut self,
         out: &mut Vec<u8>,
         range: Range<usize>,
@@ -443,34 +626,25 @@ impl<S: Socket> Exchange<S> {
         Ok(())
     }
 
+    /// The error for a passed deadline; the connection is closed.
+    fn timed_out(&mut self) -> Error {
+        let (kind, after) = match self.phase {
+            Phase::Send | Phase::Head => (TimeoutKind::Head, self.head_timeout),
+            _ => (TimeoutKind::Idle, self.idle_timeout),
+        };
+        self.fail();
+        self.shared.timeout(kind, after.unwrap_or_default())
+    }
+
     /// The error for an upgrade that did not happen.
-    pub(crate) fn not_upgraded(&mut self) -> Error {
+    fn not_upgraded(&mut self) -> Error {
         let status = self.head().status;
         self.fail();
         Error::NotUpgraded { status }
     }
 
-    /// Hands out the connection of an upgraded exchange, leftover bytes in its buffer.
-    pub(crate) fn take_upgraded(&mut self) -> Conn<S> {
-        debug_assert_eq!(self.phase, Phase::Upgraded);
-        self.phase = Phase::Failed;
-        self.conn
-            .take()
-            .expect("an upgraded exchange keeps its connection")
-    }
-
-    /// The socket, while the exchange has its connection.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn io_mut(&mut self) -> Option<&mut S> {
-        self.conn.as_mut().map(|c| &mut c.io)
-    }
-
-    pub(crate) fn conn(&self) -> Option<&Conn<S>> {
-        self.conn.as_ref()
-    }
-
     /// Closes the connection: it will not be reused.
-    pub(crate) fn fail(&mut self) {
+    fn fail(&mut self) {
         self.phase = Phase::Failed;
         if let Some(conn) = self.conn.take() {
             conn.io.close();
@@ -480,7 +654,7 @@ impl<S: Socket> Exchange<S> {
     fn release(&mut self) {
         let Some(conn) = self.conn.take() else { return };
         if self.codec.is_reusable() && conn.buf.is_empty() && conn.io.is_private() {
-            self.shared.pool.put(conn);
+            self.shared.pool.put(conn, self.now);
         } else {
             conn.io.close();
         }
@@ -505,17 +679,41 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
-    fn aborted_error(&mut self) -> Error {
-        self.fail();
-        self.shared.io_error(io::Error::new(
-            io::ErrorKind::ConnectionAborted,
-            "the response was aborted by its AbortHandle",
-        ))
-    }
-
     fn failed_error(&self) -> Error {
         self.shared.io_error(io::Error::other(
             "this response already failed and its connection is closed; send the request again",
         ))
     }
+}
+
+/// What one decode step produced. Body bytes are a range of the connection's read buffer,
+/// valid until the next read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    NeedData,
+    Head,
+    Body(Range<usize>),
+    End,
+    Upgraded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The request is being written.
+    Send,
+    /// Written; the response head is awaited.
+    Head,
+    Body,
+    Done,
+    Upgraded,
+    Failed,
+}
+
+/// The wait in progress: a read or write that has not made progress yet. Its deadline is
+/// fixed when it starts and kept across early wakes and repeated polls.
+#[derive(Debug, Clone, Copy)]
+struct Wait {
+    deadline: Option<Instant>,
+    /// The flavour reported that the deadline passed; it may have woken early.
+    timed_out: bool,
 }

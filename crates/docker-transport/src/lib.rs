@@ -32,10 +32,12 @@
 //!
 //! # Architecture
 //!
-//! **Bird's eye view.** A [`Request`] goes in; a response comes out once its head has
-//! arrived; its body is pulled on demand, zero-copy from the connection's read buffer. The
-//! HTTP rules (framing, limits, keep-alive decisions) all live in `docker-wire`; this crate
-//! owns what the codec leaves to its caller: sockets, buffers, clocks and pooling.
+//! **Bird's eye view.** A request goes in; a response comes out once its head has arrived;
+//! its body is pulled on demand, zero-copy from the connection's read buffer. The HTTP
+//! rules (framing, limits, keep-alive decisions) all live in `docker-wire`; this crate owns
+//! what the codec leaves to its caller: sockets, buffers, clocks and pooling. Everything but
+//! the sockets is shared by the two flavours and does no IO that may wait: it says which IO
+//! it wants next, and a flavour does it and hands back the outcome, with the time.
 //!
 //! **Code map.**
 //!
@@ -44,27 +46,38 @@
 //!   [`Request`] and [`Body`] are generic over the reader of a streamed body; each flavour
 //!   names its own (`blocking::Request`, `tokio::Request`), so a reader of the wrong
 //!   flavour is a compile error.
-//! - `buffer`: the per-connection read buffer, a `Vec` with start and end cursors. It is
-//!   compacted before a read when the tail is short, and grows only while an incomplete head
-//!   needs room, never past [`Limits::max_head_bytes`] plus one 64 KiB read.
+//! - `drive`: the driving contract between the shared code and a flavour (documented
+//!   there, once), and `Call`, one `Transport::send`: it takes a pooled connection or
+//!   connects (resolving the host and trying each address in turn under one connect
+//!   deadline), writes the request, pumps a streamed body as chunks, awaits the head, and
+//!   decides the stale-connection retry.
+//! - `exchange`: one request/response exchange on one connection. It encodes the request
+//!   (head and an in-memory body into one buffer, so they leave in one write), runs the
+//!   decode step, starts and checks every deadline against the flavour's `now`, maps every
+//!   failure to [`Error`], enforces body caps, and hands a finished, reusable connection
+//!   back to the pool. The response side (`next_chunk`, `bytes`, readers, `poll_chunk`,
+//!   upgrades) is its `poll_*` methods.
 //! - `pool`: the bounded idle pool, generic over the flavour's socket. Connections carry their
 //!   buffers with them, so a reused connection allocates nothing. A connection is taken only
 //!   if younger than [`Config::idle_expiry`] and a non-blocking one-byte read finds it open
 //!   and quiet. That probe is skipped for a request the stale retry covers (below) on a
 //!   connection idle for under a second, so back-to-back requests pay no system call for it.
-//! - `exchange`: one request/response exchange, generic over the socket. It encodes the
-//!   request (head and an in-memory body into one buffer, so they leave in one write), runs
-//!   the decode step, computes deadlines, maps every failure to [`Error`], enforces body
-//!   caps, decides the stale-connection retry, and hands a finished, reusable connection back
-//!   to the pool.
-//! - `blocking`, `tokio`: the sockets, connecting, and the only code that differs between
-//!   the flavours: a short loop that writes the encoded bytes, then alternates "decode a
-//!   step" and "read into the spare room", each read bounded by the current deadline
-//!   (`set_read_timeout` in one, a `tokio::time::Sleep` kept per connection in the other).
+//! - `buffer`: the per-connection read buffer, a `Vec` with start and end cursors. It is
+//!   compacted before a read when the tail is short, and grows only while an incomplete head
+//!   needs room, never past [`Limits::max_head_bytes`] plus one 64 KiB read.
+//! - `blocking`, `tokio`: the flavours. Each holds its socket types, the resolve, connect,
+//!   read, write and shutdown calls, the way it enforces a deadline (a socket timeout set
+//!   only when it changes by more than 1%, or one `tokio::time::Sleep` kept per connection),
+//!   abort handles and upgraded streams, and the short loops that do what the shared code
+//!   wants.
 //!
-//! **Architecture invariant:** the flavours share everything but their read and write
-//! calls. A rule about HTTP, pooling, deadlines or errors written in `blocking.rs` or
-//! `tokio.rs` is a bug: it belongs in `exchange.rs` or `pool.rs`, where both get it.
+//! **Architecture invariant:** a rule about HTTP, pooling, deadlines, retries or errors
+//! written in `blocking.rs` or `tokio.rs` is a bug: it belongs in `drive.rs`,
+//! `exchange.rs` or `pool.rs`, where both flavours get it.
+//!
+//! **Architecture invariant:** only the flavours read the clock. The shared code takes
+//! `now: Instant` on every call that needs the time (a wait starting, a deadline checked, a
+//! connection pooled or taken), so its tests run on a clock moved by hand.
 //!
 //! **Architecture invariant:** a connection is reused only when the codec says the exchange
 //! ended cleanly and reusably, no byte is left in its buffer, and no abort handle can reach
@@ -72,9 +85,11 @@
 //!
 //! # Deadlines
 //!
-//! [`Timeouts`] has three: connect, head (from the request being written to the response
-//! head) and idle (between body reads; lifted by [`Request::streaming`]). There is no total
-//! timeout, so that long streams are bounded only by silence.
+//! [`Timeouts`] has three: connect (resolving and connecting, shared between the resolved
+//! addresses), head (from the request being written to the response head; each write of
+//! the request must also make progress within it) and idle (between body reads; lifted by
+//! [`Request::streaming`]). There is no total timeout, so that long streams are bounded only
+//! by silence.
 //!
 //! # Retrying
 //!
@@ -88,6 +103,7 @@
 pub mod blocking;
 mod buffer;
 mod config;
+mod drive;
 mod endpoint;
 mod error;
 mod exchange;

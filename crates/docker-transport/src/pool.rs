@@ -1,11 +1,13 @@
-//! The bounded idle pool, generic over the socket type of a flavour.
+//! The bounded idle pool, generic over the socket type of a flavour. It reads no clock: the
+//! driver passes the flavour's `now`.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::buffer::ReadBuf;
 
-/// What the shared code needs from a flavour's socket.
+/// What the shared code asks a flavour's socket directly. None of these may wait; everything
+/// that may wait goes through a [`Want`](crate::drive::Want) instead.
 pub(crate) trait Socket {
     /// A cheap, non-blocking check that an idle connection is still open and quiet: the peer
     /// has not closed it and has sent nothing unsolicited.
@@ -25,7 +27,6 @@ pub(crate) struct Conn<S> {
     pub(crate) io: S,
     pub(crate) buf: ReadBuf,
     pub(crate) out: Vec<u8>,
-    pub(crate) idle_since: Instant,
 }
 
 impl<S> Conn<S> {
@@ -34,15 +35,21 @@ impl<S> Conn<S> {
             io,
             buf: ReadBuf::new(max_head_bytes),
             out: Vec::new(),
-            idle_since: Instant::now(),
         }
     }
+}
+
+/// A pooled connection and the moment it went idle.
+#[derive(Debug)]
+struct Idle<S> {
+    conn: Conn<S>,
+    since: Instant,
 }
 
 /// Idle keep-alive connections, newest last.
 #[derive(Debug)]
 pub(crate) struct Pool<S> {
-    idle: Mutex<Vec<Conn<S>>>,
+    idle: Mutex<Vec<Idle<S>>>,
     max: usize,
     expiry: Duration,
 }
@@ -62,29 +69,30 @@ impl<S: Socket> Pool<S> {
         }
     }
 
-    /// The newest live idle connection, if any. Expired and dead ones are closed.
+    /// The newest live idle connection at `now`, if any. Expired and dead ones are closed.
     ///
     /// The liveness probe costs system calls (three in the blocking flavour), so it is
     /// skipped when `retryable` (the request may be sent again should the connection turn
     /// out stale before any response byte) and the connection was idle for less than
     /// [`TRUSTED_IDLE`]: a dead connection then costs one retry instead of every request
     /// paying for the probe.
-    pub(crate) fn take(&self, retryable: bool) -> Option<Conn<S>> {
+    pub(crate) fn take(&self, retryable: bool, now: Instant) -> Option<Conn<S>> {
         if self.max == 0 {
             return None;
         }
         loop {
-            let mut conn = {
+            let (mut conn, idle_for) = {
                 let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-                let conn = idle.pop()?;
-                if conn.idle_since.elapsed() >= self.expiry {
+                let newest = idle.pop()?;
+                let idle_for = now.saturating_duration_since(newest.since);
+                if idle_for >= self.expiry {
                     // The newest is expired, so all are.
                     idle.clear();
                     return None;
                 }
-                conn
+                (newest.conn, idle_for)
             };
-            if retryable && conn.idle_since.elapsed() < TRUSTED_IDLE {
+            if retryable && idle_for < TRUSTED_IDLE {
                 return Some(conn);
             }
             if conn.io.is_alive() {
@@ -93,22 +101,21 @@ impl<S: Socket> Pool<S> {
         }
     }
 
-    /// Keeps a connection whose exchange ended cleanly, evicting the oldest when full.
-    pub(crate) fn put(&self, mut conn: Conn<S>) {
+    /// Keeps a connection whose exchange ended cleanly at `now`, evicting the oldest when
+    /// full.
+    pub(crate) fn put(&self, mut conn: Conn<S>, now: Instant) {
         if self.max == 0 {
             return;
         }
-        let now = Instant::now();
-        conn.idle_since = now;
         if conn.out.capacity() > MAX_KEPT_OUT {
             conn.out = Vec::new();
         }
         conn.out.clear();
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        idle.retain(|c| now.duration_since(c.idle_since) < self.expiry);
+        idle.retain(|c| now.saturating_duration_since(c.since) < self.expiry);
         if idle.len() >= self.max {
             idle.remove(0);
         }
-        idle.push(conn);
+        idle.push(Idle { conn, since: now });
     }
 }

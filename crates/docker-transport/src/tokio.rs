@@ -1,28 +1,30 @@
 //! The tokio flavour, over tokio's `UnixStream` and `TcpStream`.
 //!
-//! The same names and semantics as `blocking`, async. Everything but the
-//! read and write polls lives in the shared exchange. Deadlines use `tokio::time`, so the
-//! runtime needs its time driver (`enable_time`, or `enable_all`); the sockets need its IO
-//! driver. Works on current-thread and multi-thread runtimes; every future is `Send`.
+//! The same names and semantics as `blocking`, async. This module holds the sockets and the
+//! polls that do the IO the shared code asks for (see the driving contract in `drive`);
+//! every decision about HTTP, pooling, deadlines, retries and errors is made there.
+//! Deadlines use `tokio::time`, so the runtime needs its time driver (`enable_time`, or
+//! `enable_all`); the sockets need its IO driver. Works on current-thread and multi-thread
+//! runtimes; every future is `Send`.
 
 use std::future::{poll_fn, Future};
 use std::io;
-use std::net::IpAddr;
-use std::ops::Range;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{ready, Context, Poll, Waker};
 use std::time::Instant;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, UnixStream};
 use tokio::time::Sleep;
 
-use crate::buffer::{ReadBuf as InputBuf, READ_SIZE};
-use crate::exchange::{Exchange, Shared, Step};
-use crate::pool::{Conn, Socket};
-use crate::{Config, Endpoint, Error, Headers, ResponseHead};
+use crate::buffer::ReadBuf as InputBuf;
+use crate::drive::{Call, Pull, Target, Want};
+use crate::error::stream_aborted;
+use crate::exchange::{Exchange, Shared};
+use crate::pool::Socket;
+use crate::{Config, Error, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
 ///
@@ -120,181 +122,90 @@ impl Transport {
     /// let _ = transport.send(req.body(Body::Reader(tar)));
     /// ```
     pub async fn send(&self, mut request: Request) -> Result<Response, Error> {
-        let mut retried = false;
+        let mut call = Call::new(&self.shared, &mut request);
         loop {
-            let (conn, reused) = match self.shared.pool.take(!retried && request.is_replayable()) {
-                Some(conn) => (conn, true),
-                None => (self.connect().await?, false),
-            };
-            let mut ex = Exchange::start(self.shared.clone(), conn, reused, &request)?;
-            match exchange_head(&mut ex, &mut request.body).await {
-                Ok(()) => return Ok(Response { ex }),
-                Err(e) if !retried && ex.is_stale(&e) && request.is_replayable() => retried = true,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    async fn connect(&self) -> Result<Conn<Sock>, Error> {
-        let shared = &self.shared;
-        let stream = match &shared.config.endpoint {
-            Endpoint::Unix(path) => Stream::Unix(
-                UnixStream::connect(path)
-                    .await
-                    .map_err(|e| shared.connect_error(e))?,
-            ),
-            Endpoint::Tcp { host, port } => {
-                let connect = connect_tcp(host, *port);
-                let res = match shared.config.timeouts.connect {
-                    Some(t) => match tokio::time::timeout(t, connect).await {
-                        Ok(res) => res,
-                        Err(_) => Err(io::ErrorKind::TimedOut.into()),
-                    },
-                    None => connect.await,
-                };
-                let tcp = res.map_err(|e| shared.connect_error(e))?;
-                let _ = tcp.set_nodelay(true);
-                Stream::Tcp(tcp)
-            }
-        };
-        let sock = Sock {
-            stream,
-            abort: Arc::new(AbortState::default()),
-            timer: None,
-            armed: false,
-        };
-        Ok(Conn::new(sock, shared.config.limits.max_head_bytes))
-    }
-}
-
-async fn connect_tcp(host: &str, port: u16) -> io::Result<TcpStream> {
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return TcpStream::connect((ip, port)).await;
-    }
-    let mut last = None;
-    for addr in tokio::net::lookup_host((host, port)).await? {
-        match TcpStream::connect(addr).await {
-            Ok(stream) => return Ok(stream),
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("{host} resolves to no address"),
-        )
-    }))
-}
-
-/// Writes the request and reads until the head arrived.
-async fn exchange_head(ex: &mut Exchange<Sock>, body: &mut Body) -> Result<(), Error> {
-    if let Some(sock) = ex.io_mut() {
-        sock.armed = false;
-    }
-    write_out(ex).await?;
-    if let Body::Reader(reader) = body {
-        let mut chunk = vec![0; READ_SIZE];
-        loop {
-            let n = match reader.read(&mut chunk).await {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    ex.fail();
-                    return Err(ex.shared.io_error(e));
+            let now = Instant::now();
+            match call.poll_io(now)? {
+                Want::Resolve {
+                    host,
+                    port,
+                    deadline,
+                } => {
+                    let res = by(deadline, tokio::net::lookup_host((host, port))).await;
+                    // Collected, the addresses no longer borrow the host name.
+                    let addrs = res.map(Vec::from_iter);
+                    call.handle_resolved(addrs.map(Vec::into_iter));
                 }
-            };
-            ex.encode_body(&chunk[..n])?;
-            write_out(ex).await?;
+                Want::Connect { to, deadline } => {
+                    let res = by(deadline, connect(to)).await;
+                    call.handle_connected(res);
+                }
+                Want::Write(w) => {
+                    let res = poll_fn(|cx| w.io.poll_write_by(cx, w.bytes, w.deadline)).await;
+                    call.handle_written(res);
+                }
+                Want::ReadBody { body, buf } => {
+                    let res = body.read(buf).await;
+                    call.handle_body_read(res);
+                }
+                Want::Read(r) => {
+                    let res = poll_fn(|cx| r.io.poll_read_by(cx, r.spare, r.deadline)).await;
+                    call.handle_read(res);
+                }
+                Want::Head => {
+                    return Ok(Response {
+                        ex: call.into_exchange(),
+                    })
+                }
+            }
         }
-        ex.encode_finish()?;
-        write_out(ex).await?;
     }
-    ex.sent();
-    let step = poll_fn(|cx| poll_step(ex, cx)).await?;
-    debug_assert_eq!(step, Step::Head, "the codec yields the head first");
-    Ok(())
 }
 
-async fn write_out(ex: &mut Exchange<Sock>) -> Result<(), Error> {
-    let timeout = ex.write_timeout();
-    let Some((sock, out)) = ex.outgoing() else {
-        return Ok(());
-    };
-    let res = match timeout {
-        Some(t) => match tokio::time::timeout(t, sock.write_all(out)).await {
+/// `io`, given up at `deadline`.
+async fn by<T>(
+    deadline: Option<Instant>,
+    io: impl Future<Output = io::Result<T>>,
+) -> io::Result<T> {
+    match deadline {
+        Some(at) => match tokio::time::timeout_at(at.into(), io).await {
             Ok(res) => res,
             Err(_) => Err(io::ErrorKind::TimedOut.into()),
         },
-        None => sock.write_all(out).await,
-    };
-    res.map_err(|e| ex.write_failed(e))
-}
-
-/// One decode step; on `NeedData`, reads and decodes again. Never yields `NeedData`.
-fn poll_step(ex: &mut Exchange<Sock>, cx: &mut Context<'_>) -> Poll<Result<Step, Error>> {
-    loop {
-        match ex.step()? {
-            Step::NeedData => ready!(poll_fill(ex, cx))?,
-            step => return Poll::Ready(Ok(step)),
-        }
+        None => io.await,
     }
 }
 
-/// The tokio read: one poll into the exchange's buffer, under the current deadline.
-fn poll_fill(ex: &mut Exchange<Sock>, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
-    let polled = {
-        let (sock, spare) = ex.spare()?;
-        let mut rb = ReadBuf::new(spare);
-        match Pin::new(&mut *sock).poll_read(cx, &mut rb) {
-            Poll::Ready(res) => {
-                sock.armed = false;
-                Some(res.map(|()| rb.filled().len()))
-            }
-            Poll::Pending => None,
+async fn connect(to: Target<'_>) -> io::Result<Sock> {
+    let stream = match to {
+        Target::Unix(path) => Stream::Unix(UnixStream::connect(path).await?),
+        Target::Tcp(addr) => {
+            let tcp = TcpStream::connect(addr).await?;
+            // Requests are written whole; Nagle would only add latency.
+            let _ = tcp.set_nodelay(true);
+            Stream::Tcp(tcp)
         }
     };
-    if let Some(res) = polled {
-        return Poll::Ready(ex.filled(res));
-    }
-    let armed = ex.io_mut().is_some_and(|s| s.armed);
-    if !armed {
-        let deadline = ex.deadline(Instant::now())?;
-        let Some(sock) = ex.io_mut() else {
-            return Poll::Pending;
-        };
-        sock.armed = true;
-        match deadline {
-            None => sock.timer = None,
-            Some(at) => {
-                let at = tokio::time::Instant::from_std(at);
-                match &mut sock.timer {
-                    Some(timer) => timer.as_mut().reset(at),
-                    None => sock.timer = Some(Box::pin(tokio::time::sleep_until(at))),
-                }
-            }
-        }
-    }
-    let expired = match ex.io_mut().and_then(|s| s.timer.as_mut()) {
-        Some(timer) => timer.as_mut().poll(cx).is_ready(),
-        None => false,
-    };
-    match expired {
-        true => Poll::Ready(Err(ex.timed_out())),
-        false => Poll::Pending,
-    }
+    Ok(Sock {
+        stream,
+        abort: Arc::new(AbortState::default()),
+        timer: None,
+    })
 }
 
-fn poll_next_range(
+/// Does the reads an exchange's poll asks for, until it has its result.
+fn poll_pull<T>(
     ex: &mut Exchange<Sock>,
     cx: &mut Context<'_>,
-) -> Poll<Result<Option<Range<usize>>, Error>> {
+    mut poll: impl for<'a> FnMut(&'a mut Exchange<Sock>, Instant) -> Result<Pull<'a, Sock, T>, Error>,
+) -> Poll<Result<T, Error>> {
     loop {
-        return match ready!(poll_step(ex, cx))? {
-            Step::Body(range) => Poll::Ready(Ok(Some(range))),
-            Step::End | Step::Upgraded => Poll::Ready(Ok(None)),
-            Step::Head | Step::NeedData => continue,
+        let now = Instant::now();
+        let res = match poll(ex, now)? {
+            Pull::Read(r) => ready!(r.io.poll_read_by(cx, r.spare, r.deadline)),
+            Pull::Ready(out) => return Poll::Ready(Ok(out)),
         };
+        ex.handle_read(res);
     }
 }
 
@@ -338,7 +249,8 @@ impl Response {
     /// ```
     pub async fn next_chunk(&mut self) -> Result<Option<&[u8]>, Error> {
         let ex = &mut self.ex;
-        match poll_fn(|cx| poll_next_range(ex, cx)).await? {
+        let next = poll_fn(|cx| poll_pull(ex, cx, |ex, now| ex.poll_chunk(now, usize::MAX)));
+        match next.await? {
             Some(range) => Ok(Some(self.ex.slice(range))),
             None => Ok(None),
         }
@@ -353,20 +265,15 @@ impl Response {
 
     /// The whole body, capped at `limit` bytes.
     pub async fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
-        let mut out = Vec::with_capacity(self.ex.size_hint(limit));
+        let mut out = self.ex.body_buffer(limit);
         let ex = &mut self.ex;
-        while let Some(range) = poll_fn(|cx| poll_next_range(ex, cx)).await? {
-            ex.collect(&mut out, range, limit)?;
-        }
+        poll_fn(|cx| poll_pull(ex, cx, |ex, now| ex.poll_collect(now, &mut out, limit))).await?;
         Ok(out)
     }
 
     /// The body as `AsyncRead`; errors become `io::Error`.
     pub fn into_async_read(self) -> BodyReader {
-        BodyReader {
-            ex: self.ex,
-            pending: 0..0,
-        }
+        BodyReader { ex: self.ex }
     }
 
     /// The body as a stream of owned chunks, ending after the complete end or the first
@@ -382,11 +289,7 @@ impl Response {
     /// `into_upgraded`.
     pub async fn into_upgraded(mut self) -> Result<Upgraded, Error> {
         let ex = &mut self.ex;
-        let step = poll_fn(|cx| poll_step(ex, cx)).await?;
-        if step != Step::Upgraded {
-            return Err(ex.not_upgraded());
-        }
-        let conn = ex.take_upgraded();
+        let conn = poll_fn(|cx| poll_pull(ex, cx, Exchange::poll_upgrade)).await?;
         Ok(Upgraded {
             sock: conn.io,
             leftover: conn.buf,
@@ -405,7 +308,6 @@ impl Response {
 /// The body of a [`Response`] as `AsyncRead`.
 pub struct BodyReader {
     ex: Exchange<Sock>,
-    pending: Range<usize>,
 }
 
 impl AsyncRead for BodyReader {
@@ -414,18 +316,13 @@ impl AsyncRead for BodyReader {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        if this.pending.is_empty() {
-            match ready!(poll_next_range(&mut this.ex, cx)) {
-                Ok(Some(range)) => this.pending = range,
-                Ok(None) => return Poll::Ready(Ok(())),
-                Err(e) => return Poll::Ready(Err(e.into())),
-            }
+        let ex = &mut self.get_mut().ex;
+        let max = buf.remaining();
+        match ready!(poll_pull(ex, cx, |ex, now| ex.poll_chunk(now, max))) {
+            Ok(Some(range)) => buf.put_slice(ex.slice(range)),
+            Ok(None) => (),
+            Err(e) => return Poll::Ready(Err(e.into())),
         }
-        let n = buf.remaining().min(this.pending.len());
-        let from = this.pending.start;
-        buf.put_slice(this.ex.slice(from..from + n));
-        this.pending.start += n;
         Poll::Ready(Ok(()))
     }
 }
@@ -463,7 +360,7 @@ impl BodyStream {
         if self.done {
             return Poll::Ready(None);
         }
-        let res = ready!(poll_next_range(&mut self.ex, cx));
+        let res = ready!(poll_pull(&mut self.ex, cx, |ex, now| ex.poll_chunk(now, usize::MAX)));
         match res {
             Ok(Some(range)) => Poll::Ready(Some(Ok(self.ex.slice(range)))),
             Ok(None) => {
@@ -577,14 +474,62 @@ pub(crate) struct Sock {
     stream: Stream,
     abort: Arc<AbortState>,
     timer: Option<Pin<Box<Sleep>>>,
-    /// True while the timer is set for the current wait.
-    armed: bool,
 }
 
 impl Sock {
+    /// One read poll, given up at `deadline`.
+    fn poll_read_by(
+        &mut self,
+        cx: &mut Context<'_>,
+        spare: &mut [u8],
+        deadline: Option<Instant>,
+    ) -> Poll<io::Result<usize>> {
+        let mut rb = ReadBuf::new(spare);
+        match Pin::new(&mut *self).poll_read(cx, &mut rb) {
+            Poll::Ready(res) => Poll::Ready(res.map(|()| rb.filled().len())),
+            Poll::Pending => self.poll_deadline(cx, deadline),
+        }
+    }
+
+    /// One write poll, given up at `deadline`.
+    fn poll_write_by(
+        &mut self,
+        cx: &mut Context<'_>,
+        bytes: &[u8],
+        deadline: Option<Instant>,
+    ) -> Poll<io::Result<usize>> {
+        match Pin::new(&mut *self).poll_write(cx, bytes) {
+            Poll::Ready(res) => Poll::Ready(res),
+            Poll::Pending => self.poll_deadline(cx, deadline),
+        }
+    }
+
+    /// Pending until `deadline`, then a timeout. The timer is armed only while IO is
+    /// pending, and reset only for a new deadline.
+    fn poll_deadline<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        deadline: Option<Instant>,
+    ) -> Poll<io::Result<T>> {
+        let Some(at) = deadline else {
+            return Poll::Pending;
+        };
+        let at = tokio::time::Instant::from_std(at);
+        let timer = self
+            .timer
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        if timer.deadline() != at {
+            timer.as_mut().reset(at);
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
     fn check_abort(&self, cx: &mut Context<'_>) -> Result<(), io::Error> {
         if self.abort.aborted.load(Ordering::SeqCst) {
-            return Err(aborted());
+            return Err(stream_aborted());
         }
         if Arc::strong_count(&self.abort) > 1 {
             let mut waker = self.abort.waker.lock().unwrap_or_else(|e| e.into_inner());
@@ -595,18 +540,11 @@ impl Sock {
             drop(waker);
             // An abort between the check and the registration must not be missed.
             if self.abort.aborted.load(Ordering::SeqCst) {
-                return Err(aborted());
+                return Err(stream_aborted());
             }
         }
         Ok(())
     }
-}
-
-fn aborted() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::ConnectionAborted,
-        "the stream was aborted by its AbortHandle",
-    )
 }
 
 impl AsyncRead for Sock {
