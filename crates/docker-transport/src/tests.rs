@@ -1,4 +1,7 @@
-//! Unit tests of the parts that need no socket: environment lookup and the read buffer.
+//! Unit tests of the parts that need no socket: environment lookup, the read buffer, and
+//! (in `drive`) the shared driver under a scripted flavour.
+
+mod drive;
 
 use crate::buffer::{ReadBuf, READ_SIZE};
 use crate::endpoint::from_lookup;
