@@ -52,6 +52,7 @@ mod progress;
 mod stats;
 mod system;
 mod top;
+mod update;
 mod volume;
 
 pub use auth::{AuthConfig, AuthResponse};
@@ -93,4 +94,5 @@ pub use system::{
     SystemInfo, SystemVersion,
 };
 pub use top::{ContainerTop, ProcessEntry, TopError};
+pub use update::{ContainerUpdate, ContainerUpdateResponse};
 pub use volume::{Volume, VolumeListResponse, VolumeUsageData};
