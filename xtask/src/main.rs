@@ -8,6 +8,7 @@ mod bench;
 mod engine;
 mod fixtures;
 mod http;
+mod loc;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,8 @@ Commands:
               run a private container engine for live tests
   fixtures record|check|normalise [--engine docker|podman]
               record engine transcripts, or check the recorded ones
+  loc [--root DIR]
+              code lines per crate, and the lines both flavours repeat
   help        show this text
 
 Run `cargo xtask <command> --help` for details.
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "engine" => engine::run(rest),
         "fixtures" => fixtures::run(rest),
+        "loc" => loc::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
