@@ -39,9 +39,6 @@ struct Suite {
     snapshots: Option<(&'static str, &'static str)>,
 }
 
-/// Public methods of `blocking::Client` that send nothing, so need no transcript.
-const NO_REQUEST: &[&str] = &["from_env", "unix", "builder", "endpoint"];
-
 /// Header keys every transcript has.
 const REQUIRED: &[&str] = &[
     "engine",
@@ -63,14 +60,7 @@ pub(crate) fn check() -> Result<ExitCode, String> {
 
     stray_files(&fixtures_dir(), &mut problems)?;
 
-    let methods = public_methods(&root.join("crates/docker-client/src/blocking"))?;
-    if methods.len() < 10 {
-        problems.push(format!(
-            "found only {} public methods in docker-client's blocking Client: {methods:?}; \
-             the scan of crates/docker-client/src/blocking no longer works",
-            methods.len()
-        ));
-    }
+    let methods = client_methods();
 
     let paths = transcript_paths()?;
     // engine dir -> method -> covered by a transcript that ran.
@@ -137,8 +127,8 @@ pub(crate) fn check() -> Result<ExitCode, String> {
         for m in &listed {
             if !methods.contains(m) {
                 problems.push(format!(
-                    "{name}: `methods` names {m}, which is not a public method of \
-                     blocking::Client"
+                    "{name}: `methods` names {m}, which is not an endpoint method of \
+                     docker_client::Client"
                 ));
             }
         }
@@ -313,106 +303,13 @@ fn suites(root: &Path, paths: &[PathBuf], problems: &mut Vec<String>) -> Result<
     Ok(())
 }
 
-/// The names of the `pub fn`s in the `impl Client` blocks of every file under `dir`.
-pub(crate) fn public_methods(dir: &Path) -> Result<BTreeSet<String>, String> {
-    let mut files = Vec::new();
-    collect_rs(dir, &mut files)?;
-    let mut methods = BTreeSet::new();
-    for file in files {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        methods.extend(methods_in(&text));
-    }
-    for name in NO_REQUEST {
-        methods.remove(*name);
-    }
-    Ok(methods)
-}
-
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    for entry in sorted_entries(dir)? {
-        if entry.is_dir() {
-            collect_rs(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "rs") {
-            out.push(entry);
-        }
-    }
-    Ok(())
-}
-
-/// `pub fn` and `pub async fn` names directly inside `impl Client {` blocks.
-fn methods_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth: Option<usize> = None;
-    for line in text.lines() {
-        let code = line.trim_start();
-        if code.starts_with("//") {
-            continue;
-        }
-        match depth {
-            None => {
-                if code.starts_with("impl Client {") {
-                    depth = Some(0);
-                } else {
-                    continue;
-                }
-            }
-            Some(1) => {
-                let rest = code
-                    .strip_prefix("pub fn ")
-                    .or_else(|| code.strip_prefix("pub async fn "));
-                if let Some(rest) = rest {
-                    let name: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect();
-                    out.push(name);
-                }
-            }
-            Some(_) => (),
-        }
-        let d = depth.get_or_insert(0);
-        *d = apply_braces(*d, code);
-        if *d == 0 {
-            depth = None;
-        }
-    }
-    out
-}
-
-/// The brace depth after a line of code, ignoring braces in strings and char literals.
-fn apply_braces(mut depth: usize, code: &str) -> usize {
-    let mut chars = code.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        match (in_string, c) {
-            (true, '\\') => {
-                chars.next();
-            }
-            (true, '"') => in_string = false,
-            (true, _) => (),
-            (false, '"') => in_string = true,
-            (false, '\'') => {
-                // A char literal such as '{' or '\'' (lifetimes have no closing quote).
-                let lookahead: String = chars.clone().take(3).collect();
-                if let Some(escaped) = lookahead.strip_prefix('\\') {
-                    if let Some(end) = escaped.find('\'') {
-                        for _ in 0..end + 2 {
-                            chars.next();
-                        }
-                    }
-                } else if lookahead.chars().nth(1) == Some('\'') {
-                    chars.next();
-                    chars.next();
-                }
-            }
-            (false, '/') if chars.peek() == Some(&'/') => break,
-            (false, '{') => depth += 1,
-            (false, '}') => depth = depth.saturating_sub(1),
-            (false, _) => (),
-        }
-    }
-    depth
+/// The methods of the client that talk to the engine, each of which needs a transcript:
+/// the endpoint methods of `docker_client::dispatch` (whose own test checks that they are
+/// all of the client's public methods) and the watchers built on them.
+pub(crate) fn client_methods() -> BTreeSet<String> {
+    let calls = docker_client::dispatch::calls().into_iter();
+    let watchers = docker_client::dispatch::WATCHERS.iter().copied();
+    calls.chain(watchers).map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -420,33 +317,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn methods_are_found_only_in_impl_client() {
-        let text = r#"
-impl Client {
-    /// Docs with { braces.
-    pub fn ping(&self) -> Result<Ping> {
-        let s = "}}}";
-        let c = '}';
-        Ok(x)
-    }
-
-    pub async fn info(&self) {}
-    fn private(&self) {}
-}
-
-impl Events {
-    pub fn abort_handle(&self) {}
-}
-"#;
-        assert_eq!(methods_in(text), ["ping", "info"]);
-    }
-
-    #[test]
     fn the_client_has_methods_to_cover() {
-        let dir = repo_root().join("crates/docker-client/src/blocking");
-        let methods = public_methods(&dir).unwrap();
+        let methods = client_methods();
         assert!(methods.contains("ping"), "{methods:?}");
         assert!(methods.contains("kill_container"), "{methods:?}");
+        assert!(methods.contains("watch_containers"), "{methods:?}");
         assert!(!methods.contains("builder"), "{methods:?}");
     }
 }

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use docker_client::blocking::Client;
 use docker_client::models::{ContainerCreateConfig, ExecCreateConfig};
 use docker_client::{
-    Endpoint, Error, EventsOptions, InventoryOptions, ListContainersOptions, LogsOptions, Method,
-    PruneFilters, RemoveContainerOptions, WaitCondition, WatchConfig,
+    dispatch, Endpoint, Error, EventsOptions, InventoryOptions, ListContainersOptions,
+    RemoveContainerOptions, RemoveVolumeOptions, WatchConfig,
 };
 use docker_transport::replay::{Ending, Exchange, Transcript};
 use serde_json::{json, Value};
@@ -98,7 +98,7 @@ fn scenario() -> Vec<Item> {
         // same every time (none on a fresh Docker; Podman's oldest event). The watchers
         // subscribe until `$later`, two seconds on; during the second a container is
         // created and removed.
-        step("container_inventory", "container_inventory", json!([{"labels": [LABEL]}])),
+        step("container_inventory", "watch_containers", json!([{"labels": [LABEL]}])),
         step("watch_events", "watch_events", watched.clone()),
         step("watch_events_with", "watch_events_with", json!([watched[0], {"capacity": 8, "max_attempts": 1}])).churn(),
         // Containers for the steps: a running one that traps TERM, one never started, two
@@ -140,26 +140,26 @@ fn scenario() -> Vec<Item> {
         step("inspect_image_missing", "inspect_image", json!(["dkr-fx-missing:latest"])),
         step("inspect_network", "inspect_network", json!(["$network"])),
         step("inspect_network_missing", "inspect_network", json!(["dkr-fx-missing"])),
-        step("container_top", "container_top", json!(["$main", null])).running(&["main"]),
-        step("container_top_aux", "container_top", json!(["$main", "aux"])).running(&["main"]),
-        step("container_top_o_cgroup", "container_top", json!(["$main", "-o pid,ppid,user,cgroup:512,args"])).running(&["main"]),
-        step("container_top_bad_args", "container_top", json!(["$main", "--no-such-option"])).running(&["main"]),
-        step("container_top_not_running", "container_top", json!(["$idle", null])),
-        step("container_top_missing", "container_top", json!(["dkr-fx-missing", null])),
-        step("container_diff", "container_diff", json!(["$main"])).running(&["main"]),
-        step("container_diff_not_started", "container_diff", json!(["$idle"])),
-        step("container_diff_missing", "container_diff", json!(["dkr-fx-missing"])),
-        step("container_stats_not_running", "container_stats", json!(["$idle"])),
-        step("container_stats_missing", "container_stats", json!(["dkr-fx-missing"])),
-        step("container_stats_stream_not_running", "container_stats_stream", json!(["$idle", 1])),
-        step("container_stats_stream_missing", "container_stats_stream", json!(["dkr-fx-missing", 1])),
+        step("container_top", "top_container", json!(["$main", null])).running(&["main"]),
+        step("container_top_aux", "top_container", json!(["$main", "aux"])).running(&["main"]),
+        step("container_top_o_cgroup", "top_container", json!(["$main", "-o pid,ppid,user,cgroup:512,args"])).running(&["main"]),
+        step("container_top_bad_args", "top_container", json!(["$main", "--no-such-option"])).running(&["main"]),
+        step("container_top_not_running", "top_container", json!(["$idle", null])),
+        step("container_top_missing", "top_container", json!(["dkr-fx-missing", null])),
+        step("container_diff", "diff_container", json!(["$main"])).running(&["main"]),
+        step("container_diff_not_started", "diff_container", json!(["$idle"])),
+        step("container_diff_missing", "diff_container", json!(["dkr-fx-missing"])),
+        step("container_stats_not_running", "stats_container", json!(["$idle"])),
+        step("container_stats_missing", "stats_container", json!(["dkr-fx-missing"])),
+        step("container_stats_stream_not_running", "stats_container_stream", json!(["$idle", 1])),
+        step("container_stats_stream_missing", "stats_container_stream", json!(["dkr-fx-missing", 1])),
         step("export_container_missing", "export_container", json!(["dkr-fx-missing"])),
         // Output: logs, exec, attach, archives.
-        step("logs", "logs", json!(["$printer", {}])).ran(&["printer"]),
-        step("logs_stderr_only", "logs", json!(["$printer", {"stdout": false}])).ran(&["printer"]),
-        step("logs_tail", "logs", json!(["$printer", {"tail": 1}])).ran(&["printer"]),
-        step("logs_tty", "logs", json!(["$tty", {}])).ran(&["tty"]),
-        step("logs_missing", "logs", json!(["dkr-fx-missing", {}])),
+        step("logs", "logs_container", json!(["$printer", {}])).ran(&["printer"]),
+        step("logs_stderr_only", "logs_container", json!(["$printer", {"stdout": false}])).ran(&["printer"]),
+        step("logs_tail", "logs_container", json!(["$printer", {"tail": 1}])).ran(&["printer"]),
+        step("logs_tty", "logs_container", json!(["$tty", {}])).ran(&["tty"]),
+        step("logs_missing", "logs_container", json!(["dkr-fx-missing", {}])),
         step("exec", "exec", json!(["$main", ["sh", "-c", "echo out; sleep 0.2; echo err >&2; exit 7"], null, false])).running(&["main"]),
         step("exec_stdin", "exec", json!(["$main", ["cat"], "hello\n", false])).running(&["main"]),
         step("exec_tty", "exec", json!(["$main", ["echo", "tty"], null, true])).running(&["main"]),
@@ -219,8 +219,8 @@ fn scenario() -> Vec<Item> {
         // Images. No registry answers here: pulls, pushes and logins fail the way they do
         // without one (the push once it is streaming).
         step("list_images", "list_images", json!([{"filters": {"reference": ["bb"]}}])),
-        step("image_history", "image_history", json!(["bb:latest"])),
-        step("image_history_missing", "image_history", json!(["dkr-fx-missing:latest"])),
+        step("image_history", "history_image", json!(["bb:latest"])),
+        step("image_history_missing", "history_image", json!(["dkr-fx-missing:latest"])),
         // Podman remembers every name an image ever had (`History`): the scenario names
         // only the image it imports, which goes at the end.
         step("import_image", "import_image", json!([{"file": "hello.txt", "content": "hi\n"}, {"reference": "dkr-fx/imported:1"}])),
@@ -835,6 +835,9 @@ pub(crate) fn outcome(result: &Result<(), &Error>) -> String {
 }
 
 /// Makes one recorded call. Returns the ID of what it created, if anything.
+///
+/// Every endpoint method goes through `docker_client::dispatch`, the replay suite's way
+/// too; only the watchers, which follow until told to stop, are driven here.
 fn perform(
     client: &Client,
     call: &str,
@@ -842,135 +845,7 @@ fn perform(
     proxy: &Proxy,
     during: &dyn Fn(),
 ) -> Result<Option<String>, Error> {
-    let s = |i: usize| args[i].as_str().unwrap_or_default();
-    let opt_s = |i: usize| args[i].as_str();
-    let secs = |i: usize| args[i].as_u64().map(Duration::from_secs);
-    let num = |i: usize| args[i].as_u64().unwrap_or(0) as u16;
     match call {
-        "ping" => client.ping().map(drop)?,
-        "api_version" => client.api_version().map(drop)?,
-        "version" => client.version().map(drop)?,
-        "info" => client.info().map(drop)?,
-        "list_containers" => client.list_containers(&list_options(&args[0])).map(drop)?,
-        "inspect_container" => client.inspect_container(s(0)).map(drop)?,
-        "inspect_image" => client.inspect_image(s(0)).map(drop)?,
-        "inspect_network" => client.inspect_network(s(0)).map(drop)?,
-        "container_top" => client.container_top(s(0), opt_s(1)).map(drop)?,
-        "container_diff" => client.container_diff(s(0)).map(drop)?,
-        "kill_container" => client.kill_container(s(0), opt_s(1))?,
-        "restart_container" => client.restart_container(s(0), secs(1))?,
-        "events" => {
-            for event in client.events(&events_options(&args[0]))? {
-                event?;
-            }
-        }
-        "request" => {
-            let method = Method::parse(s(0)).unwrap_or(Method::Get);
-            let query = query_pairs(&args[2]);
-            let query: Vec<(&str, &str)> = query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let body = (!args[3].is_null()).then(|| args[3].to_string().into_bytes());
-            client.request(method, s(1), &query, body)?.bytes()?;
-        }
-        "create_container" => {
-            let config: ContainerCreateConfig =
-                serde_json::from_value(args[1].clone()).unwrap_or_default();
-            return Ok(Some(client.create_container(opt_s(0), &config)?.id));
-        }
-        "start_container" => client.start_container(s(0))?,
-        "stop_container" => client.stop_container(s(0), secs(1))?,
-        "wait_container" => client
-            .wait_container(s(0), wait_condition(s(1)))
-            .map(drop)?,
-        "remove_container" => client.remove_container(s(0), remove_options(&args[1]))?,
-        "pause_container" => client.pause_container(s(0))?,
-        "unpause_container" => client.unpause_container(s(0))?,
-        "rename_container" => client.rename_container(s(0), s(1))?,
-        "update_container" => client.update_container(s(0), &args[1]).map(drop)?,
-        "prune_containers" => client
-            .prune_containers(&prune_filters(&args[0]))
-            .map(drop)?,
-        "container_stats" => client.container_stats(s(0)).map(drop)?,
-        "container_stats_stream" => {
-            let n = args[1].as_u64().unwrap_or(1) as usize;
-            for sample in client.container_stats_stream(s(0))?.take(n) {
-                sample?;
-            }
-        }
-        "export_container" => {
-            let mut reader = client.export_container(s(0))?;
-            std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_error)?;
-        }
-        "logs" => {
-            for chunk in client.logs(s(0), &logs_options(&args[1]))? {
-                chunk?;
-            }
-        }
-        "exec" => {
-            let cmd: Vec<String> = args[1]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let stdin = opt_s(2);
-            let tty = args[3].as_bool().unwrap_or(false);
-            let config = ExecCreateConfig {
-                cmd,
-                attach_stdin: stdin.is_some(),
-                attach_stdout: true,
-                attach_stderr: true,
-                tty,
-                ..Default::default()
-            };
-            let exec = client.create_exec(s(0), &config)?;
-            let mut session = client.start_exec(&exec.id, tty)?;
-            if let Some(input) = stdin {
-                session.write_stdin(input.as_bytes())?;
-                session.close_stdin()?;
-            }
-            for chunk in &mut session {
-                chunk?;
-            }
-            drop(session);
-            // The replay suite polls the same way: until the exec is no longer running.
-            for _ in 0..100 {
-                if !client.inspect_exec(&exec.id)?.running {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        "attach_container" => {
-            let opts = docker_client::AttachOptions::default().stdin(true);
-            let mut session = client.attach_container(s(0), opts)?;
-            session.write_stdin(s(1).as_bytes())?;
-            session.close_stdin()?;
-            session.collect_output()?;
-        }
-        "start_exec" => {
-            let tty = args[1].as_bool().unwrap_or(false);
-            let mut session = client.start_exec(s(0), tty)?;
-            for chunk in &mut session {
-                chunk?;
-            }
-        }
-        "inspect_exec" => client.inspect_exec(s(0)).map(drop)?,
-        "resize_container" => client.resize_container(s(0), num(1), num(2))?,
-        "resize_exec" => client.resize_exec(s(0), num(1), num(2))?,
-        "stat_path" => client.stat_path(s(0), s(1)).map(drop)?,
-        "get_archive" => {
-            let (_, mut reader) = client.get_archive(s(0), s(1))?;
-            std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_error)?;
-        }
-        "put_archive" => {
-            let tar = tar_of_arg(&args[2]);
-            client.put_archive(s(0), s(1), std::io::Cursor::new(tar))?;
-        }
         "watch_events" | "watch_events_with" => {
             let opts = events_options(&args[0]);
             let watcher = match call {
@@ -985,133 +860,23 @@ fn perform(
                 let _ = watcher.next_timeout(Duration::from_millis(100));
             }
             watcher.stop();
+            Ok(None)
         }
-        "container_inventory" => {
+        "watch_containers" => {
             let mut opts = InventoryOptions::default();
             for label in args[0]["labels"].as_array().into_iter().flatten() {
                 opts = opts.label(label.as_str().unwrap_or_default());
             }
-            let inventory = client.container_inventory(&opts)?;
+            let inventory = client.watch_containers(&opts)?;
             // Stop once the live event stream is open, so that every run records the same.
             proxy.wait_for_request("GET /v", Duration::from_secs(10));
             proxy.wait_for_request("/events", Duration::from_secs(10));
             std::thread::sleep(Duration::from_millis(300));
             inventory.stop();
+            Ok(None)
         }
-        "list_images" => {
-            let mut o = docker_client::ListImagesOptions::default()
-                .all(args[0]["all"].as_bool().unwrap_or(false));
-            for (key, value) in filters(&args[0]["filters"]) {
-                o = o.filter(key, value);
-            }
-            client.list_images(&o).map(drop)?
-        }
-        "image_history" => client.image_history(s(0)).map(drop)?,
-        "tag_image" => client.tag_image(s(0), s(1))?,
-        "remove_image" => {
-            let o = docker_client::RemoveImageOptions::default()
-                .force(args[1]["force"].as_bool().unwrap_or(false));
-            client.remove_image(s(0), o).map(drop)?
-        }
-        "prune_images" => client.prune_images(&prune_filters(&args[0])).map(drop)?,
-        "import_image" => {
-            let tar = tar_of_arg(&args[0]);
-            let mut o = docker_client::ImportImageOptions::default();
-            if let Some(r) = args[1]["reference"].as_str() {
-                o = o.reference(r);
-            }
-            client.import_image(std::io::Cursor::new(tar), &o)?.wait()?
-        }
-        "load_images" => {
-            let tar = tar_of_arg(&args[0]);
-            let quiet = args[1].as_bool().unwrap_or(false);
-            client
-                .load_images(std::io::Cursor::new(tar), quiet)?
-                .wait()?
-        }
-        "save_images" => {
-            let names: Vec<&str> = args[0]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let mut reader = client.save_images(&names)?;
-            std::io::copy(&mut reader, &mut std::io::sink()).map_err(io_error)?;
-        }
-        "pull_image" => client
-            .pull_image(s(0), &docker_client::PullImageOptions::default())?
-            .wait()?,
-        "push_image" => client
-            .push_image(s(0), &docker_client::PushImageOptions::default())?
-            .wait()?,
-        "login" => {
-            let auth: docker_client::models::AuthConfig =
-                serde_json::from_value(args[0].clone()).unwrap_or_default();
-            client.login(&auth).map(drop)?
-        }
-        "create_network" => {
-            let mut o =
-                docker_client::CreateNetworkOptions::new(args[0]["name"].as_str().unwrap_or(""));
-            for (k, v) in args[0]["labels"].as_object().into_iter().flatten() {
-                o = o.label(k, v.as_str().unwrap_or_default());
-            }
-            client.create_network(&o).map(drop)?
-        }
-        "list_networks" => {
-            let mut o = docker_client::ListNetworksOptions::default();
-            for (key, value) in filters(&args[0]["filters"]) {
-                o = o.filter(key, value);
-            }
-            client.list_networks(&o).map(drop)?
-        }
-        "connect_network" => client.connect_network(s(0), s(1), None)?,
-        "disconnect_network" => {
-            client.disconnect_network(s(0), s(1), args[2].as_bool().unwrap_or(false))?
-        }
-        "remove_network" => client.remove_network(s(0))?,
-        "prune_networks" => client.prune_networks(&prune_filters(&args[0])).map(drop)?,
-        "create_volume" => {
-            let mut o = docker_client::CreateVolumeOptions::default();
-            if let Some(name) = args[0]["name"].as_str() {
-                o = o.name(name);
-            }
-            for (k, v) in args[0]["labels"].as_object().into_iter().flatten() {
-                o = o.label(k, v.as_str().unwrap_or_default());
-            }
-            client.create_volume(&o).map(drop)?
-        }
-        "inspect_volume" => client.inspect_volume(s(0)).map(drop)?,
-        "list_volumes" => {
-            let mut o = docker_client::ListVolumesOptions::default();
-            for (key, value) in filters(&args[0]["filters"]) {
-                o = o.filter(key, value);
-            }
-            client.list_volumes(&o).map(drop)?
-        }
-        "remove_volume" => client.remove_volume(s(0), args[1].as_bool().unwrap_or(false))?,
-        "prune_volumes" => client.prune_volumes(&prune_filters(&args[0])).map(drop)?,
-        "df" => client.df().map(drop)?,
-        other => panic!("the scenario names call `{other}`, which `perform` does not know"),
+        _ => Ok(dispatch::perform(client, call, args)?.created),
     }
-    Ok(None)
-}
-
-fn io_error(e: std::io::Error) -> Error {
-    Error::InvalidArgument {
-        what: "body",
-        reason: e.to_string(),
-    }
-}
-
-fn list_options(v: &Value) -> ListContainersOptions {
-    let mut o = ListContainersOptions::default().all(v["all"].as_bool().unwrap_or(false));
-    if let Some(n) = v["limit"].as_u64() {
-        o = o.limit(n as u32);
-    }
-    o = o.size(v["size"].as_bool().unwrap_or(false));
-    for (key, value) in filters(&v["filters"]) {
-        o = o.filter(key, value);
-    }
-    o
 }
 
 fn events_options(v: &Value) -> EventsOptions {
@@ -1128,37 +893,6 @@ fn events_options(v: &Value) -> EventsOptions {
     o
 }
 
-fn logs_options(v: &Value) -> LogsOptions {
-    let mut o = LogsOptions::default();
-    if let Some(b) = v["stdout"].as_bool() {
-        o = o.stdout(b);
-    }
-    if let Some(b) = v["stderr"].as_bool() {
-        o = o.stderr(b);
-    }
-    if let Some(n) = v["tail"].as_u64() {
-        o = o.tail(n);
-    }
-    if let Some(b) = v["follow"].as_bool() {
-        o = o.follow(b);
-    }
-    o
-}
-
-fn remove_options(v: &Value) -> RemoveContainerOptions {
-    RemoveContainerOptions::default()
-        .force(v["force"].as_bool().unwrap_or(false))
-        .volumes(v["volumes"].as_bool().unwrap_or(false))
-}
-
-fn prune_filters(v: &Value) -> PruneFilters {
-    let mut f = PruneFilters::default();
-    for (key, value) in filters(v) {
-        f = f.filter(key, value);
-    }
-    f
-}
-
 fn watch_config(v: &Value) -> WatchConfig {
     let mut c = WatchConfig::default();
     if let Some(n) = v["capacity"].as_u64() {
@@ -1168,14 +902,6 @@ fn watch_config(v: &Value) -> WatchConfig {
         c.max_attempts = Some(n as u32);
     }
     c
-}
-
-fn wait_condition(name: &str) -> WaitCondition {
-    match name {
-        "next-exit" => WaitCondition::NextExit,
-        "removed" => WaitCondition::Removed,
-        _ => WaitCondition::NotRunning,
-    }
 }
 
 /// `{"key": ["v1", "v2"]}` as pairs, in order.
@@ -1189,58 +915,11 @@ fn filters(v: &Value) -> Vec<(String, String)> {
     out
 }
 
-fn query_pairs(v: &Value) -> Vec<(String, String)> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .map(|pair| {
-            let text = |i: usize| pair[i].as_str().unwrap_or_default().to_owned();
-            (text(0), text(1))
-        })
-        .collect()
-}
-
 /// `seconds.nanoseconds` back into a time.
 fn parse_time(text: &str) -> Option<SystemTime> {
     let (secs, nanos) = text.split_once('.').unwrap_or((text, "0"));
     let nanos = format!("{nanos:0<9}");
     Some(UNIX_EPOCH + Duration::new(secs.parse().ok()?, nanos[..9].parse().ok()?))
-}
-
-/// The archive an argument `{"file": name, "content": text}` describes.
-fn tar_of_arg(v: &Value) -> Vec<u8> {
-    let file = v["file"].as_str().unwrap_or("file");
-    let content = v["content"].as_str().unwrap_or("");
-    tar_of(file, content.as_bytes())
-}
-
-/// A ustar archive holding one regular file, with fixed owner, mode and time.
-fn tar_of(name: &str, content: &[u8]) -> Vec<u8> {
-    let mut header = [0u8; 512];
-    let put = |h: &mut [u8; 512], at: usize, bytes: &[u8]| {
-        h[at..at + bytes.len()].copy_from_slice(bytes);
-    };
-    put(&mut header, 0, name.as_bytes());
-    put(&mut header, 100, b"0000644\0");
-    put(&mut header, 108, b"0000000\0");
-    put(&mut header, 116, b"0000000\0");
-    put(
-        &mut header,
-        124,
-        format!("{:011o}\0", content.len()).as_bytes(),
-    );
-    put(&mut header, 136, b"00000000000\0");
-    put(&mut header, 148, b"        ");
-    header[156] = b'0';
-    put(&mut header, 257, b"ustar\0");
-    put(&mut header, 263, b"00");
-    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
-    put(&mut header, 148, format!("{sum:06o}\0 ").as_bytes());
-    let mut tar = header.to_vec();
-    tar.extend_from_slice(content);
-    tar.resize(512 + content.len().div_ceil(512) * 512, 0);
-    tar.resize(tar.len() + 1024, 0);
-    tar
 }
 
 fn engine_socket(engine: EngineKind) -> Result<PathBuf, String> {
@@ -1300,7 +979,7 @@ fn remove_ours(direct: &Client) -> Result<(), String> {
         .filter(|v| v.name.starts_with(PREFIX))
     {
         direct
-            .remove_volume(&v.name, true)
+            .remove_volume(&v.name, RemoveVolumeOptions::default().force(true))
             .map_err(|e| format!("cannot remove volume {}: {e}", v.name))?;
     }
     Ok(())
@@ -1365,14 +1044,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tar_of_is_a_valid_ustar_block_sequence() {
-        let tar = tar_of("hello.txt", b"hi\n");
-        assert_eq!(tar.len(), 512 * 4);
-        assert_eq!(&tar[257..263], b"ustar\0");
-        assert_eq!(&tar[512..515], b"hi\n");
-    }
-
-    #[test]
     fn times_round_trip_through_text() {
         let t = UNIX_EPOCH + Duration::new(1_795_864_739, 5);
         assert_eq!(parse_time(&unix_nanos_text(t)), Some(t));
@@ -1381,9 +1052,14 @@ mod tests {
     #[test]
     fn scenario_names_are_unique_and_calls_known() {
         let mut names = BTreeSet::new();
+        let calls = dispatch::calls();
         for item in scenario() {
             if let Item::Step(s) = item {
                 assert!(names.insert(s.scenario), "{} twice", s.scenario);
+                let known = calls.contains(&s.call)
+                    || dispatch::WATCHERS.contains(&s.call)
+                    || s.call == "exec";
+                assert!(known, "{}: unknown call {}", s.scenario, s.call);
             }
         }
     }

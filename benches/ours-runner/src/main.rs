@@ -157,7 +157,7 @@ fn blocking(c: &Client, scenario: &str, setup: &Setup, ops: u64) -> Res<Sample> 
             clock = Clock::start();
             for _ in 0..ops {
                 let mut count = LogCount::default();
-                for chunk in c.logs(id, &opts).map_err(s)? {
+                for chunk in c.logs_container(id, &opts).map_err(s)? {
                     let chunk = chunk.map_err(s)?;
                     count.add(chunk.stream == OutputStream::Stderr, chunk.data.len());
                 }
@@ -260,7 +260,7 @@ async fn asynchronous(c: AsyncClient, scenario: &str, setup: &Setup, ops: u64) -
             clock = Clock::start();
             for _ in 0..ops {
                 let mut count = LogCount::default();
-                let mut logs = c.logs(id, &opts).await.map_err(s)?;
+                let mut logs = c.logs_container(id, &opts).await.map_err(s)?;
                 while let Some(chunk) = next(&mut logs).await {
                     let chunk = chunk.map_err(s)?;
                     count.add(chunk.stream == OutputStream::Stderr, chunk.data.len());

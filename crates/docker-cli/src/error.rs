@@ -102,10 +102,7 @@ impl fmt::Display for Failure {
 /// True when the engine could not be reached at all: no socket, refused, forbidden, or a
 /// connect timeout.
 pub fn is_unreachable(e: &docker_client::Error) -> bool {
-    match e {
-        docker_client::Error::Timeout { source, .. } => source.is_connect(),
-        e => e.is_connect(),
-    }
+    e.is_connect()
 }
 
 /// The one line docker prints for a client error: `Error response from daemon: <the

@@ -129,8 +129,8 @@ fn progress_output<'a>(out: &'a mut dyn Write, err: &'a mut dyn Write) -> cmd::p
 
 /// The standard streams for `run` and `exec`: output to `out` and `err`, dkr's standard
 /// input for `-i`.
-fn process_stdio<'a>(out: &'a mut dyn Write, err: &'a mut dyn Write) -> cmd::run::Stdio<'a> {
-    cmd::run::Stdio {
+fn process_stdio<'a>(out: &'a mut dyn Write, err: &'a mut dyn Write) -> cmd::stdio::Stdio<'a> {
+    cmd::stdio::Stdio {
         out,
         err,
         stdin: Box::new(io::stdin()),

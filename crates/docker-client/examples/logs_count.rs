@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let follow = args.next().as_deref() == Some("--follow");
     let client = Client::from_env()?;
     let (mut out, mut err) = (Counter::default(), Counter::default());
-    for chunk in client.logs(&id, &LogsOptions::default().follow(follow))? {
+    for chunk in client.logs_container(&id, &LogsOptions::default().follow(follow))? {
         let chunk = chunk?;
         match chunk.stream {
             OutputStream::Stderr => err.feed(&chunk.data)?,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use docker_models::AuthConfig;
 use serde::Deserialize;
 
-use crate::call::Call;
+use crate::{Error, Result};
 
 /// The name of the header that carries registry credentials.
 pub(crate) const HEADER: &str = "X-Registry-Auth";
@@ -21,9 +21,15 @@ pub(crate) const HEADER: &str = "X-Registry-Auth";
 pub(crate) struct AuthHeader(String);
 
 impl AuthHeader {
-    /// The encoded value.
-    pub(crate) fn value(&self) -> &str {
+    /// The encoded value, borrowed.
+    #[cfg(test)]
+    fn value(&self) -> &str {
         &self.0
+    }
+
+    /// The encoded value.
+    pub(crate) fn into_value(self) -> String {
+        self.0
     }
 }
 
@@ -54,12 +60,6 @@ pub(crate) fn for_pull(auth: Option<&AuthConfig>) -> Option<AuthHeader> {
 /// credentials from the body and refuse the push.
 pub(crate) fn for_push(auth: Option<&AuthConfig>) -> AuthHeader {
     encode(auth.unwrap_or(&AuthConfig::default()))
-}
-
-/// `POST /auth` with `auth` as the JSON body.
-pub(crate) fn login(auth: &AuthConfig) -> Call {
-    let body = serde_json::to_vec(auth).expect("an AuthConfig always serializes");
-    Call::post("/auth").json(body)
 }
 
 /// The registry an image reference lives on: its first path component when that looks
@@ -97,44 +97,6 @@ fn is_hub(host: &str) -> bool {
         host,
         "docker.io" | "index.docker.io" | "registry-1.docker.io"
     )
-}
-
-/// What can go wrong reading the Docker CLI's configuration or running a credential helper.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The file exists but could not be read.
-    #[error("could not read {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The IO error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not the JSON the Docker CLI writes.
-    #[error("could not parse {}: {source}", path.display())]
-    Parse {
-        /// The file (empty when parsed from text).
-        path: PathBuf,
-        /// serde_json's error.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// An `auth` entry is not base64 of `user:password`.
-    #[error("the stored credentials for {registry} are not base64 of user:password")]
-    BadAuth {
-        /// The registry key in `auths`.
-        registry: String,
-    },
-    /// A credential helper could not be run or failed.
-    #[error("credential helper docker-credential-{helper} failed: {message}")]
-    Helper {
-        /// The helper's name (`desktop`, `pass`, `osxkeychain`...).
-        helper: String,
-        /// What went wrong: the helper's own message, or the spawn error.
-        message: String,
-    },
 }
 
 /// The Docker CLI's `config.json`: stored registry credentials, and which credential
@@ -199,7 +161,7 @@ impl DockerConfig {
 
     /// Reads [`default_path`](Self::default_path). A missing file (or no home) is an empty
     /// configuration, as for the Docker CLI.
-    pub fn load() -> Result<DockerConfig, ConfigError> {
+    pub fn load() -> Result<DockerConfig> {
         match DockerConfig::default_path() {
             Some(path) => DockerConfig::from_path(&path),
             None => Ok(DockerConfig::default()),
@@ -207,15 +169,13 @@ impl DockerConfig {
     }
 
     /// Reads the configuration at `path`; a missing file is an empty configuration.
-    pub fn from_path(path: &Path) -> Result<DockerConfig, ConfigError> {
+    pub fn from_path(path: &Path) -> Result<DockerConfig> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.to_owned(),
-                    source,
-                })
+                let message = format!("could not read it: {source}");
+                return Err(Error::config(path, message, Some(Box::new(source))));
             }
         };
         let mut config = DockerConfig::parse(&text, path)?;
@@ -232,18 +192,18 @@ impl DockerConfig {
     /// let auth = config.credentials_for("127.0.0.1:5000")?.unwrap();
     /// assert_eq!((auth.username.as_str(), auth.password.as_str()), ("user", "pa+:ss"));
     /// assert!(!format!("{config:?}").contains("pa+:ss"));
-    /// # Ok::<(), docker_client::ConfigError>(())
+    /// # Ok::<(), docker_client::Error>(())
     /// ```
-    pub fn from_json(text: &str) -> Result<DockerConfig, ConfigError> {
+    pub fn from_json(text: &str) -> Result<DockerConfig> {
         DockerConfig::parse(text, Path::new(""))
     }
 
-    fn parse(text: &str, path: &Path) -> Result<DockerConfig, ConfigError> {
+    fn parse(text: &str, path: &Path) -> Result<DockerConfig> {
         let file: ConfigFile = match text.trim().is_empty() {
             true => ConfigFile::default(),
-            false => serde_json::from_str(text).map_err(|source| ConfigError::Parse {
-                path: path.to_owned(),
-                source,
+            false => serde_json::from_str(text).map_err(|source| {
+                let message = format!("could not parse it: {source}");
+                Error::config(path, message, Some(Box::new(source)))
             })?,
         };
         let mut auths = BTreeMap::new();
@@ -258,8 +218,10 @@ impl DockerConfig {
                 registrytoken: entry.registrytoken.unwrap_or_default(),
             };
             if let Some(encoded) = entry.auth.filter(|a| !a.is_empty()) {
-                let bad = || ConfigError::BadAuth {
-                    registry: key.clone(),
+                let bad = || {
+                    let message =
+                        format!("the stored credentials for {key} are not base64 of user:password");
+                    Error::config(path, message, None)
                 };
                 let decoded = crate::base64::decode(encoded.trim()).ok_or_else(bad)?;
                 let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
@@ -304,7 +266,7 @@ impl DockerConfig {
     /// (`credHelpers`, else `credsStore`) is asked first, by running
     /// `docker-credential-<name> get`. Without the feature only the credentials stored in
     /// the file itself (`auths`) are found. `Ok(None)` when there are none.
-    pub fn credentials_for(&self, registry: &str) -> Result<Option<AuthConfig>, ConfigError> {
+    pub fn credentials_for(&self, registry: &str) -> Result<Option<AuthConfig>> {
         let (key, host) = keys(registry);
         #[cfg(feature = "credential-helpers")]
         if let Some(helper) = self.helper_for(registry) {
@@ -327,15 +289,12 @@ impl DockerConfig {
     }
 
     /// The credentials for the registry of an image reference (see [`image_registry`]).
-    pub fn credentials_for_image(
-        &self,
-        reference: &str,
-    ) -> Result<Option<AuthConfig>, ConfigError> {
+    pub fn credentials_for_image(&self, reference: &str) -> Result<Option<AuthConfig>> {
         self.credentials_for(image_registry(reference))
     }
 
     #[cfg(feature = "credential-helpers")]
-    fn run_helper(&self, helper: &str, server: &str) -> Result<Option<AuthConfig>, ConfigError> {
+    fn run_helper(&self, helper: &str, server: &str) -> Result<Option<AuthConfig>> {
         helpers::get(self.helper_dir.as_deref(), helper, server)
     }
 
@@ -374,7 +333,7 @@ mod helpers {
     use docker_models::AuthConfig;
     use serde::Deserialize;
 
-    use super::ConfigError;
+    use crate::{Error, Result};
 
     #[derive(Deserialize, Default)]
     #[serde(default)]
@@ -389,8 +348,8 @@ mod helpers {
         dir: Option<&Path>,
         helper: &str,
         server: &str,
-    ) -> Result<Option<AuthConfig>, ConfigError> {
-        let fail = |message: String| ConfigError::Helper {
+    ) -> Result<Option<AuthConfig>> {
+        let fail = |message: String| Error::CredentialHelper {
             helper: helper.to_owned(),
             message,
         };
@@ -544,10 +503,17 @@ mod tests {
     fn bad_files_are_typed_errors() {
         let err =
             DockerConfig::from_json(r#"{"auths":{"r":{"auth":"bm9jb2xvbg=="}}}"#).unwrap_err();
-        assert!(matches!(err, ConfigError::BadAuth { ref registry } if registry == "r"));
+        assert!(
+            matches!(&err, Error::Config { message, source: None, .. }
+                if message.contains("credentials for r are not base64")),
+            "{err}"
+        );
         assert!(matches!(
             DockerConfig::from_json("{").unwrap_err(),
-            ConfigError::Parse { .. }
+            Error::Config {
+                source: Some(_),
+                ..
+            }
         ));
         let empty = DockerConfig::from_json("").unwrap();
         assert_eq!(empty.credentials_for("docker.io").unwrap(), None);
@@ -626,12 +592,12 @@ esac"#,
 
         let err = config.credentials_for("bad.example.com").unwrap_err();
         assert!(
-            matches!(&err, ConfigError::Helper { helper, message }
+            matches!(&err, Error::CredentialHelper { helper, message }
                 if helper == "broken" && message.contains("keychain locked")),
             "{err}"
         );
         let err = config.credentials_for("evil.example.com").unwrap_err();
-        assert!(matches!(err, ConfigError::Helper { .. }), "{err}");
+        assert!(matches!(err, Error::CredentialHelper { .. }), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,14 +1,71 @@
-//! What the flavours' clients share: the builder and the negotiated version.
+//! The client of either flavour: its builder, the once-per-client negotiated version, and
+//! the flavour-generic steps every endpoint method is made of (send a call, check the
+//! status, read the answer).
 
+use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::OnceLock;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use docker_models::Ping;
 use docker_transport::{Config, Endpoint, Timeouts};
+use serde::de::DeserializeOwned;
 
+use crate::call::{self, Call};
+
+/// A call in the flavour `F`: its streamed body, if any, is `F`'s reader.
+pub(crate) type CallOf<F> = Call<<F as FlavourIo>::Upload>;
+use crate::flavour::io::FlavourIo;
+use crate::stream::{Decoder, Items};
 use crate::version::negotiate;
-use crate::{ApiVersion, Error, Result};
+use crate::{ApiVersion, Error, Flavour, Result};
+
+/// A Docker Engine API client, in the flavour `F`: use [`blocking::Client`] or
+/// [`tokio::Client`].
+///
+/// Every endpoint is a method here, written once for both flavours: in
+/// [`blocking::Client`] it returns `Result<T>`, in [`tokio::Client`] a future of
+/// `Result<T>` (see [`Flavour::Out`]). Cheap to clone: clones share the connection pool and
+/// the negotiated API version. `Send + Sync`, so one client serves many threads or tasks.
+///
+/// ```no_run
+/// use docker_client::blocking::Client;
+/// use docker_client::ListContainersOptions;
+///
+/// let client = Client::from_env()?;
+/// for c in client.list_containers(&ListContainersOptions::default())? {
+///     let info = client.inspect_container(&c.id)?;
+///     println!("{} pid {}", info.name, info.state.pid);
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
+///
+/// [`blocking::Client`]: crate::blocking::Client
+/// [`tokio::Client`]: crate::tokio::Client
+pub struct Client<F: Flavour> {
+    pub(crate) transport: <F as FlavourIo>::Transport,
+    pub(crate) shared: Arc<Shared>,
+}
+
+impl<F: Flavour> Clone for Client<F> {
+    fn clone(&self) -> Client<F> {
+        Client {
+            transport: self.transport.clone(),
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<F: Flavour> fmt::Debug for Client<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint().to_string())
+            .field("api_version", &self.shared.current())
+            .finish()
+    }
+}
 
 /// The version state of one client and its clones: a pin, or a version negotiated once.
 #[derive(Debug, Default)]
@@ -24,9 +81,207 @@ impl Shared {
     }
 
     /// Settles the version from a ping (the first settled value wins).
-    pub(crate) fn settle(&self, ping: &Ping) -> Result<ApiVersion> {
+    fn settle(&self, ping: &Ping) -> Result<ApiVersion> {
         let v = negotiate(Some(&ping.api_version))?;
         Ok(*self.negotiated.get_or_init(|| v))
+    }
+}
+
+impl<F: Flavour> Client<F> {
+    /// A client for `DOCKER_HOST` (default `unix:///var/run/docker.sock`), pinned to
+    /// `DOCKER_API_VERSION` when it is set, else negotiating on first use.
+    ///
+    /// ```no_run
+    /// let client = docker_client::blocking::Client::from_env()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Client<F>> {
+        Client::builder().from_env().build()
+    }
+
+    /// A client for the Unix socket at `path`.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::unix("/var/run/docker.sock");
+    /// # let _ = client;
+    /// ```
+    pub fn unix(path: impl AsRef<Path>) -> Client<F> {
+        let config = Config::new(Endpoint::Unix(path.as_ref().to_owned()));
+        Client::from_parts(config, Shared::default())
+    }
+
+    /// A builder for the endpoint, timeouts, API version pin and pool size.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = docker_client::blocking::Client::builder()
+    ///     .host("unix:///run/user/1000/docker.sock")
+    ///     .api_version("1.41")
+    ///     .connect_timeout(Duration::from_secs(2))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn builder() -> ClientBuilder<F> {
+        ClientBuilder::new()
+    }
+
+    fn from_parts(config: Config, shared: Shared) -> Client<F> {
+        Client {
+            transport: F::transport(config),
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// The engine's address.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::unix("/run/docker.sock");
+    /// assert_eq!(client.endpoint().to_string(), "unix:///run/docker.sock");
+    /// ```
+    pub fn endpoint(&self) -> &Endpoint {
+        &F::config(&self.transport).endpoint
+    }
+
+    /// The API version in use: the pin, or the negotiated one (negotiating now if needed).
+    ///
+    /// ```no_run
+    /// let client = docker_client::blocking::Client::from_env()?;
+    /// println!("speaking API {}", client.api_version()?);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn api_version(&self) -> F::Out<'_, ApiVersion> {
+        self.run(self.negotiated_version())
+    }
+
+    // The steps of every endpoint method, generic over the flavour.
+
+    /// Runs a call's future in the flavour: its result (blocking) or the future (tokio).
+    pub(crate) fn run<'a, T: Send + 'a>(
+        &'a self,
+        future: impl Future<Output = Result<T>> + Send + 'a,
+    ) -> F::Out<'a, T> {
+        F::run(future)
+    }
+
+    /// The version to prefix paths with, negotiating it first if needed.
+    pub(crate) async fn negotiated_version(&self) -> Result<ApiVersion> {
+        if let Some(v) = self.shared.current() {
+            return Ok(v);
+        }
+        let ping = self.ping_engine().await?;
+        self.shared.settle(&ping)
+    }
+
+    /// `HEAD /_ping`, then `GET` for engines that refuse HEAD (404 or 405).
+    pub(crate) async fn ping_engine(&self) -> Result<Ping> {
+        let head = self
+            .transmit(Call::new(docker_transport::Method::Head, "/_ping"), None)
+            .await?;
+        let response = match F::head(&head).status {
+            200 => head,
+            _ => self.transmit(Call::get("/_ping"), None).await?,
+        };
+        let head = F::head(&response).clone();
+        let body = F::bytes(response).await?;
+        call::check_status("GET /_ping", &head, &body)?;
+        Ok(call::ping_from_head(&head))
+    }
+
+    /// Sends a call and returns the response, whatever its status.
+    pub(crate) async fn send(&self, call: CallOf<F>) -> Result<<F as FlavourIo>::Response> {
+        let version = match call.versioned {
+            true => Some(self.negotiated_version().await?),
+            false => None,
+        };
+        self.transmit(call, version).await
+    }
+
+    /// Sends a call with the version prefix `version` (none when `None`).
+    async fn transmit(
+        &self,
+        call: CallOf<F>,
+        version: Option<ApiVersion>,
+    ) -> Result<<F as FlavourIo>::Response> {
+        let request = call.describe();
+        F::send(&self.transport, call.into_request(version))
+            .await
+            .map_err(|e| in_flight(e, request))
+    }
+
+    /// Sends a call; an error status becomes the error. Returns the call's description
+    /// (for the errors of what follows) and the response.
+    pub(crate) async fn answer(
+        &self,
+        call: Result<CallOf<F>>,
+    ) -> Result<(String, <F as FlavourIo>::Response)> {
+        let call = call?;
+        let request = call.describe();
+        let response = self.send(call).await?;
+        if call::is_success(F::head(&response).status) {
+            return Ok((request, response));
+        }
+        let head = F::head(&response).clone();
+        let body = F::bytes(response).await?;
+        Err(match call::check_status(&request, &head, &body) {
+            Err(e) => e,
+            Ok(()) => Error::Api {
+                status: head.status,
+                message: format!("{request}: unexpected status"),
+            },
+        })
+    }
+
+    /// Sends a call and decodes its JSON answer.
+    pub(crate) async fn json<T: DeserializeOwned + Send>(
+        &self,
+        call: Result<CallOf<F>>,
+    ) -> Result<T> {
+        let (request, response) = self.answer(call).await?;
+        let body = F::bytes(response).await?;
+        call::decode(&request, &body)
+    }
+
+    /// Sends a call whose answer carries nothing.
+    pub(crate) async fn empty(&self, call: Result<CallOf<F>>) -> Result<()> {
+        let (_, response) = self.answer(call).await?;
+        F::bytes(response).await.map(drop)
+    }
+
+    /// Sends a call whose answer is a stream, decoded by the decoder `make` builds from
+    /// the call's description.
+    pub(crate) async fn items<D: Decoder + 'static>(
+        &self,
+        call: Result<CallOf<F>>,
+        make: impl FnOnce(String) -> D + Send,
+    ) -> Result<Items<F, D::Item>> {
+        let (request, response) = self.answer(call).await?;
+        let abort = F::abort_handle(&response);
+        Ok(Items::new(F::chunks(response), abort, make(request)))
+    }
+
+    /// Sends a call whose answer is a raw byte stream.
+    pub(crate) async fn reader(&self, call: Result<CallOf<F>>) -> Result<F::Reader> {
+        let (_, response) = self.answer(call).await?;
+        Ok(F::reader(response))
+    }
+}
+
+/// Names the request in flight in a timeout.
+fn in_flight(e: Error, request: String) -> Error {
+    match e {
+        Error::Timeout {
+            kind,
+            after,
+            endpoint,
+            request: None,
+        } => Error::Timeout {
+            kind,
+            after,
+            endpoint,
+            request: Some(request),
+        },
+        e => e,
     }
 }
 
@@ -45,26 +300,40 @@ impl Shared {
 /// assert_eq!(client.endpoint().to_string(), "tcp://127.0.0.1:2375");
 /// # Ok::<(), docker_client::Error>(())
 /// ```
-#[derive(Debug)]
-pub struct ClientBuilder<C> {
+pub struct ClientBuilder<F: Flavour> {
     endpoint: Result<Endpoint>,
     version: Result<Option<ApiVersion>>,
     config: Config,
-    _client: PhantomData<fn() -> C>,
+    _flavour: PhantomData<fn() -> F>,
 }
 
-impl<C> ClientBuilder<C> {
-    pub(crate) fn new() -> ClientBuilder<C> {
+impl<F: Flavour> fmt::Debug for ClientBuilder<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("version", &self.version)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl<F: Flavour> ClientBuilder<F> {
+    fn new() -> ClientBuilder<F> {
         ClientBuilder {
             endpoint: Ok(Endpoint::default()),
             version: Ok(None),
             config: Config::new(Endpoint::default()),
-            _client: PhantomData,
+            _flavour: PhantomData,
         }
     }
 
     /// Takes the endpoint from `DOCKER_HOST` (default `unix:///var/run/docker.sock`) and the
     /// version pin from `DOCKER_API_VERSION`, when set.
+    ///
+    /// ```no_run
+    /// let client = docker_client::blocking::Client::builder().from_env().build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn from_env(mut self) -> Self {
         self.endpoint = Endpoint::from_env().map_err(Error::from);
         if let Ok(v) = std::env::var("DOCKER_API_VERSION") {
@@ -77,36 +346,74 @@ impl<C> ClientBuilder<C> {
 
     /// The engine's address in `DOCKER_HOST` form: `unix:///path`, `tcp://host:port`,
     /// `http://host:port`.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::builder().host("tcp://127.0.0.1:2375").build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn host(mut self, host: &str) -> Self {
         self.endpoint = Endpoint::parse(host).map_err(Error::from);
         self
     }
 
     /// The engine's address.
+    ///
+    /// ```
+    /// use docker_client::Endpoint;
+    /// let client = docker_client::blocking::Client::builder()
+    ///     .endpoint(Endpoint::Unix("/run/docker.sock".into()))
+    ///     .build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
         self.endpoint = Ok(endpoint);
         self
     }
 
     /// Pins the API version (for example `"1.41"`), which turns negotiation off.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::builder().api_version("1.41").build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn api_version(mut self, version: &str) -> Self {
         self.version = version.parse().map(Some);
         self
     }
 
     /// All timeouts at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut timeouts = docker_client::Timeouts::default();
+    /// timeouts.head = Some(Duration::from_secs(10));
+    /// let client = docker_client::blocking::Client::builder().timeouts(timeouts).build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.config.timeouts = timeouts;
         self
     }
 
     /// The connect timeout (default 5 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = docker_client::blocking::Client::builder().connect_timeout(Duration::from_secs(1));
+    /// # let _ = b;
+    /// ```
     pub fn connect_timeout(mut self, t: Duration) -> Self {
         self.config.timeouts.connect = Some(t);
         self
     }
 
     /// The time allowed for a response head to arrive (default 120 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = docker_client::blocking::Client::builder().head_timeout(Duration::from_secs(30));
+    /// # let _ = b;
+    /// ```
     pub fn head_timeout(mut self, t: Duration) -> Self {
         self.config.timeouts.head = Some(t);
         self
@@ -114,6 +421,12 @@ impl<C> ClientBuilder<C> {
 
     /// The time allowed between two reads of a body (default 120 s). Streams that wait for
     /// events (events, logs follow, attach) are exempt.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = docker_client::blocking::Client::builder().idle_timeout(Duration::from_secs(30));
+    /// # let _ = b;
+    /// ```
     pub fn idle_timeout(mut self, t: Duration) -> Self {
         self.config.timeouts.idle = Some(t);
         self
@@ -121,42 +434,40 @@ impl<C> ClientBuilder<C> {
 
     /// The most idle connections kept for reuse (default 16; 0 disables reuse). Raise it
     /// when more threads or tasks than that share the client, so that none reconnects.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().pool_size(64);
+    /// # let _ = b;
+    /// ```
     pub fn pool_size(mut self, n: usize) -> Self {
         self.config.max_idle_connections = n;
         self
     }
 
     /// The largest body collected in memory for a call that returns a model (default 64 MiB).
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().max_body_bytes(8 << 20);
+    /// # let _ = b;
+    /// ```
     pub fn max_body_bytes(mut self, n: usize) -> Self {
         self.config.max_body_bytes = n;
         self
     }
 
-    fn parts(self) -> Result<(Config, Shared)> {
+    /// Builds the client. Nothing is sent until the first call.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::builder().build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn build(self) -> Result<Client<F>> {
         let mut config = self.config;
         config.endpoint = self.endpoint?;
         let shared = Shared {
             pinned: self.version?,
             negotiated: OnceLock::new(),
         };
-        Ok((config, shared))
-    }
-}
-
-#[cfg(feature = "blocking")]
-impl ClientBuilder<crate::blocking::Client> {
-    /// Builds the client. Nothing is sent until the first call.
-    pub fn build(self) -> Result<crate::blocking::Client> {
-        let (config, shared) = self.parts()?;
-        Ok(crate::blocking::Client::from_parts(config, shared))
-    }
-}
-
-#[cfg(feature = "tokio")]
-impl ClientBuilder<crate::tokio::Client> {
-    /// Builds the client. Nothing is sent until the first call.
-    pub fn build(self) -> Result<crate::tokio::Client> {
-        let (config, shared) = self.parts()?;
-        Ok(crate::tokio::Client::from_parts(config, shared))
+        Ok(Client::from_parts(config, shared))
     }
 }

@@ -1,19 +1,77 @@
-//! The container lifecycle beyond the seed: options, call builders and output framing,
-//! shared by both flavours.
+//! Containers: list, inspect, create, start, stop, restart, kill, wait, remove, pause,
+//! unpause, rename, update, prune, export, top, diff, stats, logs, attach, resize and
+//! commit, with their options.
 
-use std::collections::VecDeque;
-use std::fmt;
-use std::ops::Range;
 use std::time::{Duration, SystemTime};
 
-use docker_models::ContainerCreateConfig;
-use docker_transport::{Headers, Method};
-use docker_wire::frames::{MuxDecoder, StreamKind};
+use docker_models::{
+    ContainerCreateConfig, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
+    ContainerStats, ContainerSummary, ContainerTop, ContainerUpdate, ContainerUpdateResponse,
+    ContainerWaitResponse, FileChange,
+};
 
-use crate::call::{container_path, text, Call};
+use crate::call::Call;
+use crate::flavour::io::FlavourIo;
 use crate::options::{unix_nanos_text, Filters};
+use crate::output::{framing_for_tty, framing_from_headers, Framing, OutputDecoder};
 use crate::path::{self, Kind, Query};
-use crate::{ApiVersion, Error, Result};
+use crate::session::AttachSession;
+use crate::stream::{Items, JsonLines};
+use crate::{Client, Error, Flavour, LogChunk, PruneFilters, Result};
+
+/// Options of `list_containers` (`GET /containers/json`).
+///
+/// ```
+/// use docker_client::ListContainersOptions;
+/// let opts = ListContainersOptions::default()
+///     .all(true)
+///     .filter("status", "exited")
+///     .filter("label", "app=web");
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListContainersOptions {
+    all: bool,
+    limit: Option<u32>,
+    size: bool,
+    filters: Filters,
+}
+
+impl ListContainersOptions {
+    /// Lists stopped containers too (the default lists running ones only).
+    pub fn all(self, all: bool) -> Self {
+        ListContainersOptions { all, ..self }
+    }
+
+    /// Lists only the `n` most recently created containers, stopped ones included.
+    pub fn limit(self, n: u32) -> Self {
+        ListContainersOptions {
+            limit: Some(n),
+            ..self
+        }
+    }
+
+    /// Fills `SizeRw` and `SizeRootFs` (slow on large containers).
+    pub fn size(self, size: bool) -> Self {
+        ListContainersOptions { size, ..self }
+    }
+
+    /// Adds a filter such as `("status", "running")`, `("label", "k=v")`, `("name", "web")`.
+    /// Several values of one key are ORed.
+    pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.filters.add(key, value);
+        self
+    }
+
+    pub(crate) fn query(&self) -> Query {
+        let mut q = Query::default();
+        q.flag("all", self.all)
+            .push_opt("limit", self.limit)
+            .flag("size", self.size);
+        self.filters.push_to(&mut q);
+        q
+    }
+}
 
 /// Options of `logs`.
 ///
@@ -199,256 +257,464 @@ impl AttachOptions {
     }
 }
 
-/// Filters of a prune call, such as `("until", "24h")` or `("label", "k=v")`.
-///
-/// ```
-/// let f = docker_client::PruneFilters::default().filter("label", "tmp=1");
-/// # let _ = f;
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PruneFilters(Filters);
-
-impl PruneFilters {
-    /// Adds a filter.
-    pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.0.add(key, value);
-        self
+impl<F: Flavour> Client<F> {
+    /// `GET /containers/json`: running containers, or all with `.all(true)`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListContainersOptions;
+    /// let opts = ListContainersOptions::default().all(true).filter("label", "app=web");
+    /// for c in client.list_containers(&opts)? {
+    ///     println!("{} {:?} {}", c.id, c.names, c.state);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn list_containers(
+        &self,
+        options: &ListContainersOptions,
+    ) -> F::Out<'_, Vec<ContainerSummary>> {
+        let call = Call::get("/containers/json").query(options.query());
+        self.run(self.json(Ok(call)))
     }
 
-    pub(crate) fn query(&self) -> Query {
-        let mut q = Query::default();
-        self.0.push_to(&mut q);
-        q
+    /// `GET /containers/{id}/json`. `id` is an ID, a unique ID prefix or a name.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let c = client.inspect_container("web")?;
+    /// println!("{} is {} with pid {}", c.name, c.state.status, c.state.pid);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn inspect_container(&self, id: &str) -> F::Out<'_, ContainerInspect> {
+        let call = container_path(id, "/json").map(Call::get);
+        self.run(self.json(call))
     }
-}
 
-/// Which stream a piece of container output came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OutputStream {
-    /// The process's stdout.
-    Stdout,
-    /// The process's stderr.
-    Stderr,
-    /// A TTY's output: stdout and stderr are one stream.
-    Console,
-}
+    /// `POST /containers/create`: creates a container from `config`, named `name` if given.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::models::ContainerCreateConfig;
+    /// let config = ContainerCreateConfig {
+    ///     image: "bb:latest".into(),
+    ///     cmd: vec!["sleep".into(), "60".into()],
+    ///     ..Default::default()
+    /// };
+    /// let created = client.create_container(Some("napper"), &config)?;
+    /// client.start_container(&created.id)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn create_container(
+        &self,
+        name: Option<&str>,
+        config: &ContainerCreateConfig,
+    ) -> F::Out<'_, ContainerCreateResponse> {
+        let call = || {
+            let mut q = Query::default();
+            if let Some(name) = name {
+                q.push("name", name_arg(name)?);
+            }
+            Call::post("/containers/create")
+                .query(q)
+                .json("container config", config)
+        };
+        self.run(self.json(call()))
+    }
 
-impl fmt::Display for OutputStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            OutputStream::Stdout => "stdout",
-            OutputStream::Stderr => "stderr",
-            OutputStream::Console => "console",
+    /// `POST /containers/{id}/start`. Starting a running container is not an error.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.start_container("web")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn start_container(&self, id: &str) -> F::Out<'_, ()> {
+        let call = container_path(id, "/start").map(Call::post);
+        self.run(async move { already_done_is_ok(self.empty(call).await) })
+    }
+
+    /// `POST /containers/{id}/stop?t=`: SIGTERM (or the container's stop signal), then
+    /// SIGKILL after `timeout` (the container's or engine's default when `None`). Stopping a
+    /// stopped container is not an error.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.stop_container("web", Some(std::time::Duration::from_secs(5)))?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn stop_container(&self, id: &str, timeout: Option<Duration>) -> F::Out<'_, ()> {
+        let call = container_path(id, "/stop").map(|p| grace(Call::post(p), timeout));
+        self.run(async move { already_done_is_ok(self.empty(call).await) })
+    }
+
+    /// `POST /containers/{id}/restart?t=`: stops (waiting `timeout` before killing, the
+    /// engine's default 10 s when `None`) and starts again. Returns once both are done.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.restart_container("web", None)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn restart_container(&self, id: &str, timeout: Option<Duration>) -> F::Out<'_, ()> {
+        let call = container_path(id, "/restart").map(|p| grace(Call::post(p), timeout));
+        self.run(self.empty(call))
+    }
+
+    /// `POST /containers/{id}/kill?signal=`: sends `signal` (`SIGTERM`, `TERM`, `15`...), or
+    /// `SIGKILL` when `None`. The signal travels in the query, which the engine honours.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.kill_container("web", Some("SIGHUP"))?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn kill_container(&self, id: &str, signal: Option<&str>) -> F::Out<'_, ()> {
+        let call = || {
+            let mut q = Query::default();
+            if let Some(signal) = signal {
+                let signal = path::plain_text("signal", signal.trim())?;
+                if signal.is_empty() {
+                    return Err(Error::InvalidArgument {
+                        what: "signal",
+                        reason: "is empty; pass None for the default SIGKILL".into(),
+                    });
+                }
+                q.push("signal", signal);
+            }
+            Ok(Call::post(container_path(id, "/kill")?).query(q))
+        };
+        self.run(self.empty(call()))
+    }
+
+    /// `POST /containers/{id}/wait?condition=`: waits until the condition holds and returns
+    /// the exit code. No idle timeout applies while waiting.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::WaitCondition;
+    /// let exit = client.wait_container("job", WaitCondition::NotRunning)?;
+    /// println!("exited with {}", exit.status_code);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn wait_container(
+        &self,
+        id: &str,
+        condition: WaitCondition,
+    ) -> F::Out<'_, ContainerWaitResponse> {
+        let call = container_path(id, "/wait").map(|p| {
+            let mut q = Query::default();
+            q.push("condition", condition.as_str());
+            // The engine sends the head at once and the body when the condition is met.
+            Call::post(p).query(q).streaming()
+        });
+        self.run(self.json(call))
+    }
+
+    /// `DELETE /containers/{id}`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::RemoveContainerOptions;
+    /// client.remove_container("web", RemoveContainerOptions::default().force(true))?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn remove_container(&self, id: &str, options: RemoveContainerOptions) -> F::Out<'_, ()> {
+        let call = container_path(id, "").map(|p| {
+            let mut q = Query::default();
+            q.flag("force", options.force).flag("v", options.volumes);
+            Call::delete(p).query(q)
+        });
+        self.run(self.empty(call))
+    }
+
+    /// `POST /containers/{id}/pause`: freezes every process of the container.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.pause_container("web")?;
+    /// client.unpause_container("web")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn pause_container(&self, id: &str) -> F::Out<'_, ()> {
+        self.run(self.empty(container_path(id, "/pause").map(Call::post)))
+    }
+
+    /// `POST /containers/{id}/unpause`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.unpause_container("web")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn unpause_container(&self, id: &str) -> F::Out<'_, ()> {
+        self.run(self.empty(container_path(id, "/unpause").map(Call::post)))
+    }
+
+    /// `POST /containers/{id}/rename?name=`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.rename_container("web", "web-old")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn rename_container(&self, id: &str, new_name: &str) -> F::Out<'_, ()> {
+        let call = || {
+            let mut q = Query::default();
+            q.push("name", name_arg(new_name)?);
+            Ok(Call::post(container_path(id, "/rename")?).query(q))
+        };
+        self.run(self.empty(call()))
+    }
+
+    /// `POST /containers/{id}/update`: changes the resources or the restart policy of a
+    /// container. Returns the engine's warnings.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::models::{ContainerUpdate, RestartPolicy};
+    /// let update = ContainerUpdate {
+    ///     memory: 64 << 20,
+    ///     memory_swap: 128 << 20,
+    ///     restart_policy: Some(RestartPolicy { name: "always".into(), ..Default::default() }),
+    ///     ..Default::default()
+    /// };
+    /// for warning in client.update_container("web", &update)? {
+    ///     eprintln!("{warning}");
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn update_container(&self, id: &str, update: &ContainerUpdate) -> F::Out<'_, Vec<String>> {
+        let call = container_path(id, "/update")
+            .and_then(|p| Call::post(p).json("container update", update));
+        self.run(async move {
+            let answer: ContainerUpdateResponse = self.json(call).await?;
+            Ok(answer.warnings)
         })
     }
-}
 
-/// A piece of container output (logs, attach, exec), as it arrived: not necessarily a line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct LogChunk {
-    /// The stream it belongs to.
-    pub stream: OutputStream,
-    /// The bytes.
-    pub data: Vec<u8>,
-}
-
-impl fmt::Debug for LogChunk {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LogChunk")
-            .field("stream", &self.stream)
-            .field("data", &String::from_utf8_lossy(&self.data))
-            .finish()
-    }
-}
-
-/// How an output stream is framed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Framing {
-    /// The 8-byte stdout/stderr headers.
-    Multiplexed,
-    /// Raw TTY bytes.
-    Raw,
-}
-
-/// The framing that the `Content-Type` names, when it names one that can be trusted.
-///
-/// `multiplexed-stream` is always right. `raw-stream` is right from API 1.42 on; older
-/// engines send it for multiplexed attach output too. No Content-Type (logs before 1.42)
-/// says nothing: the caller falls back to the container's TTY setting.
-pub(crate) fn framing_from_headers(
-    headers: &Headers,
-    version: Option<ApiVersion>,
-) -> Option<Framing> {
-    let ct = headers.get("content-type")?;
-    let ct = ct.split(';').next().unwrap_or("").trim();
-    match ct {
-        "application/vnd.docker.multiplexed-stream" => Some(Framing::Multiplexed),
-        "application/vnd.docker.raw-stream" if version >= Some(ApiVersion::new(1, 42)) => {
-            Some(Framing::Raw)
-        }
-        _ => None,
-    }
-}
-
-/// The framing for a container whose TTY setting is `tty`.
-pub(crate) fn framing_for_tty(tty: bool) -> Framing {
-    match tty {
-        true => Framing::Raw,
-        false => Framing::Multiplexed,
-    }
-}
-
-/// Splits container output into tagged pieces as bytes arrive, in constant memory.
-#[derive(Debug)]
-pub(crate) struct OutputDecoder {
-    framing: Framing,
-    mux: MuxDecoder,
-    endpoint: String,
-    ready: VecDeque<Result<LogChunk>>,
-    failed: bool,
-    /// The payload pieces of the run of one stream being joined, as ranges of the input
-    /// being fed; kept so that its memory is reused.
-    run: Vec<Range<usize>>,
-}
-
-impl OutputDecoder {
-    pub(crate) fn new(framing: Framing, endpoint: String) -> OutputDecoder {
-        OutputDecoder {
-            framing,
-            mux: MuxDecoder::default(),
-            endpoint,
-            ready: VecDeque::new(),
-            failed: false,
-            run: Vec::new(),
-        }
+    /// `POST /containers/prune`: removes stopped containers.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PruneFilters;
+    /// let pruned = client.prune_containers(&PruneFilters::default().filter("until", "24h"))?;
+    /// println!("{} bytes reclaimed", pruned.space_reclaimed);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn prune_containers(&self, filters: &PruneFilters) -> F::Out<'_, ContainerPruneResponse> {
+        let call = Call::post("/containers/prune").query(filters.query());
+        self.run(self.json(Ok(call)))
     }
 
-    /// Decodes `input`; pieces become ready in order. Consecutive pieces of one stream
-    /// within this input are joined, so a chunk yields few pieces. A joined piece is
-    /// allocated once at its final size and each byte copied once: growing it piece by
-    /// piece would move it at every reallocation.
-    pub(crate) fn feed(&mut self, input: &[u8]) {
-        if self.failed {
-            return;
-        }
-        if self.framing == Framing::Raw {
-            if !input.is_empty() {
-                self.push(OutputStream::Console, input);
+    /// `GET /containers/{id}/export`: the container's filesystem as a tar stream.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut tar = client.export_container("web")?;
+    /// std::io::copy(&mut tar, &mut std::fs::File::create("web.tar")?)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn export_container(&self, id: &str) -> F::Out<'_, F::Reader> {
+        let call = container_path(id, "/export").map(|p| Call::get(p).streaming());
+        self.run(self.reader(call))
+    }
+
+    /// `GET /containers/{id}/top`: the processes of a running container, as `ps` shows them
+    /// on the host. `ps_args` defaults to `-ef`; use for example
+    /// `-o pid,ppid,user,cgroup:512,args` to get the cgroup column.
+    /// [`ContainerTop::entries`] turns the rows into typed entries.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let top = client.top_container("web", Some("-o pid,ppid,user,cgroup:512,args"))?;
+    /// for p in top.entries()? {
+    ///     println!("{} {} {:?}", p.pid, p.command, p.cgroup);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn top_container(&self, id: &str, ps_args: Option<&str>) -> F::Out<'_, ContainerTop> {
+        let call = || {
+            let mut q = Query::default();
+            if let Some(args) = ps_args {
+                q.push("ps_args", path::plain_text("ps arguments", args)?);
             }
-            return;
-        }
-        let mut at = 0;
-        let mut run_stream = None;
-        while at < input.len() {
-            match self.mux.decode(&input[at..]) {
-                Ok((n, piece)) => {
-                    at += n;
-                    let Some(piece) = piece else { continue };
-                    let stream = match piece.stream {
-                        StreamKind::Stdin | StreamKind::Stdout => OutputStream::Stdout,
-                        StreamKind::Stderr => OutputStream::Stderr,
-                        StreamKind::SystemErr => {
-                            self.flush_run(input, run_stream);
-                            let message = String::from_utf8_lossy(piece.data).trim().to_owned();
-                            self.fail(Error::Stream { message });
-                            return;
-                        }
-                    };
-                    if run_stream != Some(stream) {
-                        self.flush_run(input, run_stream);
-                        run_stream = Some(stream);
-                    }
-                    // A sub-slice of `input`: its place in it.
-                    let from = piece.data.as_ptr() as usize - input.as_ptr() as usize;
-                    self.run.push(from..from + piece.data.len());
-                }
-                Err(source) => {
-                    self.flush_run(input, run_stream);
-                    self.fail(Error::Framing {
-                        endpoint: self.endpoint.clone(),
-                        source,
-                    });
-                    return;
-                }
-            }
-        }
-        self.flush_run(input, run_stream);
-    }
-
-    /// Makes the pieces of the current run one ready piece (or appends them to the last
-    /// ready piece when it is of the same stream).
-    fn flush_run(&mut self, input: &[u8], stream: Option<OutputStream>) {
-        let Some(stream) = stream else { return };
-        let len = self.run.iter().map(|r| r.len()).sum();
-        let joins = matches!(self.ready.back(), Some(Ok(last)) if last.stream == stream);
-        if !joins {
-            self.ready.push_back(Ok(LogChunk {
-                stream,
-                data: Vec::with_capacity(len),
-            }));
-        }
-        let Some(Ok(last)) = self.ready.back_mut() else {
-            unreachable!("a piece of this stream was just made ready")
+            Ok(Call::get(container_path(id, "/top")?).query(q))
         };
-        last.data.reserve_exact(len);
-        for range in self.run.drain(..) {
-            last.data.extend_from_slice(&input[range]);
-        }
+        self.run(self.json(call()))
     }
 
-    fn push(&mut self, stream: OutputStream, data: &[u8]) {
-        if let Some(Ok(last)) = self.ready.back_mut() {
-            if last.stream == stream {
-                last.data.extend_from_slice(data);
-                return;
+    /// `GET /containers/{id}/changes`: files added, modified or deleted since creation.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// for change in client.diff_container("web")? {
+    ///     println!("{:?} {}", change.kind, change.path);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn diff_container(&self, id: &str) -> F::Out<'_, Vec<FileChange>> {
+        let call = container_path(id, "/changes").map(Call::get);
+        self.run(async move {
+            let changes: Option<Vec<FileChange>> = self.json(call).await?;
+            Ok(changes.unwrap_or_default())
+        })
+    }
+
+    /// `GET /containers/{id}/stats?stream=0`: one sample.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let s = client.stats_container("web")?;
+    /// println!("{} bytes of memory", s.memory_stats.usage);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn stats_container(&self, id: &str) -> F::Out<'_, ContainerStats> {
+        let call = container_path(id, "/stats").map(|p| {
+            let mut q = Query::default();
+            q.push("stream", "0").push("one-shot", "1");
+            Call::get(p).query(q)
+        });
+        self.run(self.json(call))
+    }
+
+    /// `GET /containers/{id}/stats?stream=1`: a sample about every second, until dropped.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// for sample in client.stats_container_stream("web")?.take(3) {
+    ///     println!("{} pids", sample?.pids_stats.current);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn stats_container_stream(&self, id: &str) -> F::Out<'_, Items<F, ContainerStats>> {
+        let call = container_path(id, "/stats").map(|p| {
+            let mut q = Query::default();
+            q.push("stream", "1");
+            Call::get(p).query(q).streaming()
+        });
+        self.run(self.items(call, JsonLines::new))
+    }
+
+    /// `GET /containers/{id}/logs`: the output as it arrives, tagged stdout or stderr.
+    ///
+    /// The framing comes from the `Content-Type`, or, for engines that send none, from the
+    /// container's TTY setting; it is never guessed from the bytes. TTY output is passed on
+    /// as it arrives, without waiting for a newline. Memory stays constant for any log size.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use std::io::Write;
+    /// use docker_client::{LogsOptions, OutputStream};
+    /// for chunk in client.logs_container("web", &LogsOptions::default().tail(10))? {
+    ///     let chunk = chunk?;
+    ///     match chunk.stream {
+    ///         OutputStream::Stderr => std::io::stderr().write_all(&chunk.data)?,
+    ///         _ => std::io::stdout().write_all(&chunk.data)?,
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn logs_container(
+        &self,
+        id: &str,
+        options: &LogsOptions,
+    ) -> F::Out<'_, Items<F, LogChunk>> {
+        let call = container_path(id, "/logs").map(|p| {
+            let call = Call::get(p).query(options.query());
+            match options.follow {
+                true => call.streaming(),
+                false => call,
             }
-        }
-        self.ready.push_back(Ok(LogChunk {
-            stream,
-            data: data.to_vec(),
-        }));
+        });
+        let id = id.to_owned();
+        self.run(async move {
+            let (request, response) = self.answer(call).await?;
+            let framing = match self.framing_of_answer(&response) {
+                Some(f) => f,
+                None => self.framing_of_container(&id).await?,
+            };
+            let abort = F::abort_handle(&response);
+            let decoder = OutputDecoder::new(framing, request);
+            Ok(Items::new(F::chunks(response), abort, decoder))
+        })
     }
 
-    /// The stream ended: a frame cut short is an error.
-    pub(crate) fn finish(&mut self) {
-        if !self.failed && self.framing == Framing::Multiplexed {
-            if let Err(source) = self.mux.finish() {
-                self.fail(Error::Framing {
-                    endpoint: self.endpoint.clone(),
-                    source,
-                });
-            }
-        }
+    /// `POST /containers/{id}/attach`: a duplex session on the container's stdio.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::AttachOptions;
+    /// let mut session = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+    /// session.write_stdin(b"echo hi; exit\n")?;
+    /// print!("{}", String::from_utf8_lossy(&session.collect_output()?));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn attach_container(
+        &self,
+        id: &str,
+        options: AttachOptions,
+    ) -> F::Out<'_, AttachSession<F>> {
+        let call = container_path(id, "/attach").map(|p| {
+            let mut q = Query::default();
+            q.push("stream", "1")
+                .flag("stdin", options.stdin)
+                .flag("stdout", options.stdout)
+                .flag("stderr", options.stderr)
+                .flag("logs", options.logs);
+            Call::post(p).query(q).upgrade()
+        });
+        let id = id.to_owned();
+        self.run(async move { self.session(call, None, &id).await })
     }
 
-    pub(crate) fn fail(&mut self, e: Error) {
-        self.ready.push_back(Err(e));
-        self.failed = true;
+    /// `POST /containers/{id}/resize?h=&w=`: resizes a container's TTY.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.resize_container("shell", 40, 120)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn resize_container(&self, id: &str, height: u16, width: u16) -> F::Out<'_, ()> {
+        let call = container_path(id, "/resize").map(|p| Call::post(p).query(size(height, width)));
+        self.run(self.empty(call))
     }
 
-    pub(crate) fn pop(&mut self) -> Option<Result<LogChunk>> {
-        self.ready.pop_front()
+    /// The framing of a container's output stream: the `Content-Type` when it can be
+    /// trusted, else (`None`) the container's TTY setting must be asked for.
+    pub(crate) fn framing_of_answer(
+        &self,
+        response: &<F as FlavourIo>::Response,
+    ) -> Option<Framing> {
+        framing_from_headers(&F::head(response).headers, self.shared.current())
     }
 
-    pub(crate) fn is_failed(&self) -> bool {
-        self.failed
+    /// The framing of the output of container `id`, from its TTY setting.
+    pub(crate) async fn framing_of_container(&self, id: &str) -> Result<Framing> {
+        let tty = F::wait(self.inspect_container(id)).await?.config.tty;
+        Ok(framing_for_tty(tty))
     }
 }
 
-pub(crate) fn create(name: Option<&str>, config: &ContainerCreateConfig) -> Result<Call> {
+/// `/containers/{id}{suffix}` with `id` validated and encoded.
+pub(crate) fn container_path(id: &str, suffix: &str) -> Result<String> {
+    let segment = path::segment(Kind::Container, id)?;
+    let mut path = String::with_capacity("/containers/".len() + segment.len() + suffix.len());
+    path.push_str("/containers/");
+    path.push_str(&segment);
+    path.push_str(suffix);
+    Ok(path)
+}
+
+/// The `h` and `w` of a resize.
+pub(crate) fn size(height: u16, width: u16) -> Query {
     let mut q = Query::default();
-    if let Some(name) = name {
-        q.push("name", name_arg(name)?);
-    }
-    let body = serde_json::to_vec(config).map_err(|e| Error::InvalidArgument {
-        what: "container config",
-        reason: e.to_string(),
-    })?;
-    Ok(Call::post("/containers/create").query(q).json(body))
+    q.push("h", &height.to_string())
+        .push("w", &width.to_string());
+    q
 }
 
 /// A new name: the engine's grammar `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, with an optional `/`.
-fn name_arg(name: &str) -> Result<&str> {
+pub(crate) fn name_arg(name: &str) -> Result<&str> {
     let bare = name.strip_prefix('/').unwrap_or(name);
     let ok = bare
         .bytes()
@@ -466,305 +732,28 @@ fn name_arg(name: &str) -> Result<&str> {
     }
 }
 
-pub(crate) fn start(id: &str) -> Result<Call> {
-    Ok(Call::post(container_path(id, "/start")?))
-}
+/// Time allowed for the engine beyond a stop timeout before the answer must come.
+pub(crate) const STOP_GRACE: Duration = Duration::from_secs(120);
 
-pub(crate) fn stop(id: &str, timeout: Option<Duration>) -> Result<Call> {
-    let mut call = Call::post(container_path(id, "/stop")?);
-    if let Some(t) = timeout {
-        let secs = crate::call::whole_seconds(t);
-        call.query.push("t", &secs.to_string());
-        call.head_timeout = Some(Duration::from_secs(secs) + crate::call::STOP_GRACE);
-    }
-    Ok(call)
-}
-
-pub(crate) fn wait(id: &str, condition: WaitCondition) -> Result<Call> {
+/// `t` in whole seconds, with the head timeout extended to cover the engine's wait.
+fn grace<R>(call: Call<R>, timeout: Option<Duration>) -> Call<R> {
+    let Some(t) = timeout else { return call };
+    let secs = whole_seconds(t);
     let mut q = Query::default();
-    q.push("condition", condition.as_str());
-    // The engine sends the head at once and the body when the condition is met.
-    Ok(Call::post(container_path(id, "/wait")?)
-        .query(q)
-        .streaming())
+    q.push("t", &secs.to_string());
+    call.query(q)
+        .head_timeout(Duration::from_secs(secs) + STOP_GRACE)
 }
 
-pub(crate) fn remove(id: &str, options: RemoveContainerOptions) -> Result<Call> {
-    let mut q = Query::default();
-    q.flag("force", options.force).flag("v", options.volumes);
-    Ok(Call::new(Method::Delete, container_path(id, "")?).query(q))
-}
-
-pub(crate) fn simple_post(id: &str, action: &str) -> Result<Call> {
-    Ok(Call::post(container_path(id, action)?))
-}
-
-pub(crate) fn rename(id: &str, new_name: &str) -> Result<Call> {
-    let mut q = Query::default();
-    q.push("name", name_arg(new_name)?);
-    Ok(Call::post(container_path(id, "/rename")?).query(q))
-}
-
-pub(crate) fn update(id: &str, update: &serde_json::Value) -> Result<Call> {
-    let body = serde_json::to_vec(update).expect("a JSON value always serializes");
-    Ok(Call::post(container_path(id, "/update")?).json(body))
-}
-
-pub(crate) fn prune(filters: &PruneFilters) -> Call {
-    Call::post("/containers/prune").query(filters.query())
-}
-
-pub(crate) fn export(id: &str) -> Result<Call> {
-    Ok(Call::get(container_path(id, "/export")?).streaming())
-}
-
-pub(crate) fn stats(id: &str, stream: bool) -> Result<Call> {
-    let mut q = Query::default();
-    match stream {
-        true => q.push("stream", "1"),
-        false => q.push("stream", "0").push("one-shot", "1"),
-    };
-    let call = Call::get(container_path(id, "/stats")?).query(q);
-    Ok(match stream {
-        true => call.streaming(),
-        false => call,
-    })
-}
-
-pub(crate) fn logs(id: &str, options: &LogsOptions) -> Result<Call> {
-    let call = Call::get(container_path(id, "/logs")?).query(options.query());
-    Ok(match options.follow {
-        true => call.streaming(),
-        false => call,
-    })
-}
-
-pub(crate) fn attach(id: &str, options: AttachOptions) -> Result<Call> {
-    let mut q = Query::default();
-    q.push("stream", "1")
-        .flag("stdin", options.stdin)
-        .flag("stdout", options.stdout)
-        .flag("stderr", options.stderr)
-        .flag("logs", options.logs);
-    Ok(Call::post(container_path(id, "/attach")?)
-        .query(q)
-        .upgrade())
-}
-
-pub(crate) fn resize(prefix: &str, id: &str, height: u16, width: u16) -> Result<Call> {
-    let kind = match prefix {
-        "/exec" => Kind::Exec,
-        _ => Kind::Container,
-    };
-    let mut q = Query::default();
-    q.push("h", &height.to_string())
-        .push("w", &width.to_string());
-    let path = format!("{prefix}/{}/resize", path::segment(kind, id)?);
-    Ok(Call::post(path).query(q))
-}
-
-pub(crate) fn exec_create(id: &str, config: &docker_models::ExecCreateConfig) -> Result<Call> {
-    let body = serde_json::to_vec(config).map_err(|e| Error::InvalidArgument {
-        what: "exec config",
-        reason: e.to_string(),
-    })?;
-    Ok(Call::post(container_path(id, "/exec")?).json(body))
-}
-
-pub(crate) fn exec_start(exec_id: &str, tty: bool) -> Result<Call> {
-    let config = docker_models::ExecStartConfig { detach: false, tty };
-    let body = serde_json::to_vec(&config).expect("the exec start config always serializes");
-    let path = format!("/exec/{}/start", path::segment(Kind::Exec, exec_id)?);
-    Ok(Call::post(path).json(body).upgrade())
-}
-
-pub(crate) fn exec_inspect(exec_id: &str) -> Result<Call> {
-    Ok(Call::get(format!(
-        "/exec/{}/json",
-        path::segment(Kind::Exec, exec_id)?
-    )))
-}
-
-/// `HEAD`/`GET`/`PUT /containers/{id}/archive?path=`.
-pub(crate) fn archive(method: Method, id: &str, container_path_arg: &str) -> Result<Call> {
-    let p = text("archive path", container_path_arg)?;
-    if p.is_empty() {
-        return Err(Error::InvalidArgument {
-            what: "archive path",
-            reason: "is empty".into(),
-        });
-    }
-    let mut q = Query::default();
-    q.push("path", p);
-    let call = Call::new(method, container_path(id, "/archive")?).query(q);
-    Ok(match method {
-        Method::Get => call.streaming(),
-        _ => call,
-    })
-}
-
-/// What `stat_path` tells about a path in a container (the `X-Docker-Container-Path-Stat`
-/// header).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
-pub struct PathStat {
-    /// The base name.
-    pub name: String,
-    /// The size in bytes.
-    pub size: i64,
-    /// The Go `os.FileMode` bits (the directory bit is `1 << 31`).
-    pub mode: u32,
-    /// The modification time, RFC 3339.
-    pub mtime: String,
-    /// The target when the path is a symbolic link.
-    #[serde(rename = "linkTarget")]
-    pub link_target: String,
-}
-
-impl PathStat {
-    /// True for a directory.
-    pub fn is_dir(&self) -> bool {
-        self.mode & (1 << 31) != 0
-    }
-}
-
-/// Reads the path-stat header of an archive answer.
-pub(crate) fn path_stat(headers: &Headers, call: &str) -> Result<PathStat> {
-    let value = headers
-        .get("x-docker-container-path-stat")
-        .ok_or_else(|| Error::Api {
-            status: 200,
-            message: format!("{call}: the answer has no X-Docker-Container-Path-Stat header"),
-        })?;
-    let json = crate::base64::decode(value.trim()).ok_or_else(|| Error::Api {
-        status: 200,
-        message: format!("{call}: the path-stat header is not base64"),
-    })?;
-    crate::call::decode(call, &json)
+/// `t` rounded up to whole seconds, as the engine takes stop timeouts.
+pub(crate) fn whole_seconds(t: Duration) -> u64 {
+    t.as_secs() + u64::from(t.subsec_nanos() > 0)
 }
 
 /// Start and stop answer 304 when there is nothing to do: that is success.
-pub(crate) fn already_done_is_ok(res: Result<()>) -> Result<()> {
+fn already_done_is_ok(res: Result<()>) -> Result<()> {
     match res {
         Err(Error::NotModified) => Ok(()),
         other => other,
-    }
-}
-
-/// The `Warnings` of an answer.
-pub(crate) fn warnings(answer: &serde_json::Value) -> Vec<String> {
-    answer["Warnings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|w| w.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// An I/O error on a hijacked connection.
-pub(crate) fn io_error(desc: &str, source: std::io::Error) -> Error {
-    Error::Transport(docker_transport::Error::Io {
-        endpoint: desc.to_owned(),
-        source,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn frame(stream: u8, data: &[u8]) -> Vec<u8> {
-        let mut f = vec![stream, 0, 0, 0];
-        f.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        f.extend_from_slice(data);
-        f
-    }
-
-    fn drain(dec: &mut OutputDecoder) -> Vec<Result<(OutputStream, Vec<u8>)>> {
-        std::iter::from_fn(|| dec.pop())
-            .map(|r| r.map(|c| (c.stream, c.data)))
-            .collect()
-    }
-
-    #[test]
-    fn output_is_the_same_for_any_split_and_runs_are_joined() {
-        let wire: Vec<u8> = [
-            frame(1, b"a1\n"),
-            frame(1, b"a2\n"),
-            frame(0, b""),
-            frame(2, b"e1\n"),
-            frame(1, b"b1\n"),
-        ]
-        .concat();
-        for split in 0..=wire.len() {
-            let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
-            let (mut out, mut err) = (Vec::new(), Vec::new());
-            for part in [&wire[..split], &wire[split..]] {
-                dec.feed(part);
-                for piece in drain(&mut dec) {
-                    match piece.unwrap() {
-                        (OutputStream::Stderr, d) => err.extend(d),
-                        (_, d) => out.extend(d),
-                    }
-                }
-            }
-            dec.finish();
-            assert!(dec.pop().is_none(), "split at {split}");
-            assert_eq!(out, b"a1\na2\nb1\n", "split at {split}");
-            assert_eq!(err, b"e1\n", "split at {split}");
-        }
-        let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
-        dec.feed(&wire);
-        let pieces: Vec<_> = drain(&mut dec).into_iter().map(Result::unwrap).collect();
-        assert_eq!(
-            pieces,
-            [
-                (OutputStream::Stdout, b"a1\na2\n".to_vec()),
-                (OutputStream::Stderr, b"e1\n".to_vec()),
-                (OutputStream::Stdout, b"b1\n".to_vec()),
-            ]
-        );
-        assert!(pieces.iter().all(|(_, d)| d.capacity() == d.len()));
-    }
-
-    #[test]
-    fn pieces_before_a_system_error_come_first() {
-        let wire = [
-            frame(1, b"out"),
-            frame(2, b"err"),
-            frame(3, b" boom \n"),
-            frame(1, b"x"),
-        ]
-        .concat();
-        let mut dec = OutputDecoder::new(Framing::Multiplexed, "logs".into());
-        dec.feed(&wire);
-        let pieces = drain(&mut dec);
-        assert_eq!(pieces.len(), 3);
-        assert_eq!(
-            pieces[0].as_ref().unwrap(),
-            &(OutputStream::Stdout, b"out".to_vec())
-        );
-        assert_eq!(
-            pieces[1].as_ref().unwrap(),
-            &(OutputStream::Stderr, b"err".to_vec())
-        );
-        let err = pieces[2].as_ref().err().unwrap();
-        assert!(
-            matches!(err, Error::Stream { message } if message == "boom"),
-            "{err:?}"
-        );
-        assert!(dec.is_failed());
-    }
-
-    #[test]
-    fn raw_output_is_console_as_it_arrives() {
-        let mut dec = OutputDecoder::new(Framing::Raw, "attach".into());
-        dec.feed(b"ab");
-        dec.feed(b"");
-        dec.feed(b"c");
-        let pieces: Vec<_> = drain(&mut dec).into_iter().map(Result::unwrap).collect();
-        assert_eq!(pieces, [(OutputStream::Console, b"abc".to_vec())]);
     }
 }

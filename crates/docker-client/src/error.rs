@@ -1,15 +1,15 @@
 //! The one error type of the client.
 
+use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
-
-use docker_transport::TimeoutKind;
 
 use crate::ApiVersion;
 
 /// A specialised `Result` for client calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything a client call can fail with.
+/// Everything a client call can fail with, in either flavour.
 ///
 /// Match on the variants, or use the helpers for the common questions:
 ///
@@ -71,7 +71,7 @@ pub enum Error {
         "the engine redirected {request} to {location:?} ({status}); redirects are never followed"
     )]
     Redirect {
-        /// The request that was redirected.
+        /// The request that was redirected, as `METHOD /path`.
         request: String,
         /// The status (301, 302, 307, 308...).
         status: u16,
@@ -80,9 +80,12 @@ pub enum Error {
     },
     /// The connection could not be made, or broke.
     #[error(transparent)]
-    Transport(docker_transport::Error),
+    Transport(TransportError),
     /// A timeout fired.
-    #[error("{kind} timeout after {after:?} talking to {endpoint}")]
+    #[error(
+        "{kind} timeout after {after:?} talking to {endpoint}{}",
+        in_flight(request)
+    )]
     Timeout {
         /// Which timeout.
         kind: TimeoutKind,
@@ -90,27 +93,34 @@ pub enum Error {
         after: Duration,
         /// The engine's address.
         endpoint: String,
-        /// The transport's error.
-        #[source]
-        source: docker_transport::Error,
+        /// What was in flight, as `METHOD /path`, when known.
+        request: Option<String>,
     },
     /// The engine sent bytes that are not valid HTTP, or a truncated body.
     #[error("protocol error: {source}")]
     Protocol {
-        /// The transport's error.
+        /// What the transport saw.
         #[source]
-        source: docker_transport::Error,
+        source: TransportError,
     },
     /// A body did not decode into the expected model.
-    #[error("could not decode the answer to {endpoint}: {source}; body starts with {snippet:?}")]
+    #[error("could not decode the answer to {request}: {source}; body starts with {snippet:?}")]
     Decode {
         /// The request, as `METHOD /path`.
-        endpoint: String,
+        request: String,
         /// The start of the body.
         snippet: String,
         /// serde_json's error.
         #[source]
         source: serde_json::Error,
+    },
+    /// The engine's answer lacks, or garbles, something the call reads (a header).
+    #[error("the answer to {request} is malformed: {reason}")]
+    MalformedAnswer {
+        /// The request, as `METHOD /path`.
+        request: String,
+        /// What is missing or wrong.
+        reason: String,
     },
     /// An error reported inside a stream that had started successfully (pull, push, load).
     #[error("the engine reported an error in the stream: {message}")]
@@ -119,13 +129,13 @@ pub enum Error {
         message: String,
     },
     /// A stream's framing was broken (a line over the cap, a bad multiplexed header).
-    #[error("broken stream framing from {endpoint}: {source}")]
+    #[error("broken stream framing from {request}: {source}")]
     Framing {
         /// The request, as `METHOD /path`.
-        endpoint: String,
-        /// The framing error.
+        request: String,
+        /// The framing decoder's verdict.
         #[source]
-        source: docker_wire::frames::FrameError,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// An argument was refused before anything was sent.
     #[error("invalid {what}: {reason}")]
@@ -135,6 +145,137 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The Docker CLI's configuration (`config.json`) could not be read or used.
+    #[error("{}: {message}", path.display())]
+    Config {
+        /// The file (empty when the configuration was given as text).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// The underlying error (IO or JSON), when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// A credential helper (`docker-credential-<name>`) could not be run, or failed.
+    #[error("credential helper docker-credential-{helper} failed: {message}")]
+    CredentialHelper {
+        /// The helper's name (`desktop`, `pass`, `osxkeychain`...).
+        helper: String,
+        /// The helper's own message, or why it could not be started.
+        message: String,
+    },
+}
+
+fn in_flight(request: &Option<String>) -> String {
+    match request {
+        Some(r) => format!(" during {r}"),
+        None => String::new(),
+    }
+}
+
+/// Which timeout fired.
+///
+/// ```
+/// use docker_client::TimeoutKind;
+/// assert_eq!(TimeoutKind::Head.to_string(), "head");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Opening the connection took too long.
+    Connect,
+    /// The response head did not arrive in time.
+    Head,
+    /// The body went silent for too long between two reads.
+    Idle,
+    /// No item arrived within a watcher's or inventory's `next_timeout`.
+    Wait,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutKind::Connect => "connect",
+            TimeoutKind::Head => "head",
+            TimeoutKind::Idle => "idle",
+            TimeoutKind::Wait => "wait",
+        })
+    }
+}
+
+/// What the transport reported: the connection could not be made, broke, or carried
+/// something that is not HTTP. Its `Display` says what to do, and `source()` gives the OS
+/// or codec error behind it.
+///
+/// ```no_run
+/// let client = docker_client::blocking::Client::unix("/nonexistent.sock");
+/// let err = client.ping().unwrap_err();
+/// assert!(err.is_connect());
+/// println!("{err}");
+/// ```
+pub struct TransportError(Failure);
+
+enum Failure {
+    /// What the transport reported.
+    Transport(docker_transport::Error),
+    /// Reading or writing the hijacked connection of a session (attach, exec) failed.
+    Session {
+        request: String,
+        source: std::io::Error,
+    },
+}
+
+impl TransportError {
+    /// True when the engine could not be reached at all (no socket, refused, permission).
+    pub fn is_connect(&self) -> bool {
+        match &self.0 {
+            Failure::Transport(e) => e.is_connect(),
+            Failure::Session { .. } => false,
+        }
+    }
+
+    /// An IO error on the hijacked connection of a session (attach, exec), or on a raw
+    /// body, for `request`.
+    pub(crate) fn session(request: &str, source: std::io::Error) -> TransportError {
+        TransportError(Failure::Session {
+            request: request.to_owned(),
+            source,
+        })
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Failure::Transport(e) => fmt::Debug::fmt(e, f),
+            Failure::Session { request, source } => f
+                .debug_struct("Session")
+                .field("request", request)
+                .field("source", source)
+                .finish(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Failure::Transport(e) => fmt::Display::fmt(e, f),
+            Failure::Session { request, source } => write!(
+                f,
+                "I/O error on the connection of {request}: {source}; the session is over"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            Failure::Transport(e) => e.source(),
+            Failure::Session { source, .. } => Some(source),
+        }
+    }
 }
 
 impl Error {
@@ -187,23 +328,51 @@ impl Error {
             _ => None,
         }
     }
+
+    /// A framing error of the stream answering `request`.
+    pub(crate) fn framing(request: &str, source: docker_wire::frames::FrameError) -> Error {
+        Error::Framing {
+            request: request.to_owned(),
+            source: Box::new(source),
+        }
+    }
+
+    /// A configuration error about `path`.
+    pub(crate) fn config(
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Error {
+        Error::Config {
+            path: path.into(),
+            message: message.into(),
+            source,
+        }
+    }
 }
 
 impl From<docker_transport::Error> for Error {
     fn from(e: docker_transport::Error) -> Error {
-        match &e {
+        use docker_transport::TimeoutKind as K;
+        match e {
             docker_transport::Error::Timeout {
                 endpoint,
                 kind,
                 after,
             } => Error::Timeout {
-                kind: *kind,
-                after: *after,
-                endpoint: endpoint.clone(),
-                source: e,
+                kind: match kind {
+                    K::Connect => TimeoutKind::Connect,
+                    K::Head => TimeoutKind::Head,
+                    _ => TimeoutKind::Idle,
+                },
+                after,
+                endpoint,
+                request: None,
             },
-            docker_transport::Error::Protocol { .. } => Error::Protocol { source: e },
-            _ => Error::Transport(e),
+            e @ docker_transport::Error::Protocol { .. } => Error::Protocol {
+                source: TransportError(Failure::Transport(e)),
+            },
+            e => Error::Transport(TransportError(Failure::Transport(e))),
         }
     }
 }

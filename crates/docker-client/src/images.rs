@@ -1,15 +1,20 @@
-//! Images: options, call builders and the progress-stream decoder, shared by both flavours.
+//! Images: list, inspect, history, tag, remove, prune, pull, push, import, load, save and
+//! commit, with their options and the progress stream.
 
 use std::time::Duration;
 
-use docker_models::{AuthConfig, ProgressMessage};
-use docker_transport::Method;
+use docker_models::{
+    AuthConfig, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse,
+    ImageSummary, ProgressMessage,
+};
 
-use crate::auth::{self, AuthHeader};
-use crate::call::{image_path, text, Call, JsonLines};
+use crate::auth;
+use crate::call::Call;
+use crate::client::CallOf;
 use crate::options::Filters;
-use crate::path::Query;
-use crate::{Error, PruneFilters, Result};
+use crate::path::{self, Kind, Query};
+use crate::stream::{Decoder, Items, JsonLines};
+use crate::{Client, Error, Flavour, PruneFilters, Result, Upload};
 
 /// Options of `list_images` (`GET /images/json`).
 ///
@@ -199,6 +204,24 @@ impl ImportImageOptions {
     }
 }
 
+/// Options of `load_images` (`POST /images/load`).
+///
+/// ```
+/// let opts = docker_client::LoadImagesOptions::default().quiet(true);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadImagesOptions {
+    quiet: bool,
+}
+
+impl LoadImagesOptions {
+    /// The engine sends only the `Loaded image: ...` lines (in `stream`), no progress.
+    pub fn quiet(self, quiet: bool) -> Self {
+        LoadImagesOptions { quiet }
+    }
+}
+
 /// Splits `name[:tag]` or `name@digest` into the name and the tag or digest. A `:` before
 /// the last `/` belongs to a registry port.
 pub(crate) fn split_reference(reference: &str) -> (&str, Option<&str>) {
@@ -213,7 +236,7 @@ pub(crate) fn split_reference(reference: &str) -> (&str, Option<&str>) {
 }
 
 fn reference_arg<'a>(what: &'static str, reference: &'a str) -> Result<(&'a str, Option<&'a str>)> {
-    let reference = text(what, reference)?;
+    let reference = path::plain_text(what, reference)?;
     let (name, tag) = split_reference(reference);
     if name.is_empty() || tag == Some("") || reference.contains(char::is_whitespace) {
         return Err(Error::InvalidArgument {
@@ -224,130 +247,363 @@ fn reference_arg<'a>(what: &'static str, reference: &'a str) -> Result<(&'a str,
     Ok((name, tag))
 }
 
-/// `GET /images/json`.
-pub(crate) fn list(options: &ListImagesOptions) -> Call {
-    Call::get("/images/json").query(options.query())
-}
+impl<F: Flavour> Client<F> {
+    /// `GET /images/json`: the local images.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let opts = docker_client::ListImagesOptions::default().filter("reference", "bb");
+    /// for image in client.list_images(&opts)? {
+    ///     println!("{} {:?} {} bytes", image.id, image.repo_tags, image.size);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn list_images(&self, options: &ListImagesOptions) -> F::Out<'_, Vec<ImageSummary>> {
+        let call = Call::get("/images/json").query(options.query());
+        self.run(async move {
+            let images: Option<Vec<ImageSummary>> = self.json(Ok(call)).await?;
+            Ok(images.unwrap_or_default())
+        })
+    }
 
-/// `GET /images/{name}/history`.
-pub(crate) fn history(name: &str) -> Result<Call> {
-    Ok(Call::get(image_path(name, "/history")?))
-}
+    /// `GET /images/{name}/json`. `name` is an ID or a reference such as `bb:latest`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let image = client.inspect_image("bb:latest")?;
+    /// println!("{} {} bytes", image.id, image.size);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn inspect_image(&self, name: &str) -> F::Out<'_, ImageInspect> {
+        let call = image_path(name, "/json").map(Call::get);
+        self.run(self.json(call))
+    }
 
-/// `DELETE /images/{name}?force=&noprune=`.
-pub(crate) fn remove(name: &str, options: RemoveImageOptions) -> Result<Call> {
-    let mut q = Query::default();
-    q.flag("force", options.force)
-        .flag("noprune", options.no_prune);
-    Ok(Call::new(Method::Delete, image_path(name, "")?).query(q))
-}
+    /// `GET /images/{name}/history`: the image's layers, newest first.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// for layer in client.history_image("bb:latest")? {
+    ///     println!("{} {}", layer.size, layer.created_by);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn history_image(&self, name: &str) -> F::Out<'_, Vec<ImageHistoryItem>> {
+        let call = image_path(name, "/history").map(Call::get);
+        self.run(async move {
+            let items: Option<Vec<ImageHistoryItem>> = self.json(call).await?;
+            Ok(items.unwrap_or_default())
+        })
+    }
 
-/// `POST /images/{name}/tag?repo=&tag=`: `target` is `repo[:tag]`, the tag `latest` when
-/// absent.
-pub(crate) fn tag(name: &str, target: &str) -> Result<Call> {
-    let (repo, tag) = reference_arg("target reference", target)?;
-    if target.contains('@') {
-        return Err(Error::InvalidArgument {
-            what: "target reference",
-            reason: format!("{target:?} is a digest; a tag is name[:tag]"),
+    /// `POST /images/{name}/tag?repo=&tag=`: tags `name` as `target` (`repo[:tag]`, the tag
+    /// `latest` when absent).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.tag_image("bb:latest", "127.0.0.1:5000/team/bb:1.0")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn tag_image(&self, name: &str, target: &str) -> F::Out<'_, ()> {
+        let call = || {
+            let (repo, tag) = reference_arg("target reference", target)?;
+            if target.contains('@') {
+                return Err(Error::InvalidArgument {
+                    what: "target reference",
+                    reason: format!("{target:?} is a digest; a tag is name[:tag]"),
+                });
+            }
+            let mut q = Query::default();
+            q.push("repo", repo).push("tag", tag.unwrap_or("latest"));
+            Ok(Call::post(image_path(name, "/tag")?).query(q))
+        };
+        self.run(self.empty(call()))
+    }
+
+    /// `DELETE /images/{name}?force=&noprune=`: removes a tag, and the image when no tag is
+    /// left. Returns what was untagged and deleted.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::RemoveImageOptions;
+    /// for item in client.remove_image("bb:old", RemoveImageOptions::default())? {
+    ///     println!("untagged {} deleted {}", item.untagged, item.deleted);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn remove_image(
+        &self,
+        name: &str,
+        options: RemoveImageOptions,
+    ) -> F::Out<'_, Vec<ImageDeleteResponseItem>> {
+        let call = image_path(name, "").map(|p| {
+            let mut q = Query::default();
+            q.flag("force", options.force)
+                .flag("noprune", options.no_prune);
+            Call::delete(p).query(q)
         });
+        self.run(async move {
+            let items: Option<Vec<ImageDeleteResponseItem>> = self.json(call).await?;
+            Ok(items.unwrap_or_default())
+        })
     }
-    let mut q = Query::default();
-    q.push("repo", repo).push("tag", tag.unwrap_or("latest"));
-    Ok(Call::post(image_path(name, "/tag")?).query(q))
+
+    /// `POST /images/prune`: removes dangling images, or every unused image with the
+    /// filter `("dangling", "false")`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PruneFilters;
+    /// let pruned = client.prune_images(&PruneFilters::default().filter("dangling", "false"))?;
+    /// println!("{} bytes reclaimed", pruned.space_reclaimed);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn prune_images(&self, filters: &PruneFilters) -> F::Out<'_, ImagePruneResponse> {
+        let call = Call::post("/images/prune").query(filters.query());
+        self.run(self.json(Ok(call)))
+    }
+
+    /// `POST /images/create?fromImage=&tag=`: pulls `reference` (`name[:tag]` or
+    /// `name@digest`; no tag means `latest`) and returns the progress as it arrives.
+    ///
+    /// An error reported inside the stream (a missing tag, refused credentials) is an
+    /// `Err(Error::Stream)` item, and the stream ends there.
+    /// [`Items::wait`](crate::Items::wait) drains it.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::{DockerConfig, PullImageOptions};
+    ///
+    /// // Just wait for the end:
+    /// client.pull_image("alpine:3.20", &PullImageOptions::default())?.wait()?;
+    ///
+    /// // Or follow the layers:
+    /// let image = "registry.example.com/team/app:1.0";
+    /// let mut opts = PullImageOptions::default();
+    /// if let Some(auth) = DockerConfig::load()?.credentials_for_image(image)? {
+    ///     opts = opts.auth(auth);
+    /// }
+    /// for message in client.pull_image(image, &opts)? {
+    ///     let message = message?;
+    ///     if let Some(p) = &message.progress_detail {
+    ///         println!("{} {} {}/{}", message.id, message.status, p.current, p.total);
+    ///     }
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pull_image(
+        &self,
+        reference: &str,
+        options: &PullImageOptions,
+    ) -> F::Out<'_, Items<F, ProgressMessage>> {
+        let call = || {
+            let (name, tag) = reference_arg("image reference", reference)?;
+            let mut q = Query::default();
+            q.push("fromImage", name);
+            match (tag, options.all_tags) {
+                (Some(tag), _) => q.push("tag", tag),
+                (None, false) => q.push("tag", "latest"),
+                (None, true) => &mut q,
+            };
+            if let Some(p) = &options.platform {
+                q.push("platform", path::plain_text("platform", p)?);
+            }
+            let call = Call::post("/images/create").query(q).streaming();
+            Ok(match auth::for_pull(options.auth.as_ref()) {
+                Some(header) => call.header(auth::HEADER, header.into_value()),
+                None => call,
+            })
+        };
+        self.run(self.items(call(), ProgressLines::new))
+    }
+
+    /// `POST /images/{name}/push?tag=`: pushes `reference` (no tag means `latest`) and
+    /// returns the progress. The last messages carry the pushed digest in `aux`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::models::AuthConfig;
+    /// use docker_client::PushImageOptions;
+    ///
+    /// let auth = AuthConfig {
+    ///     username: "me".into(),
+    ///     password: "s3cret".into(),
+    ///     serveraddress: "127.0.0.1:5000".into(),
+    ///     ..Default::default()
+    /// };
+    /// client.tag_image("bb:latest", "127.0.0.1:5000/team/bb:1.0")?;
+    /// client
+    ///     .push_image("127.0.0.1:5000/team/bb:1.0", &PushImageOptions::default().auth(auth))?
+    ///     .wait()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn push_image(
+        &self,
+        reference: &str,
+        options: &PushImageOptions,
+    ) -> F::Out<'_, Items<F, ProgressMessage>> {
+        let call = || {
+            let (name, tag) = reference_arg("image reference", reference)?;
+            if reference.contains('@') {
+                return Err(Error::InvalidArgument {
+                    what: "image reference",
+                    reason: format!("{reference:?} is a digest; push a tag"),
+                });
+            }
+            let mut q = Query::default();
+            match (tag, options.all_tags) {
+                (Some(tag), _) => q.push("tag", tag),
+                (None, false) => q.push("tag", "latest"),
+                (None, true) => &mut q,
+            };
+            let header = auth::for_push(options.auth.as_ref());
+            Ok(Call::post(image_path(name, "/push")?)
+                .query(q)
+                .streaming()
+                .header(auth::HEADER, header.into_value()))
+        };
+        self.run(self.items(call(), ProgressLines::new))
+    }
+
+    /// `POST /images/create?fromSrc=-`: makes an image from a root filesystem tarball,
+    /// streamed (chunked) from `tar`. The last message's `status` is the new image's ID.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let tar = std::fs::File::open("rootfs.tar")?;
+    /// let opts = docker_client::ImportImageOptions::default().reference("rootfs:1.0");
+    /// let messages = client.import_image(tar, &opts)?.finish()?;
+    /// println!("imported {}", messages.last().map_or("", |m| m.status.as_str()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn import_image(
+        &self,
+        tar: impl Upload<F>,
+        options: &ImportImageOptions,
+    ) -> F::Out<'_, Items<F, ProgressMessage>> {
+        let call = || {
+            let mut q = Query::default();
+            q.push("fromSrc", "-");
+            if let Some(r) = &options.reference {
+                let (repo, tag) = reference_arg("image reference", r)?;
+                q.push("repo", repo);
+                q.push_opt("tag", tag);
+            }
+            if let Some(m) = &options.message {
+                q.push("message", m);
+            }
+            for c in &options.changes {
+                q.push("changes", path::plain_text("change", c)?);
+            }
+            if let Some(p) = &options.platform {
+                q.push("platform", path::plain_text("platform", p)?);
+            }
+            Ok(tar_upload(Call::post("/images/create").query(q), tar))
+        };
+        self.run(self.items(call(), ProgressLines::new))
+    }
+
+    /// `POST /images/load`: loads images from a `docker save` tarball, streamed (chunked)
+    /// from `tar`. With [`quiet`](LoadImagesOptions::quiet) the engine sends only the
+    /// `Loaded image: ...` lines (in `stream`); without it, progress too.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::LoadImagesOptions;
+    /// let tar = std::fs::File::open("bb.tar")?;
+    /// for message in client.load_images(tar, LoadImagesOptions::default().quiet(true))? {
+    ///     print!("{}", message?.stream);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_images(
+        &self,
+        tar: impl Upload<F>,
+        options: LoadImagesOptions,
+    ) -> F::Out<'_, Items<F, ProgressMessage>> {
+        let mut q = Query::default();
+        q.push("quiet", if options.quiet { "1" } else { "0" });
+        let call = tar_upload(Call::post("/images/load").query(q), tar);
+        self.run(self.items(Ok(call), ProgressLines::new))
+    }
+
+    /// `GET /images/get?names=`: the images, with their tags, as one `docker save`
+    /// tarball, streamed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut tar = client.save_images(&["bb:latest"])?;
+    /// let mut file = std::fs::File::create("bb.tar")?;
+    /// std::io::copy(&mut tar, &mut file)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn save_images(&self, names: &[&str]) -> F::Out<'_, F::Reader> {
+        let call = || {
+            if names.is_empty() {
+                return Err(Error::InvalidArgument {
+                    what: "image names",
+                    reason: "the list is empty".into(),
+                });
+            }
+            let mut q = Query::default();
+            for n in names {
+                if n.is_empty() {
+                    return Err(Error::InvalidArgument {
+                        what: "image name",
+                        reason: "is empty".into(),
+                    });
+                }
+                q.push("names", path::plain_text("image name", n)?);
+            }
+            Ok(Call::get("/images/get").query(q).streaming())
+        };
+        self.run(self.reader(call()))
+    }
 }
 
-/// `POST /images/prune`.
-pub(crate) fn prune(filters: &PruneFilters) -> Call {
-    Call::post("/images/prune").query(filters.query())
+impl<F: Flavour> Items<F, ProgressMessage> {
+    /// Reads the progress to its end: `Ok` when it ended without an error, else the first
+    /// error.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.pull_image("bb:latest", &Default::default())?.wait()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn wait(mut self) -> F::Out<'static, ()> {
+        F::run(async move {
+            while let Some(message) = F::next_item(&mut self).await {
+                message?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Reads the progress to its end and returns every message, or the first error.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let messages = client.pull_image("bb:latest", &Default::default())?.finish()?;
+    /// println!("{} messages", messages.len());
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn finish(mut self) -> F::Out<'static, Vec<ProgressMessage>> {
+        F::run(async move {
+            let mut messages = Vec::new();
+            while let Some(message) = F::next_item(&mut self).await {
+                messages.push(message?);
+            }
+            Ok(messages)
+        })
+    }
 }
 
-/// `POST /images/create?fromImage=&tag=`, with the credentials header when there are any.
-pub(crate) fn pull(
-    reference: &str,
-    options: &PullImageOptions,
-) -> Result<(Call, Option<AuthHeader>)> {
-    let (name, tag) = reference_arg("image reference", reference)?;
-    let mut q = Query::default();
-    q.push("fromImage", name);
-    match (tag, options.all_tags) {
-        (Some(tag), _) => q.push("tag", tag),
-        (None, false) => q.push("tag", "latest"),
-        (None, true) => &mut q,
-    };
-    if let Some(p) = &options.platform {
-        q.push("platform", text("platform", p)?);
-    }
-    let call = Call::post("/images/create").query(q).streaming();
-    Ok((call, auth::for_pull(options.auth.as_ref())))
-}
-
-/// `POST /images/{name}/push?tag=`, always with a credentials header.
-pub(crate) fn push(reference: &str, options: &PushImageOptions) -> Result<(Call, AuthHeader)> {
-    let (name, tag) = reference_arg("image reference", reference)?;
-    if reference.contains('@') {
-        return Err(Error::InvalidArgument {
-            what: "image reference",
-            reason: format!("{reference:?} is a digest; push a tag"),
-        });
-    }
-    let mut q = Query::default();
-    match (tag, options.all_tags) {
-        (Some(tag), _) => q.push("tag", tag),
-        (None, false) => q.push("tag", "latest"),
-        (None, true) => &mut q,
-    };
-    let call = Call::post(image_path(name, "/push")?).query(q).streaming();
-    Ok((call, auth::for_push(options.auth.as_ref())))
-}
-
-/// `POST /images/create?fromSrc=-&repo=&tag=`; the caller sets the tar body.
-pub(crate) fn import(options: &ImportImageOptions) -> Result<Call> {
-    let mut q = Query::default();
-    q.push("fromSrc", "-");
-    if let Some(r) = &options.reference {
-        let (repo, tag) = reference_arg("image reference", r)?;
-        q.push("repo", repo);
-        q.push_opt("tag", tag);
-    }
-    if let Some(m) = &options.message {
-        q.push("message", m);
-    }
-    for c in &options.changes {
-        q.push("changes", text("change", c)?);
-    }
-    if let Some(p) = &options.platform {
-        q.push("platform", text("platform", p)?);
-    }
-    Ok(tar_body(Call::post("/images/create").query(q).streaming()))
-}
-
-/// `POST /images/load?quiet=`; the caller sets the tar body.
-pub(crate) fn load(quiet: bool) -> Call {
-    let mut q = Query::default();
-    q.push("quiet", if quiet { "1" } else { "0" });
-    tar_body(Call::post("/images/load").query(q).streaming())
-}
-
-/// `GET /images/get?names=...`: one tar of all the images.
-pub(crate) fn save(names: &[&str]) -> Result<Call> {
-    if names.is_empty() {
-        return Err(Error::InvalidArgument {
-            what: "image names",
-            reason: "the list is empty".into(),
-        });
-    }
-    let mut q = Query::default();
-    for n in names {
-        if n.is_empty() {
-            return Err(Error::InvalidArgument {
-                what: "image name",
-                reason: "is empty".into(),
-            });
-        }
-        q.push("names", text("image name", n)?);
-    }
-    Ok(Call::get("/images/get").query(q).streaming())
+/// `/images/{name}{suffix}` with `name` validated and encoded.
+pub(crate) fn image_path(name: &str, suffix: &str) -> Result<String> {
+    Ok(format!(
+        "/images/{}{suffix}",
+        path::segment(Kind::Image, name)?
+    ))
 }
 
 /// How long an import or a load may take before the engine's first answer: the engine
@@ -355,10 +611,12 @@ pub(crate) fn save(names: &[&str]) -> Result<Call> {
 /// its end), which for large images takes far longer than the default head timeout.
 const UNPACK_TIMEOUT: Duration = Duration::from_secs(3600);
 
-fn tar_body(mut call: Call) -> Call {
-    call.content_type = Some("application/x-tar");
-    call.head_timeout = Some(UNPACK_TIMEOUT);
-    call
+/// A tarball upload: streamed, waited for until unpacked.
+fn tar_upload<F: Flavour>(call: CallOf<F>, tar: impl Upload<F>) -> CallOf<F> {
+    call.header("Content-Type", "application/x-tar".to_owned())
+        .body(tar.into_body())
+        .head_timeout(UNPACK_TIMEOUT)
+        .streaming()
 }
 
 /// A progress stream's lines as [`ProgressMessage`]s. A message that reports an error
@@ -369,47 +627,32 @@ pub(crate) struct ProgressLines {
     ended: bool,
 }
 
-impl crate::call::Lines for ProgressLines {
-    type Item = ProgressMessage;
-    fn feed(&mut self, chunk: &[u8]) {
-        ProgressLines::feed(self, chunk)
-    }
-    fn finish(&mut self) {
-        ProgressLines::finish(self)
-    }
-    fn fail(&mut self, e: Error) {
-        ProgressLines::fail(self, e)
-    }
-    fn pop(&mut self) -> Option<Result<ProgressMessage>> {
-        ProgressLines::pop(self)
-    }
-    fn is_exhausted(&self) -> bool {
-        ProgressLines::is_exhausted(self)
-    }
-}
-
 impl ProgressLines {
-    pub(crate) fn new(call: String) -> ProgressLines {
+    pub(crate) fn new(request: String) -> ProgressLines {
         ProgressLines {
-            lines: JsonLines::new(call),
+            lines: JsonLines::new(request),
             ended: false,
         }
     }
+}
 
-    pub(crate) fn feed(&mut self, chunk: &[u8]) {
+impl Decoder for ProgressLines {
+    type Item = ProgressMessage;
+
+    fn feed(&mut self, chunk: &[u8]) {
         self.lines.feed(chunk);
     }
 
-    pub(crate) fn finish(&mut self) {
+    fn finish(&mut self) {
         self.lines.finish();
     }
 
-    pub(crate) fn fail(&mut self, e: Error) {
+    fn fail(&mut self, e: Error) {
         self.lines.fail(e);
     }
 
     /// The next message, if one is ready.
-    pub(crate) fn pop(&mut self) -> Option<Result<ProgressMessage>> {
+    fn pop(&mut self) -> Option<Result<ProgressMessage>> {
         if self.ended {
             return None;
         }
@@ -428,7 +671,7 @@ impl ProgressLines {
     }
 
     /// True once the stream ended (its end, or an error) and every message was taken.
-    pub(crate) fn is_exhausted(&self) -> bool {
+    fn is_exhausted(&self) -> bool {
         self.ended || self.lines.is_exhausted()
     }
 }
@@ -456,34 +699,43 @@ mod tests {
     }
 
     #[test]
-    fn bad_references_are_refused_before_sending() {
+    fn bad_references_are_refused() {
         for bad in ["", ":tag", "bb:", "a b", "bb\n"] {
             assert!(
                 matches!(
-                    pull(bad, &PullImageOptions::default()),
+                    reference_arg("image reference", bad),
                     Err(Error::InvalidArgument { .. })
                 ),
                 "{bad:?}"
             );
         }
-        assert!(tag("bb", "x@sha256:1").is_err());
-        assert!(push("bb@sha256:1", &PushImageOptions::default()).is_err());
-        assert!(save(&[]).is_err());
-        assert!(save(&[""]).is_err());
     }
 
+    #[cfg(feature = "blocking")]
     #[test]
-    fn uploads_wait_for_the_unpacking_and_streams_have_no_idle_timeout() {
-        let import = import(&ImportImageOptions::default()).unwrap();
-        let load = load(true);
-        for call in [&import, &load] {
-            assert_eq!(call.head_timeout, Some(UNPACK_TIMEOUT));
-            assert_eq!(call.content_type, Some("application/x-tar"));
-            assert!(call.streaming);
+    fn bad_arguments_are_refused_before_sending() {
+        let client = crate::blocking::Client::unix("/nonexistent/docker.sock");
+        let invalid = |e: Error| matches!(e, Error::InvalidArgument { .. });
+        for bad in ["", ":tag", "bb:", "a b", "bb\n"] {
+            let pulled = client.pull_image(bad, &PullImageOptions::default());
+            assert!(pulled.is_err_and(invalid), "{bad:?}");
         }
-        let (pull, _) = pull("bb", &PullImageOptions::default()).unwrap();
-        assert!(pull.streaming && pull.head_timeout.is_none());
-        assert!(save(&["bb"]).unwrap().streaming);
+        assert!(client.tag_image("bb", "x@sha256:1").is_err_and(invalid));
+        let pushed = client.push_image("bb@sha256:1", &PushImageOptions::default());
+        assert!(pushed.is_err_and(invalid));
+        assert!(client.save_images(&[]).is_err_and(invalid));
+        assert!(client.save_images(&[""]).is_err_and(invalid));
+    }
+
+    #[cfg(feature = "blocking")]
+    #[test]
+    fn uploads_wait_for_the_unpacking_and_have_no_idle_timeout() {
+        let call = tar_upload::<crate::Blocking>(Call::post("/images/load"), std::io::empty());
+        assert_eq!(call.head_timeout, Some(UNPACK_TIMEOUT));
+        assert!(call
+            .headers
+            .contains(&("Content-Type", "application/x-tar".to_owned())));
+        assert!(call.streaming);
     }
 
     #[test]

@@ -3,7 +3,11 @@
 //! - [`blocking::Client`] (feature `blocking`, default) uses std sockets: no runtime, no
 //!   threads (except the reader thread of an event watcher or inventory), and tokio is not
 //!   even compiled.
-//! - [`tokio::Client`] (feature `tokio`) has the same methods, `async`.
+//! - [`tokio::Client`] (feature `tokio`) has the same methods, returning futures.
+//!
+//! Both are [`Client<F>`](Client) for a [`Flavour`] `F`: each endpoint is one method,
+//! written once, whose return type [`Flavour::Out`] is `Result<T>` in the blocking flavour
+//! and a future of `Result<T>` in the tokio flavour.
 //!
 //! Both negotiate the API version lazily, once per client, the way the Go client does
 //! (`min(client max, engine version)`; see [`ApiVersion`]), unless `DOCKER_API_VERSION` or
@@ -16,28 +20,48 @@
 //!
 //! let client = Client::from_env()?;
 //! for c in client.list_containers(&ListContainersOptions::default())? {
-//!     let top = client.container_top(&c.id, None)?;
+//!     let top = client.top_container(&c.id, None)?;
 //!     for p in top.entries()? {
 //!         println!("{} {} {}", c.id, p.pid, p.command);
 //!     }
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Method names follow one rule: the action, then the object it acts on, as the Docker CLI
+//! says `docker <object> <action>` (`docker container top` is [`Client::top_container`],
+//! `docker image history` is [`Client::history_image`]); calls on the engine as a whole
+//! have no object ([`Client::ping`], [`Client::info`], [`Client::events`]).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+// The area modules (archive, containers, exec, images, networks, system, volumes, and build,
+// plugins and swarm to come) each hold the endpoints of one area of the API and their
+// options; everything public in them is public here.
+
+mod archive;
 mod auth;
 mod base64;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod build;
 mod call;
 mod client;
 mod containers;
+#[cfg(feature = "dispatch")]
+pub mod dispatch;
 mod error;
+mod exec;
+mod flavour;
 mod images;
 mod networks;
 mod options;
+mod output;
 mod path;
+mod plugins;
+mod session;
+mod stream;
+mod swarm;
 mod system;
 #[cfg(feature = "tokio")]
 pub mod tokio;
@@ -46,27 +70,31 @@ mod volumes;
 mod watch;
 
 pub use docker_models as models;
-pub use docker_transport::{
-    ConnectFailure, Endpoint, Headers, Method, ResponseHead, TimeoutKind, Timeouts,
-};
+pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
 
-pub use auth::{image_registry, ConfigError, DockerConfig};
-pub use client::ClientBuilder;
-pub use containers::{
-    AttachOptions, LogChunk, LogsOptions, OutputStream, PathStat, PruneFilters,
-    RemoveContainerOptions, WaitCondition,
-};
-pub use error::{Error, Result};
-pub use images::{
-    ImportImageOptions, ListImagesOptions, PullImageOptions, PushImageOptions, RemoveImageOptions,
-};
-pub use networks::{CreateNetworkOptions, ListNetworksOptions};
-pub use options::{EventsOptions, ListContainersOptions};
+pub use archive::*;
+pub use auth::{image_registry, DockerConfig};
+pub use client::{Client, ClientBuilder};
+pub use containers::*;
+pub use error::{Error, Result, TimeoutKind, TransportError};
+pub use exec::*;
+#[cfg(feature = "blocking")]
+pub use flavour::Blocking;
+#[cfg(feature = "tokio")]
+pub use flavour::Tokio;
+pub use flavour::{Flavour, Upload};
+pub use images::*;
+pub use networks::*;
+pub use options::PruneFilters;
+pub use output::{LogChunk, OutputStream};
+pub use session::{AttachInput, AttachSession};
+pub use stream::Items;
+pub use system::*;
 pub use version::ApiVersion;
-pub use volumes::{CreateVolumeOptions, ListVolumesOptions};
+pub use volumes::*;
 pub use watch::{
-    Backoff, ContainerEntry, InventoryChange, InventoryOptions, ResyncReason, RunState,
-    WatchConfig, WatchItem,
+    Backoff, ContainerEntry, ContainerInventory, EventWatcher, InventoryChange, InventoryOptions,
+    ResyncReason, RunState, WatchConfig, WatchItem,
 };
 
 /// Percent-encodes `text` as one path segment, the way the client encodes IDs and names,

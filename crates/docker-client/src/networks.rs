@@ -1,15 +1,16 @@
-//! Networks: options and call builders shared by both flavours.
+//! Networks: list, inspect, create, connect, disconnect, remove and prune.
 
 use std::collections::BTreeMap;
 
-use docker_models::{EndpointSettings, Ipam, IpamConfig};
-use docker_transport::Method;
+use docker_models::{
+    EndpointSettings, Ipam, IpamConfig, NetworkCreateResponse, NetworkInspect, NetworkPruneResponse,
+};
 use serde_json::{json, Map, Value};
 
-use crate::call::{network_path, text, Call};
+use crate::call::Call;
 use crate::options::Filters;
-use crate::path::Query;
-use crate::{Error, PruneFilters, Result};
+use crate::path::{self, Kind, Query};
+use crate::{Client, Error, Flavour, PruneFilters, Result};
 
 /// Options of `list_networks` (`GET /networks`).
 ///
@@ -165,7 +166,7 @@ impl CreateNetworkOptions {
 
     /// The JSON body, as sent.
     pub(crate) fn body(&self) -> Result<Vec<u8>> {
-        let name = text("network name", &self.name)?;
+        let name = path::plain_text("network name", &self.name)?;
         if name.trim().is_empty() {
             return Err(Error::InvalidArgument {
                 what: "network name",
@@ -201,9 +202,27 @@ impl CreateNetworkOptions {
     }
 }
 
+/// Options of `disconnect_network` (`POST /networks/{id}/disconnect`).
+///
+/// ```
+/// let opts = docker_client::DisconnectNetworkOptions::default().force(true);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DisconnectNetworkOptions {
+    force: bool,
+}
+
+impl DisconnectNetworkOptions {
+    /// Disconnects the container even when it is not running.
+    pub fn force(self, force: bool) -> Self {
+        DisconnectNetworkOptions { force }
+    }
+}
+
 /// A container given in a body: validated like a path segment, sent as is.
 fn container_arg(container: &str) -> Result<&str> {
-    let c = text("container ID or name", container)?;
+    let c = path::plain_text("container ID or name", container)?;
     let bare = c.strip_prefix('/').unwrap_or(c);
     match bare.is_empty() {
         true => Err(Error::InvalidArgument {
@@ -214,50 +233,147 @@ fn container_arg(container: &str) -> Result<&str> {
     }
 }
 
-/// `GET /networks`.
-pub(crate) fn list(options: &ListNetworksOptions) -> Call {
-    Call::get("/networks").query(options.query())
-}
-
-/// `POST /networks/create`.
-pub(crate) fn create(options: &CreateNetworkOptions) -> Result<Call> {
-    Ok(Call::post("/networks/create").json(options.body()?))
-}
-
-/// `POST /networks/{id}/connect`.
-pub(crate) fn connect(
-    network: &str,
-    container: &str,
-    endpoint: Option<&EndpointSettings>,
-) -> Result<Call> {
-    let mut body = Map::new();
-    body.insert("Container".into(), json!(container_arg(container)?));
-    if let Some(e) = endpoint {
-        let e = serde_json::to_value(e).map_err(|e| Error::InvalidArgument {
-            what: "endpoint settings",
-            reason: e.to_string(),
-        })?;
-        body.insert("EndpointConfig".into(), e);
+impl<F: Flavour> Client<F> {
+    /// `GET /networks`: the networks (without their containers; inspect one for those).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListNetworksOptions;
+    /// for n in client.list_networks(&ListNetworksOptions::default().filter("driver", "bridge"))? {
+    ///     println!("{} {}", n.name, n.driver);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn list_networks(&self, options: &ListNetworksOptions) -> F::Out<'_, Vec<NetworkInspect>> {
+        let call = Call::get("/networks").query(options.query());
+        self.run(async move {
+            let networks: Option<Vec<NetworkInspect>> = self.json(Ok(call)).await?;
+            Ok(networks.unwrap_or_default())
+        })
     }
-    let body = serde_json::to_vec(&Value::Object(body)).expect("a JSON value always serializes");
-    Ok(Call::post(format!("{}/connect", network_path(network)?)).json(body))
+
+    /// `GET /networks/{id}`: a network and its containers.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let n = client.inspect_network("bridge")?;
+    /// println!("{} holds {} containers", n.name, n.containers.len());
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn inspect_network(&self, id: &str) -> F::Out<'_, NetworkInspect> {
+        let call = network_path(id, "").map(Call::get);
+        self.run(self.json(call))
+    }
+
+    /// `POST /networks/create`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::{CreateNetworkOptions, DisconnectNetworkOptions};
+    ///
+    /// let created = client.create_network(
+    ///     &CreateNetworkOptions::new("backend").driver("bridge").label("team", "web"),
+    /// )?;
+    /// client.connect_network(&created.id, "web", None)?;
+    /// client.disconnect_network(&created.id, "web", DisconnectNetworkOptions::default())?;
+    /// client.remove_network(&created.id)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn create_network(
+        &self,
+        options: &CreateNetworkOptions,
+    ) -> F::Out<'_, NetworkCreateResponse> {
+        let call = options
+            .body()
+            .map(|body| Call::post("/networks/create").json_bytes(body));
+        self.run(self.json(call))
+    }
+
+    /// `POST /networks/{id}/connect`: attaches a container, with optional endpoint
+    /// settings (aliases, a static address).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::models::EndpointSettings;
+    /// let endpoint = EndpointSettings { aliases: vec!["db".into()], ..Default::default() };
+    /// client.connect_network("backend", "postgres", Some(&endpoint))?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        endpoint: Option<&EndpointSettings>,
+    ) -> F::Out<'_, ()> {
+        let call = || {
+            let mut body = Map::new();
+            body.insert("Container".into(), json!(container_arg(container)?));
+            if let Some(e) = endpoint {
+                let e = serde_json::to_value(e).map_err(|e| Error::InvalidArgument {
+                    what: "endpoint settings",
+                    reason: e.to_string(),
+                })?;
+                body.insert("EndpointConfig".into(), e);
+            }
+            Call::post(network_path(network, "/connect")?).json("connect body", &body)
+        };
+        self.run(self.empty(call()))
+    }
+
+    /// `POST /networks/{id}/disconnect`: detaches a container;
+    /// [`force`](DisconnectNetworkOptions::force) even when it is not running.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::DisconnectNetworkOptions;
+    /// client.disconnect_network("backend", "postgres", DisconnectNetworkOptions::default().force(true))?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn disconnect_network(
+        &self,
+        network: &str,
+        container: &str,
+        options: DisconnectNetworkOptions,
+    ) -> F::Out<'_, ()> {
+        let call = || {
+            let body = json!({"Container": container_arg(container)?, "Force": options.force});
+            Call::post(network_path(network, "/disconnect")?).json("disconnect body", &body)
+        };
+        self.run(self.empty(call()))
+    }
+
+    /// `DELETE /networks/{id}`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// client.remove_network("backend")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn remove_network(&self, network: &str) -> F::Out<'_, ()> {
+        let call = network_path(network, "").map(Call::delete);
+        self.run(self.empty(call))
+    }
+
+    /// `POST /networks/prune`: removes networks no container uses.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let pruned = client.prune_networks(&docker_client::PruneFilters::default())?;
+    /// println!("removed {:?}", pruned.networks_deleted);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn prune_networks(&self, filters: &PruneFilters) -> F::Out<'_, NetworkPruneResponse> {
+        let call = Call::post("/networks/prune").query(filters.query());
+        self.run(self.json(Ok(call)))
+    }
 }
 
-/// `POST /networks/{id}/disconnect`.
-pub(crate) fn disconnect(network: &str, container: &str, force: bool) -> Result<Call> {
-    let body = json!({"Container": container_arg(container)?, "Force": force});
-    let body = serde_json::to_vec(&body).expect("a JSON value always serializes");
-    Ok(Call::post(format!("{}/disconnect", network_path(network)?)).json(body))
-}
-
-/// `DELETE /networks/{id}`.
-pub(crate) fn remove(network: &str) -> Result<Call> {
-    Ok(Call::new(Method::Delete, network_path(network)?))
-}
-
-/// `POST /networks/prune`.
-pub(crate) fn prune(filters: &PruneFilters) -> Call {
-    Call::post("/networks/prune").query(filters.query())
+/// `/networks/{id}{suffix}` with `id` validated and encoded.
+fn network_path(id: &str, suffix: &str) -> Result<String> {
+    Ok(format!(
+        "/networks/{}{suffix}",
+        path::segment(Kind::Network, id)?
+    ))
 }
 
 #[cfg(test)]
@@ -301,14 +417,10 @@ mod tests {
     }
 
     #[test]
-    fn connect_and_disconnect_bodies() {
-        let c = connect("net", "/web", None).unwrap();
-        assert_eq!(c.path, "/networks/net/connect");
-        let docker_transport::Body::Bytes(b) = &c.body else {
-            panic!()
-        };
-        assert_eq!(b.as_slice(), br#"{"Container":"web"}"#);
-        assert!(connect("net", "", None).is_err());
-        assert!(disconnect("..", "web", false).is_err());
+    fn containers_in_bodies_are_checked_and_lose_their_slash() {
+        assert_eq!(container_arg("/web").unwrap(), "web");
+        assert!(container_arg("").is_err());
+        assert!(container_arg("a\nb").is_err());
+        assert!(network_path("..", "/disconnect").is_err());
     }
 }

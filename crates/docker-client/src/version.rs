@@ -73,6 +73,26 @@ impl FromStr for ApiVersion {
     }
 }
 
+/// As its text, `"1.41"`.
+impl serde::Serialize for ApiVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// From its text, `"1.41"`.
+///
+/// ```
+/// let v: docker_client::ApiVersion = serde_json::from_str("\"1.41\"").unwrap();
+/// assert_eq!(serde_json::to_string(&v).unwrap(), "\"1.41\"");
+/// ```
+impl<'de> serde::Deserialize<'de> for ApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The version to use given an engine's `Api-Version` ping header, as the Go client does:
 /// `min(MAX, server)`, an empty header meaning 1.24, a malformed one leaving the maximum.
 /// An engine whose version is below [`ApiVersion::MIN`] is refused.

@@ -1,14 +1,14 @@
-//! Volumes: options and call builders shared by both flavours.
+//! Volumes: list, inspect, create, remove and prune.
 
 use std::collections::BTreeMap;
 
-use docker_transport::Method;
+use docker_models::{Volume, VolumeListResponse, VolumePruneResponse};
 use serde_json::json;
 
-use crate::call::{text, Call};
+use crate::call::Call;
 use crate::options::Filters;
 use crate::path::{self, Kind, Query};
-use crate::{PruneFilters, Result};
+use crate::{Client, Flavour, PruneFilters, Result};
 
 /// Options of `list_volumes` (`GET /volumes`).
 ///
@@ -86,44 +86,119 @@ impl CreateVolumeOptions {
     }
 }
 
+/// Options of `remove_volume` (`DELETE /volumes/{name}`).
+///
+/// ```
+/// let opts = docker_client::RemoveVolumeOptions::default().force(true);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RemoveVolumeOptions {
+    force: bool,
+}
+
+impl RemoveVolumeOptions {
+    /// Removes the volume even when a container uses it.
+    pub fn force(self, force: bool) -> Self {
+        RemoveVolumeOptions { force }
+    }
+}
+
+impl<F: Flavour> Client<F> {
+    /// `GET /volumes`: the volumes, and the engine's warnings.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListVolumesOptions;
+    /// let list = client.list_volumes(&ListVolumesOptions::default().filter("dangling", "true"))?;
+    /// for v in list.volumes {
+    ///     println!("{} {}", v.name, v.driver);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn list_volumes(&self, options: &ListVolumesOptions) -> F::Out<'_, VolumeListResponse> {
+        let call = Call::get("/volumes").query(options.query());
+        self.run(self.json(Ok(call)))
+    }
+
+    /// `POST /volumes/create`: creates a volume (or returns the existing one of that name).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::{CreateVolumeOptions, RemoveVolumeOptions};
+    ///
+    /// let volume = client.create_volume(&CreateVolumeOptions::default().name("data"))?;
+    /// println!("{} at {}", volume.name, volume.mountpoint);
+    /// client.remove_volume("data", RemoveVolumeOptions::default())?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn create_volume(&self, options: &CreateVolumeOptions) -> F::Out<'_, Volume> {
+        let call = || {
+            let mut body = serde_json::Map::new();
+            if let Some(name) = &options.name {
+                body.insert("Name".into(), json!(path::plain_text("volume name", name)?));
+            }
+            if let Some(driver) = &options.driver {
+                body.insert("Driver".into(), json!(driver));
+            }
+            body.insert("DriverOpts".into(), json!(options.driver_opts));
+            body.insert("Labels".into(), json!(options.labels));
+            Call::post("/volumes/create").json("volume options", &body)
+        };
+        self.run(self.json(call()))
+    }
+
+    /// `GET /volumes/{name}`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let v = client.inspect_volume("data")?;
+    /// println!("{} at {}", v.name, v.mountpoint);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn inspect_volume(&self, name: &str) -> F::Out<'_, Volume> {
+        let call = volume_path(name).map(Call::get);
+        self.run(self.json(call))
+    }
+
+    /// `DELETE /volumes/{name}?force=`: a volume in use is a conflict
+    /// ([`Error::is_conflict`](crate::Error::is_conflict)).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::RemoveVolumeOptions;
+    /// match client.remove_volume("data", RemoveVolumeOptions::default()) {
+    ///     Err(e) if e.is_conflict() => println!("still in use"),
+    ///     other => other?,
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn remove_volume(&self, name: &str, options: RemoveVolumeOptions) -> F::Out<'_, ()> {
+        let call = volume_path(name).map(|p| {
+            let mut q = Query::default();
+            q.flag("force", options.force);
+            Call::delete(p).query(q)
+        });
+        self.run(self.empty(call))
+    }
+
+    /// `POST /volumes/prune`: removes volumes no container uses (before API 1.42, named
+    /// ones too; from 1.42 on only anonymous ones unless the filter `("all", "true")`).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PruneFilters;
+    /// let pruned = client.prune_volumes(&PruneFilters::default().filter("all", "true"))?;
+    /// println!("{} bytes reclaimed", pruned.space_reclaimed);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn prune_volumes(&self, filters: &PruneFilters) -> F::Out<'_, VolumePruneResponse> {
+        let call = Call::post("/volumes/prune").query(filters.query());
+        self.run(self.json(Ok(call)))
+    }
+}
+
 /// `/volumes/{name}` with `name` validated and encoded.
 fn volume_path(name: &str) -> Result<String> {
     Ok(format!("/volumes/{}", path::segment(Kind::Volume, name)?))
-}
-
-/// `GET /volumes`.
-pub(crate) fn list(options: &ListVolumesOptions) -> Call {
-    Call::get("/volumes").query(options.query())
-}
-
-/// `POST /volumes/create`.
-pub(crate) fn create(options: &CreateVolumeOptions) -> Result<Call> {
-    let mut body = serde_json::Map::new();
-    if let Some(name) = &options.name {
-        body.insert("Name".into(), json!(text("volume name", name)?));
-    }
-    if let Some(driver) = &options.driver {
-        body.insert("Driver".into(), json!(driver));
-    }
-    body.insert("DriverOpts".into(), json!(options.driver_opts));
-    body.insert("Labels".into(), json!(options.labels));
-    let body = serde_json::to_vec(&body).expect("a JSON map always serializes");
-    Ok(Call::post("/volumes/create").json(body))
-}
-
-/// `GET /volumes/{name}`.
-pub(crate) fn inspect(name: &str) -> Result<Call> {
-    Ok(Call::get(volume_path(name)?))
-}
-
-/// `DELETE /volumes/{name}?force=`.
-pub(crate) fn remove(name: &str, force: bool) -> Result<Call> {
-    let mut q = Query::default();
-    q.flag("force", force);
-    Ok(Call::new(Method::Delete, volume_path(name)?).query(q))
-}
-
-/// `POST /volumes/prune`.
-pub(crate) fn prune(filters: &PruneFilters) -> Call {
-    Call::post("/volumes/prune").query(filters.query())
 }

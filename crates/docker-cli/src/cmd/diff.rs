@@ -17,7 +17,7 @@ pub fn run(
     view: &View,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let changes = client.container_diff(&args.container)?;
+    let changes = client.diff_container(&args.container)?;
     render(&changes, view, out)?;
     Ok(())
 }

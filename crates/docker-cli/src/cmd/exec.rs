@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use docker_client::blocking::Client;
 use docker_client::models::ExecCreateConfig;
+use docker_client::StartExecOptions;
 
-use super::run::Stdio;
-use super::stdio;
+use super::stdio::{self, Stdio};
 use crate::args::ExecArgs;
 use crate::error::Failure;
 
@@ -16,7 +16,7 @@ use crate::error::Failure;
 pub fn run(client: &Client, args: &ExecArgs, io: Stdio<'_>) -> Result<(), Failure> {
     let config = config(args, |k| std::env::var(k).ok());
     let exec = client.create_exec(&args.container, &config)?;
-    let session = client.start_exec(&exec.id, args.tty)?;
+    let session = client.start_exec(&exec.id, StartExecOptions::default().tty(args.tty))?;
     let detached = stdio::relay(session, args.tty, args.interactive, io, |rows, cols| {
         let _ = client.resize_exec(&exec.id, rows, cols);
     })?;

@@ -41,5 +41,5 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<(), Failure> {
     let opts = options(args, now)?;
-    stdio::copy_output(client.logs(&args.container, &opts)?, out, err)
+    stdio::copy_output(client.logs_container(&args.container, &opts)?, out, err)
 }

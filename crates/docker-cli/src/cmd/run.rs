@@ -12,7 +12,7 @@
 //! attached or started, 126 when its command cannot be invoked and 127 when it is not
 //! found.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
@@ -23,7 +23,7 @@ use docker_client::models::{
 };
 use docker_client::{AttachOptions, Method, RemoveContainerOptions};
 
-use super::stdio;
+use super::stdio::{self, Stdio};
 use crate::args::RunArgs;
 use crate::error::{self, Failure};
 
@@ -33,18 +33,6 @@ pub const EXIT_ENGINE: u8 = 125;
 pub const EXIT_CANNOT_INVOKE: u8 = 126;
 /// docker's status when the container's command is not found.
 pub const EXIT_NOT_FOUND: u8 = 127;
-
-/// What `run` reads and writes besides the engine.
-pub struct Stdio<'a> {
-    /// The container's stdout (and a TTY's output) goes here.
-    pub out: &'a mut dyn Write,
-    /// The container's stderr, and warnings, go here.
-    pub err: &'a mut dyn Write,
-    /// What `-i` sends to the container.
-    pub stdin: Box<dyn Read + Send>,
-    /// True when standard input is a terminal (raw mode for `-it`).
-    pub stdin_is_terminal: bool,
-}
 
 /// Creates and starts the container; without `-d`, attaches to it and returns its exit
 /// status as a failure when it is not 0.

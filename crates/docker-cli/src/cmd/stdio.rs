@@ -6,7 +6,7 @@
 //! terminal crate, and `stty` is on every system with a terminal.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{self, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -16,6 +16,18 @@ use docker_client::{LogChunk, OutputStream};
 
 use crate::error::Failure;
 
+/// What `run` and `exec` read and write besides the engine.
+pub struct Stdio<'a> {
+    /// The container's stdout (and a TTY's output) goes here.
+    pub out: &'a mut dyn Write,
+    /// The container's stderr, and warnings, go here.
+    pub err: &'a mut dyn Write,
+    /// What `-i` sends to the container.
+    pub stdin: Box<dyn Read + Send>,
+    /// True when standard input is a terminal (raw mode for `-it`).
+    pub stdin_is_terminal: bool,
+}
+
 /// Relays an attached session, as `exec` and `run` do: the terminal in raw mode for `-it` on
 /// a terminal, the TTY sized through `resize(rows, cols)`, stdin fed with `-i`, and the
 /// output copied until it ends. True when the user detached (ctrl-p ctrl-q).
@@ -23,7 +35,7 @@ pub fn relay(
     session: AttachSession,
     tty: bool,
     interactive: bool,
-    io: super::run::Stdio<'_>,
+    io: Stdio<'_>,
     resize: impl FnOnce(u16, u16),
 ) -> Result<bool, Failure> {
     let raw = match tty && interactive && io.stdin_is_terminal {
@@ -163,8 +175,8 @@ pub fn terminal_columns() -> Option<u16> {
 fn stty(args: &[&str]) -> Option<String> {
     let output = Command::new("stty")
         .args(args)
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::null())
+        .stdin(process::Stdio::inherit())
+        .stderr(process::Stdio::null())
         .output()
         .ok()?;
     if !output.status.success() {

@@ -111,7 +111,7 @@ pub fn run(
         ps.remove(i);
         cgroup = true;
     }
-    let top = client.container_top(&args.container, ps_args(&ps, cgroup).as_deref())?;
+    let top = client.top_container(&args.container, ps_args(&ps, cgroup).as_deref())?;
     render(&top, view, out)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use docker_client::blocking::Client;
-use docker_client::{CreateVolumeOptions, ListVolumesOptions};
+use docker_client::{CreateVolumeOptions, ListVolumesOptions, RemoveVolumeOptions};
 use docker_models::{Volume, VolumeListResponse};
 
 use super::View;
@@ -27,7 +27,7 @@ pub fn run(
             Ok(())
         }
         VolumeCommand::Rm(args) => super::kill::each(&args.volumes, out, |name| {
-            client.remove_volume(name, args.force)
+            client.remove_volume(name, RemoveVolumeOptions::default().force(args.force))
         }),
     }
 }

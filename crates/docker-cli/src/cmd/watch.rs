@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use docker_client::blocking::Client;
@@ -46,7 +45,7 @@ pub fn run(
     terminal: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let inventory = client.container_inventory(&options(args))?;
+    let inventory = client.watch_containers(&options(args))?;
     let endpoint = client.endpoint().to_string();
     let screen = terminal && !view.is_json();
     if screen {
@@ -69,9 +68,9 @@ pub fn run(
     let mut last: Option<String> = None;
     loop {
         let change = match inventory.next_timeout(Duration::from_secs(1)) {
-            Ok(change) => Some(change),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => {
+            Ok(Some(change)) => Some(change),
+            Err(e) if e.is_timeout() => None,
+            Ok(None) | Err(_) => {
                 return Err(Failure::Other(
                     "the container inventory stopped following the engine".into(),
                 ))
@@ -83,7 +82,7 @@ pub fn run(
                 last = Some(summary(change, now, view));
             }
             // Take whatever else is ready before drawing once.
-            while let Ok(change) = inventory.next_timeout(Duration::ZERO) {
+            while let Ok(Some(change)) = inventory.next_timeout(Duration::ZERO) {
                 last = Some(summary(&change, now, view));
             }
             render_screen(

@@ -165,7 +165,10 @@ fn volume_create_ls_use_and_rm() {
     let h = host.clone();
     let n = name.clone();
     let _cleanup = Cleanup(move || {
-        let _ = client(&h).remove_volume(&n, true);
+        let _ = client(&h).remove_volume(
+            &n,
+            docker_client::RemoveVolumeOptions::default().force(true),
+        );
     });
     assert_eq!(
         ok(dkr(

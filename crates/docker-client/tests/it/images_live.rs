@@ -1,14 +1,18 @@
 //! Images against a real engine, in both flavours: list, inspect, tag, history, remove,
 //! prune, import, save and load. (Pull and push need a registry: registry_live.rs.)
 
+use std::io::Cursor;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
+use docker_client::models::SystemDf;
 use docker_client::{
-    Error, ImportImageOptions, ListImagesOptions, PruneFilters, RemoveImageOptions,
+    Client, Error, ImportImageOptions, ListImagesOptions, LoadImagesOptions, PruneFilters,
+    RemoveImageOptions,
 };
 
+use crate::flavours::{both, client, Named, ReadAll, TestFlavour, Wait};
 use crate::live::engine;
-use crate::objects_api::{df_when_free, objects, ObjectsApi};
 
 /// A name no other test or run uses.
 pub(crate) fn unique(prefix: &str) -> String {
@@ -60,32 +64,45 @@ fn tar_names(tar: &[u8]) -> Vec<String> {
 }
 
 /// Removes the image when dropped, whatever happened.
-pub(crate) struct ImageGuard<'a>(pub(crate) &'a dyn ObjectsApi, pub(crate) String);
+pub(crate) struct ImageGuard<'a, F: TestFlavour>(pub(crate) &'a Client<F>, pub(crate) String);
 
-impl Drop for ImageGuard<'_> {
+impl<F: TestFlavour> Drop for ImageGuard<'_, F> {
     fn drop(&mut self) {
-        let _ = self
-            .0
-            .remove_image(&self.1, RemoveImageOptions::default().force(true));
+        let options = RemoveImageOptions::default().force(true);
+        let _ = F::resolve(self.0.remove_image(&self.1, options));
     }
+}
+
+/// `df`, retried while another disk-usage operation runs: engines before 23.0 refuse a
+/// second one at the same time ("a disk usage operation is already running").
+pub(crate) fn df_when_free<F: TestFlavour>(api: &Client<F>) -> SystemDf {
+    for _ in 0..100 {
+        match F::resolve(api.df()) {
+            Err(e) if e.message().is_some_and(|m| m.contains("already running")) => {
+                std::thread::sleep(Duration::from_millis(100))
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{}: df stayed busy for 10 s", F::NAME)
 }
 
 #[test]
 fn live_tag_list_inspect_history_and_remove() {
     let Some(endpoint) = engine() else { return };
-    for api in objects(&endpoint, None) {
-        let api = api.as_ref();
-        let bb = api.inspect_image("bb:latest").unwrap();
+    both!(client(&endpoint, None), |api| {
+        let bb = api.inspect_image("bb:latest").wait().unwrap();
         let repo = unique(&format!("tag-{}", api.name()));
         let target = format!("{repo}:t1");
-        api.tag_image("bb:latest", &target).unwrap();
-        let _guard = ImageGuard(api, target.clone());
+        api.tag_image("bb:latest", &target).wait().unwrap();
+        let _guard = ImageGuard(&api, target.clone());
         // No tag means latest, as for docker tag.
-        api.tag_image("bb:latest", &repo).unwrap();
-        let _guard2 = ImageGuard(api, format!("{repo}:latest"));
+        api.tag_image("bb:latest", &repo).wait().unwrap();
+        let _guard2 = ImageGuard(&api, format!("{repo}:latest"));
 
         let list = api
             .list_images(&ListImagesOptions::default().filter("reference", &repo))
+            .wait()
             .unwrap();
         assert_eq!(list.len(), 1, "{}: {list:?}", api.name());
         assert_eq!(list[0].id, bb.id);
@@ -95,12 +112,13 @@ fn live_tag_list_inspect_history_and_remove() {
         assert_eq!(tags, [format!("{repo}:latest"), target.clone()]);
         let all = api
             .list_images(&ListImagesOptions::default().all(true).digests(true))
+            .wait()
             .unwrap();
         assert!(all.iter().any(|i| i.id == bb.id));
 
-        let tagged = api.inspect_image(&target).unwrap();
+        let tagged = api.inspect_image(&target).wait().unwrap();
         assert_eq!(tagged.id, bb.id);
-        let history = api.image_history(&target).unwrap();
+        let history = api.history_image(&target).wait().unwrap();
         assert!(!history.is_empty());
         assert!(
             history.iter().any(|h| h.tags.contains(&target)),
@@ -109,29 +127,30 @@ fn live_tag_list_inspect_history_and_remove() {
 
         let removed = api
             .remove_image(&target, RemoveImageOptions::default())
+            .wait()
             .unwrap();
         assert_eq!(removed.len(), 1, "{removed:?}");
         assert_eq!(removed[0].untagged, target);
-        let err = api.inspect_image(&target).unwrap_err();
+        let err = api.inspect_image(&target).wait().unwrap_err();
         assert!(err.is_not_found(), "{err}");
         let err = api
             .remove_image(&target, RemoveImageOptions::default())
+            .wait()
             .unwrap_err();
         assert!(err.is_not_found(), "{err}");
-        let err = api.image_history(&target).unwrap_err();
+        let err = api.history_image(&target).wait().unwrap_err();
         assert!(err.is_not_found(), "{err}");
-        let err = api.tag_image(&target, "x:y").unwrap_err();
+        let err = api.tag_image(&target, "x:y").wait().unwrap_err();
         assert!(err.is_not_found(), "{err}");
         // bb:latest is untouched.
-        assert_eq!(api.inspect_image("bb:latest").unwrap().id, bb.id);
-    }
+        assert_eq!(api.inspect_image("bb:latest").wait().unwrap().id, bb.id);
+    });
 }
 
 #[test]
 fn live_import_save_load_and_prune() {
     let Some(endpoint) = engine() else { return };
-    for api in objects(&endpoint, None) {
-        let api = api.as_ref();
+    both!(client(&endpoint, None), |api| {
         let name = api.name();
         let repo = unique(&format!("imp-{name}"));
         let reference = format!("{repo}:1");
@@ -142,71 +161,108 @@ fn live_import_save_load_and_prune() {
             .change(r#"CMD ["/hello.txt"]"#)
             .change(format!("LABEL dkr-it-prune={prune_label}"));
         let messages = api
-            .import_image(tar_with("hello.txt", b"hello import\n"), &opts)
+            .import_image(Cursor::new(tar_with("hello.txt", b"hello import\n")), &opts)
+            .wait()
+            .and_then(|p| p.finish().wait())
             .unwrap();
         let id = messages.last().unwrap().status.clone();
         assert!(id.starts_with("sha256:"), "{name}: {messages:?}");
-        let _guard = ImageGuard(api, id.clone());
-        let image = api.inspect_image(&reference).unwrap();
+        let _guard = ImageGuard(&api, id.clone());
+        let image = api.inspect_image(&reference).wait().unwrap();
         assert_eq!(image.id, id);
         assert_eq!(image.comment, "imported by the live test");
         let config = image.config.clone().unwrap_or_default();
         assert_eq!(config.cmd, ["/hello.txt"]);
         assert_eq!(config.labels["dkr-it-prune"], prune_label);
 
-        let tar = api.save_images(&[&reference]).unwrap();
+        let tar = api
+            .save_images(&[&reference])
+            .wait()
+            .unwrap()
+            .read_all()
+            .unwrap();
         let names = tar_names(&tar);
         assert!(names.iter().any(|n| n == "manifest.json"), "{names:?}");
         assert!(names.iter().any(|n| n.ends_with("layer.tar")), "{names:?}");
 
         let removed = api
             .remove_image(&reference, RemoveImageOptions::default())
+            .wait()
             .unwrap();
         assert!(removed.iter().any(|r| r.deleted == id), "{removed:?}");
-        assert!(api.inspect_image(&reference).unwrap_err().is_not_found());
+        assert!(api
+            .inspect_image(&reference)
+            .wait()
+            .unwrap_err()
+            .is_not_found());
 
-        let loaded = api.load_images(tar.clone(), true).unwrap();
+        let loaded = api
+            .load_images(
+                Cursor::new(tar.clone()),
+                LoadImagesOptions::default().quiet(true),
+            )
+            .wait()
+            .and_then(|p| p.finish().wait())
+            .unwrap();
         let text: String = loaded.iter().map(|m| m.stream.as_str()).collect();
         assert_eq!(text, format!("Loaded image: {reference}\n"), "{loaded:?}");
-        assert_eq!(api.inspect_image(&reference).unwrap().id, id);
+        assert_eq!(api.inspect_image(&reference).wait().unwrap().id, id);
         // Loading again, with progress: the image is already there.
-        let loaded = api.load_images(tar, false).unwrap();
+        let loaded = api
+            .load_images(Cursor::new(tar), LoadImagesOptions::default())
+            .wait()
+            .and_then(|p| p.finish().wait())
+            .unwrap();
         assert!(
             loaded.iter().any(|m| m.stream.contains(&reference)),
             "{loaded:?}"
         );
 
         api.remove_image(&reference, RemoveImageOptions::default())
+            .wait()
             .unwrap();
 
         // An untagged import is dangling: a prune limited to its label removes it.
         let untagged =
             ImportImageOptions::default().change(format!("LABEL dkr-it-prune={prune_label}"));
         let messages = api
-            .import_image(tar_with("hello.txt", b"hello dangling\n"), &untagged)
+            .import_image(
+                Cursor::new(tar_with("hello.txt", b"hello dangling\n")),
+                &untagged,
+            )
+            .wait()
+            .and_then(|p| p.finish().wait())
             .unwrap();
         let dangling = messages.last().unwrap().status.clone();
-        let _guard2 = ImageGuard(api, dangling.clone());
+        let _guard2 = ImageGuard(&api, dangling.clone());
         let filters =
             PruneFilters::default().filter("label", format!("dkr-it-prune={prune_label}"));
-        let pruned = api.prune_images(&filters).unwrap();
+        let pruned = api.prune_images(&filters).wait().unwrap();
         assert!(
             pruned.images_deleted.iter().any(|d| d.deleted == dangling),
             "{name}: {pruned:?}"
         );
-        assert!(api.inspect_image(&dangling).unwrap_err().is_not_found());
-        let again = api.prune_images(&filters).unwrap();
+        assert!(api
+            .inspect_image(&dangling)
+            .wait()
+            .unwrap_err()
+            .is_not_found());
+        let again = api.prune_images(&filters).wait().unwrap();
         assert!(again.images_deleted.is_empty(), "{again:?}");
-    }
+    });
 }
 
 #[test]
 fn live_bad_tarballs_are_errors() {
     let Some(endpoint) = engine() else { return };
-    for api in objects(&endpoint, None) {
-        let api = api.as_ref();
+    both!(client(&endpoint, None), |api| {
         let err = api
-            .load_images(b"this is not a tar".repeat(100), true)
+            .load_images(
+                Cursor::new(b"this is not a tar".repeat(100)),
+                LoadImagesOptions::default().quiet(true),
+            )
+            .wait()
+            .and_then(|p| p.finish().wait())
             .unwrap_err();
         assert!(
             matches!(err, Error::Stream { .. } | Error::Api { .. }),
@@ -215,27 +271,33 @@ fn live_bad_tarballs_are_errors() {
         );
         let err = api
             .import_image(
-                b"this is not a tar".repeat(100),
+                Cursor::new(b"this is not a tar".repeat(100)),
                 &ImportImageOptions::default(),
             )
+            .wait()
+            .and_then(|p| p.finish().wait())
             .unwrap_err();
         assert!(
             matches!(err, Error::Stream { .. } | Error::Api { .. }),
             "{}: {err:?}",
             api.name()
         );
-        let err = api.save_images(&["dkr-it-no-such-image:x"]).unwrap_err();
+        let err = api
+            .save_images(&["dkr-it-no-such-image:x"])
+            .wait()
+            .map(drop)
+            .unwrap_err();
         assert!(err.is_not_found(), "{}: {err:?}", api.name());
-    }
+    });
 }
 
 #[test]
 fn live_df_counts_bb() {
     let Some(endpoint) = engine() else { return };
-    for api in objects(&endpoint, None) {
-        let bb = api.inspect_image("bb:latest").unwrap();
-        let df = df_when_free(api.as_ref());
+    both!(client(&endpoint, None), |api| {
+        let bb = api.inspect_image("bb:latest").wait().unwrap();
+        let df = df_when_free(&api);
         assert!(df.layers_size > 0, "{}: {df:?}", api.name());
         assert!(df.images.iter().any(|i| i.id == bb.id));
-    }
+    });
 }

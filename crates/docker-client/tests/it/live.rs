@@ -1,4 +1,4 @@
-//! Every method of the table against a real engine, in both flavours.
+//! The system, container, event and raw calls against a real engine, in both flavours.
 //!
 //! The engine is `DOCKER_HOST`, else the private engine of `cargo xtask engine up`, else
 //! `/var/run/docker.sock`. Without a reachable engine these tests skip and say so, except
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use docker_client::models::ChangeKind;
 use docker_client::{blocking, Endpoint, Error, EventsOptions, ListContainersOptions, Method};
 
-use crate::flavours::{Api, Tokio};
+use crate::flavours::{both, client, Named, Pull, Wait};
 
 /// The engine's endpoint, or `None` (outside CI) when none answers.
 pub(crate) fn engine() -> Option<Endpoint> {
@@ -37,18 +37,6 @@ pub(crate) fn engine() -> Option<Endpoint> {
             None
         }
     }
-}
-
-pub(crate) fn flavours(endpoint: &Endpoint) -> Vec<Box<dyn Api>> {
-    let b = blocking::Client::builder()
-        .endpoint(endpoint.clone())
-        .build()
-        .unwrap();
-    let t = docker_client::tokio::Client::builder()
-        .endpoint(endpoint.clone())
-        .build()
-        .unwrap();
-    vec![Box::new(b), Box::new(Tokio::new(t))]
 }
 
 /// A container made for one test, removed when dropped.
@@ -123,56 +111,56 @@ const TRAP_TERM: &str = "echo hi > /created; trap 'exit 3' TERM; sleep 3600 & wa
 #[test]
 fn live_system_calls_answer() {
     let Some(endpoint) = engine() else { return };
-    for api in flavours(&endpoint) {
-        let ping = api.ping().unwrap();
+    both!(client(&endpoint, None), |api| {
+        let ping = api.ping().wait().unwrap();
         assert!(!ping.api_version.is_empty());
         assert_eq!(ping.os_type, "linux");
-        let version = api.version().unwrap();
+        let version = api.version().wait().unwrap();
         assert!(!version.version.is_empty());
         assert!(!version.api_version.is_empty());
-        let info = api.info().unwrap();
+        let info = api.info().wait().unwrap();
         assert!(!info.id.is_empty());
         assert!(!info.server_version.is_empty());
-        let v = api.api_version().unwrap();
+        let v = api.api_version().wait().unwrap();
         assert!(v >= docker_client::ApiVersion::MIN && v <= docker_client::ApiVersion::MAX);
-    }
+    });
 }
 
 #[test]
 fn live_list_and_inspect_see_a_running_container() {
     let Some(endpoint) = engine() else { return };
     let c = Scratch::run(&endpoint, TRAP_TERM);
-    for api in flavours(&endpoint) {
+    both!(client(&endpoint, None), |api| {
         let opts = ListContainersOptions::default().filter("name", &c.name);
-        let list = api.list_containers(&opts).unwrap();
+        let list = api.list_containers(&opts).wait().unwrap();
         assert_eq!(list.len(), 1, "{}", api.name());
         assert_eq!(list[0].id, c.id);
         assert_eq!(list[0].state, "running");
 
-        let by_name = api.inspect_container(&c.name).unwrap();
-        let by_prefix = api.inspect_container(&c.id[..12]).unwrap();
+        let by_name = api.inspect_container(&c.name).wait().unwrap();
+        let by_prefix = api.inspect_container(&c.id[..12]).wait().unwrap();
         assert_eq!(by_name.id, c.id);
         assert_eq!(by_prefix.id, c.id);
         assert!(by_name.state.running);
         assert!(by_name.state.pid > 0);
         assert_eq!(by_name.name, format!("/{}", c.name));
 
-        let image = api.inspect_image("bb:latest").unwrap();
+        let image = api.inspect_image("bb:latest").wait().unwrap();
         assert_eq!(image.id, by_name.image);
         assert!(image.repo_tags.iter().any(|t| t == "bb:latest"));
 
-        let net = api.inspect_network("host").unwrap();
+        let net = api.inspect_network("host").wait().unwrap();
         assert_eq!(net.name, "host");
         assert_eq!(net.driver, "host");
-    }
+    });
 }
 
 #[test]
 fn live_top_reads_processes_and_cgroups() {
     let Some(endpoint) = engine() else { return };
     let c = Scratch::run(&endpoint, TRAP_TERM);
-    for api in flavours(&endpoint) {
-        let top = api.container_top(&c.id, None).unwrap();
+    both!(client(&endpoint, None), |api| {
+        let top = api.top_container(&c.id, None).wait().unwrap();
         let entries = top.entries().unwrap();
         assert!(
             entries.iter().any(|p| p.command.contains("sleep 3600")),
@@ -183,7 +171,8 @@ fn live_top_reads_processes_and_cgroups() {
             .all(|p| p.pid > 0 && p.ppid.is_some() && p.cgroup.is_none()));
 
         let top = api
-            .container_top(&c.id, Some("-o pid,ppid,user,cgroup:512,args"))
+            .top_container(&c.id, Some("-o pid,ppid,user,cgroup:512,args"))
+            .wait()
             .unwrap();
         let entries = top.entries().unwrap();
         assert!(!entries.is_empty());
@@ -191,7 +180,7 @@ fn live_top_reads_processes_and_cgroups() {
             let cgroup = p.cgroup.as_deref().unwrap_or("");
             assert!(!cgroup.is_empty(), "no cgroup in {p:?}");
         }
-    }
+    });
 }
 
 #[test]
@@ -199,9 +188,9 @@ fn live_diff_lists_the_file_the_container_wrote() {
     let Some(endpoint) = engine() else { return };
     let c = Scratch::run(&endpoint, TRAP_TERM);
     let deadline = Instant::now() + Duration::from_secs(10);
-    for api in flavours(&endpoint) {
+    both!(client(&endpoint, None), |api| {
         loop {
-            let diff = api.container_diff(&c.id).unwrap();
+            let diff = api.diff_container(&c.id).wait().unwrap();
             if diff
                 .iter()
                 .any(|f| f.path == "/created" && f.kind == ChangeKind::Added)
@@ -211,17 +200,17 @@ fn live_diff_lists_the_file_the_container_wrote() {
             assert!(Instant::now() < deadline, "no A /created in {diff:?}");
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
+    });
 }
 
 #[test]
 fn live_kill_with_sigterm_lets_the_trap_exit_3() {
     let Some(endpoint) = engine() else { return };
-    for api in flavours(&endpoint) {
+    both!(client(&endpoint, None), |api| {
         let c = Scratch::run(&endpoint, TRAP_TERM);
         // Give the shell time to install its trap.
         std::thread::sleep(Duration::from_millis(300));
-        api.kill_container(&c.id, Some("SIGTERM")).unwrap();
+        api.kill_container(&c.id, Some("SIGTERM")).wait().unwrap();
         assert_eq!(
             c.wait_exit(),
             3,
@@ -229,74 +218,88 @@ fn live_kill_with_sigterm_lets_the_trap_exit_3() {
             api.name()
         );
 
-        let e = api.kill_container(&c.id, Some("SIGTERM")).unwrap_err();
+        let e = api
+            .kill_container(&c.id, Some("SIGTERM"))
+            .wait()
+            .unwrap_err();
         assert!(e.is_conflict(), "{e:?}");
-        let e = api.container_top(&c.id, None).unwrap_err();
+        let e = api.top_container(&c.id, None).wait().unwrap_err();
         assert!(e.is_conflict(), "{e:?}");
-    }
+    });
 }
 
 #[test]
 fn live_kill_refuses_a_bad_signal() {
     let Some(endpoint) = engine() else { return };
     let c = Scratch::run(&endpoint, TRAP_TERM);
-    for api in flavours(&endpoint) {
-        let e = api.kill_container(&c.id, Some("SIGFOO")).unwrap_err();
+    both!(client(&endpoint, None), |api| {
+        let e = api
+            .kill_container(&c.id, Some("SIGFOO"))
+            .wait()
+            .unwrap_err();
         assert_eq!(e.status_code(), Some(400), "{e:?}");
         assert!(e.message().unwrap_or("").contains("SIGFOO"), "{e:?}");
-    }
+    });
 }
 
 #[test]
 fn live_restart_starts_the_container_again() {
     let Some(endpoint) = engine() else { return };
     let c = Scratch::run(&endpoint, TRAP_TERM);
-    for api in flavours(&endpoint) {
-        let before = api.inspect_container(&c.id).unwrap();
+    both!(client(&endpoint, None), |api| {
+        let before = api.inspect_container(&c.id).wait().unwrap();
         api.restart_container(&c.id, Some(Duration::from_secs(1)))
+            .wait()
             .unwrap();
-        let after = api.inspect_container(&c.id).unwrap();
+        let after = api.inspect_container(&c.id).wait().unwrap();
         assert!(after.state.running);
         assert_ne!(after.state.started_at, before.state.started_at);
         assert_ne!(after.state.pid, before.state.pid);
-    }
+    });
 }
 
 #[test]
 fn live_missing_objects_are_not_found() {
     let Some(endpoint) = engine() else { return };
-    for api in flavours(&endpoint) {
+    both!(client(&endpoint, None), |api| {
         assert!(api
             .inspect_container("dkr-it-nosuch")
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
             .inspect_image("dkr-it-nosuch:latest")
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
             .inspect_network("dkr-it-nosuch")
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
-            .container_top("dkr-it-nosuch", None)
+            .top_container("dkr-it-nosuch", None)
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
-            .container_diff("dkr-it-nosuch")
+            .diff_container("dkr-it-nosuch")
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
             .kill_container("dkr-it-nosuch", None)
+            .wait()
             .unwrap_err()
             .is_not_found());
         assert!(api
             .restart_container("dkr-it-nosuch", None)
+            .wait()
             .unwrap_err()
             .is_not_found());
-        let e = api.inspect_container("../../info").unwrap_err();
+        let e = api.inspect_container("../../info").wait().unwrap_err();
         assert!(matches!(e, Error::InvalidArgument { .. }), "{e:?}");
-    }
+    });
 }
 
 #[test]
@@ -312,11 +315,13 @@ fn live_events_replay_a_window_and_end() {
         .since(since)
         .until(until)
         .filter("container", &c.id);
-    for api in flavours(&endpoint) {
+    both!(client(&endpoint, None), |api| {
         let events: Vec<_> = api
-            .events(&opts, 1000)
+            .events(&opts)
+            .wait()
             .unwrap()
-            .into_iter()
+            .iter()
+            .take(1000)
             .map(|e| e.unwrap())
             .collect();
         let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
@@ -336,20 +341,25 @@ fn live_events_replay_a_window_and_end() {
         assert!(events
             .iter()
             .all(|e| e.actor.id == c.id && e.time_nano() > 0));
-    }
+    });
 }
 
 #[test]
 fn live_raw_request_reaches_any_endpoint() {
     let Some(endpoint) = engine() else { return };
-    for api in flavours(&endpoint) {
-        let (status, body) = api.request(Method::Get, "/images/json", &[]).unwrap();
-        assert_eq!(status, 200);
+    both!(client(&endpoint, None), |api| {
+        let res = api
+            .request(Method::Get, "/images/json", &[], None)
+            .wait()
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body = res.bytes().wait().unwrap();
         let images: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert!(images.as_array().is_some_and(|a| !a.is_empty()));
-        let (status, _) = api
-            .request(Method::Get, "/containers/dkr-it-nosuch/json", &[])
+        let res = api
+            .request(Method::Get, "/containers/dkr-it-nosuch/json", &[], None)
+            .wait()
             .unwrap();
-        assert_eq!(status, 404);
-    }
+        assert_eq!(res.status(), 404);
+    });
 }

@@ -7,7 +7,6 @@ mod images_live;
 mod lifecycle_live;
 mod live;
 mod networks_live;
-mod objects_api;
 mod objects_scripted;
 mod registry;
 mod registry_live;

@@ -1,16 +1,18 @@
 //! The exact requests of the image, network, volume, system and login calls, and how their
 //! answers are read, against a scripted fake engine, in both flavours.
 
+use std::io::Cursor;
+
 use docker_client::models::{AuthConfig, EndpointSettings, IpamConfig};
 use docker_client::{
-    CreateNetworkOptions, CreateVolumeOptions, Error, ImportImageOptions, ListImagesOptions,
-    ListNetworksOptions, ListVolumesOptions, PruneFilters, PullImageOptions, PushImageOptions,
-    RemoveImageOptions,
+    CreateNetworkOptions, CreateVolumeOptions, DisconnectNetworkOptions, Error, ImportImageOptions,
+    ListImagesOptions, ListNetworksOptions, ListVolumesOptions, LoadImagesOptions, PruneFilters,
+    PullImageOptions, PushImageOptions, RemoveImageOptions, RemoveVolumeOptions,
 };
 use serde_json::{json, Value};
 
 use crate::fake::{self, FakeEngine, Seen};
-use crate::objects_api::objects_on;
+use crate::flavours::{both, pinned, Named, Pull, ReadAll, Wait};
 
 /// A password whose JSON encodes to `+` and `/` in standard base64.
 pub(crate) const TRICKY_PASSWORD: &str = "p+s/w=rd?>>>~~~ÿ";
@@ -131,7 +133,7 @@ fn image_engine() -> FakeEngine {
 #[test]
 fn image_calls_send_the_exact_requests_and_read_the_answers() {
     let engine = image_engine();
-    for api in objects_on(engine.socket()) {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         let name = api.name();
         let list = api
             .list_images(
@@ -140,46 +142,67 @@ fn image_calls_send_the_exact_requests_and_read_the_answers() {
                     .digests(true)
                     .filter("reference", "bb"),
             )
+            .wait()
             .unwrap();
         assert_eq!(list[0].repo_tags, ["bb:latest"], "{name}");
-        let img = api.inspect_image("127.0.0.1:5000/dkr/bb:it").unwrap();
+        let img = api
+            .inspect_image("127.0.0.1:5000/dkr/bb:it")
+            .wait()
+            .unwrap();
         assert_eq!(img.id, "sha256:74b4");
-        let history = api.image_history("bb:latest").unwrap();
+        let history = api.history_image("bb:latest").wait().unwrap();
         assert_eq!(history[0].comment, "Imported from -");
         api.tag_image("bb:latest", "127.0.0.1:5000/dkr/bb:it")
+            .wait()
             .unwrap();
-        api.tag_image("bb", "copy").unwrap();
+        api.tag_image("bb", "copy").wait().unwrap();
         let removed = api
             .remove_image(
                 "bb:x",
                 RemoveImageOptions::default().force(true).no_prune(true),
             )
+            .wait()
             .unwrap();
         assert_eq!(removed[0].untagged, "bb:x");
         assert_eq!(removed[1].deleted, "sha256:74b4");
         api.remove_image("bb:y", RemoveImageOptions::default())
+            .wait()
             .unwrap();
         let pruned = api
             .prune_images(&PruneFilters::default().filter("dangling", "false"))
+            .wait()
             .unwrap();
         assert_eq!(pruned.space_reclaimed, 42);
         assert_eq!(
-            api.save_images(&["bb:latest", "other"]).unwrap(),
+            api.save_images(&["bb:latest", "other"])
+                .wait()
+                .unwrap()
+                .read_all()
+                .unwrap(),
             b"TAR BYTES"
         );
         let imported = api
             .import_image(
-                b"ROOTFS TAR".to_vec(),
+                Cursor::new(b"ROOTFS TAR".to_vec()),
                 &ImportImageOptions::default()
                     .reference("imp:1")
                     .message("from a test")
                     .change(r#"CMD ["sh"]"#),
             )
+            .wait()
+            .and_then(|p| p.finish().wait())
             .unwrap();
         assert_eq!(imported.last().unwrap().status, "sha256:1mp0rt");
-        let loaded = api.load_images(b"SAVED TAR".to_vec(), true).unwrap();
+        let loaded = api
+            .load_images(
+                Cursor::new(b"SAVED TAR".to_vec()),
+                LoadImagesOptions::default().quiet(true),
+            )
+            .wait()
+            .and_then(|p| p.finish().wait())
+            .unwrap();
         assert_eq!(loaded[0].stream, "Loaded image: bb:latest\n");
-    }
+    });
     let filters = "%7B%22reference%22%3A%5B%22bb%22%5D%7D";
     let dangling = "%7B%22dangling%22%3A%5B%22false%22%5D%7D";
     let expected: Vec<String> = [
@@ -224,9 +247,14 @@ fn pull_sends_no_credentials_header_without_credentials_and_base64url_with_them(
         standard.contains('+') && standard.contains('/'),
         "the password must exercise both characters: {standard}"
     );
-    for api in objects_on(engine.socket()) {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         let name = api.name();
-        let items = api.pull_items("bb", &PullImageOptions::default()).unwrap();
+        let items = api
+            .pull_image("bb", &PullImageOptions::default())
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         let items: Vec<_> = items.into_iter().map(Result::unwrap).collect();
         assert_eq!(items.len(), 4, "{name}");
         assert_eq!(items[1].id, "4c89");
@@ -237,15 +265,24 @@ fn pull_sends_no_credentials_header_without_credentials_and_base64url_with_them(
             .starts_with("Status: Downloaded newer image"));
 
         let opts = PullImageOptions::default().auth(auth.clone());
-        api.pull_wait("127.0.0.1:5000/dkr/bb:it", &opts).unwrap();
+        api.pull_image("127.0.0.1:5000/dkr/bb:it", &opts)
+            .wait()
+            .and_then(|p| p.wait().wait())
+            .unwrap();
         let empty = PullImageOptions::default().auth(AuthConfig::default());
-        api.pull_wait("bb@sha256:abcd", &empty).unwrap();
+        api.pull_image("bb@sha256:abcd", &empty)
+            .wait()
+            .and_then(|p| p.wait().wait())
+            .unwrap();
         let all = PullImageOptions::default()
             .all_tags(true)
             .platform("linux/amd64");
-        api.pull_wait("bb", &all).unwrap();
+        api.pull_image("bb", &all)
+            .wait()
+            .and_then(|p| p.wait().wait())
+            .unwrap();
         assert!(!format!("{opts:?}").contains(TRICKY_PASSWORD));
-    }
+    });
     let expected = [
         "POST /v1.41/images/create?fromImage=bb&tag=latest",
         "POST /v1.41/images/create?fromImage=127.0.0.1%3A5000%2Fdkr%2Fbb&tag=it",
@@ -275,20 +312,31 @@ fn pull_sends_no_credentials_header_without_credentials_and_base64url_with_them(
 fn push_always_sends_a_credentials_header() {
     let engine = image_engine();
     let auth = tricky_auth();
-    for api in objects_on(engine.socket()) {
-        api.push_wait("127.0.0.1:5000/dkr/bb:it", &PushImageOptions::default())
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        api.push_image("127.0.0.1:5000/dkr/bb:it", &PushImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap();
         let opts = PushImageOptions::default().auth(auth.clone());
-        let items = api.push_items("127.0.0.1:5000/dkr/bb", &opts).unwrap();
+        let items = api
+            .push_image("127.0.0.1:5000/dkr/bb", &opts)
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         assert!(items.iter().all(Result::is_ok));
-        api.push_wait("bb", &PushImageOptions::default().all_tags(true))
+        api.push_image("bb", &PushImageOptions::default().all_tags(true))
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap();
         let err = api
-            .push_wait("bb@sha256:abcd", &PushImageOptions::default())
+            .push_image("bb@sha256:abcd", &PushImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
         assert!(!format!("{opts:?}").contains(TRICKY_PASSWORD));
-    }
+    });
     let requests = engine.requests();
     let lines: Vec<String> = requests.iter().map(Seen::line).collect();
     let once = [
@@ -323,9 +371,14 @@ fn an_error_inside_a_progress_stream_is_a_typed_error_and_ends_it() {
     );
     for chunk in [1, 5, 64, 4096] {
         let engine = FakeEngine::start(move |_| fake::json_chunked(200, body, chunk));
-        for api in objects_on(engine.socket()) {
+        both!(pinned(engine.socket(), "1.41"), |api| {
             let opts = PushImageOptions::default();
-            let items = api.push_items("127.0.0.1:5000/dkr/bb:it", &opts).unwrap();
+            let items = api
+                .push_image("127.0.0.1:5000/dkr/bb:it", &opts)
+                .wait()
+                .unwrap()
+                .iter()
+                .collect::<Vec<_>>();
             assert_eq!(items.len(), 3, "{} chunk {chunk}", api.name());
             assert!(items[0].is_ok() && items[1].is_ok());
             match &items[2] {
@@ -335,14 +388,18 @@ fn an_error_inside_a_progress_stream_is_a_typed_error_and_ends_it() {
                 other => panic!("{}: expected Error::Stream, got {other:?}", api.name()),
             }
             let err = api
-                .push_wait("127.0.0.1:5000/dkr/bb:it", &opts)
+                .push_image("127.0.0.1:5000/dkr/bb:it", &opts)
+                .wait()
+                .and_then(|p| p.wait().wait())
                 .unwrap_err();
             assert!(matches!(err, Error::Stream { .. }), "{err}");
             let err = api
-                .pull_wait("127.0.0.1:5000/dkr/bb:it", &PullImageOptions::default())
+                .pull_image("127.0.0.1:5000/dkr/bb:it", &PullImageOptions::default())
+                .wait()
+                .and_then(|p| p.wait().wait())
                 .unwrap_err();
             assert_eq!(err.message(), Some("unauthorized: authentication required"));
-        }
+        });
     }
 }
 
@@ -353,12 +410,17 @@ fn a_truncated_progress_stream_ends_with_an_error() {
         r.extend_from_slice(b"f\r\n{\"status\":\"a\"}\n\r\n5\r\n{\"sta");
         fake::then_close(r)
     });
-    for api in objects_on(engine.socket()) {
-        let items = api.pull_items("bb", &PullImageOptions::default()).unwrap();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let items = api
+            .pull_image("bb", &PullImageOptions::default())
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         assert_eq!(items.len(), 2, "{}", api.name());
         assert_eq!(items[0].as_ref().unwrap().status, "a");
         assert!(items[1].is_err(), "{:?}", items[1]);
-    }
+    });
 }
 
 #[test]
@@ -378,16 +440,20 @@ fn error_statuses_before_the_stream_are_typed() {
         }
         _ => fake::json(404, r#"{"message":"network nope not found"}"#),
     });
-    for api in objects_on(engine.socket()) {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         let err = api
-            .pull_wait("nope", &PullImageOptions::default())
+            .pull_image("nope", &PullImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(err.is_not_found(), "{err}");
         let err = api
-            .push_wait("nope", &PushImageOptions::default())
+            .push_image("nope", &PushImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(err.is_not_found(), "{err}");
-        let err = api.login(&tricky_auth()).unwrap_err();
+        let err = api.login(&tricky_auth()).wait().unwrap_err();
         assert!(
             matches!(err, Error::Api { status: 401, .. }),
             "{}: {err:?}",
@@ -395,11 +461,14 @@ fn error_statuses_before_the_stream_are_typed() {
         );
         assert_eq!(err.status_code(), Some(401));
         assert!(!format!("{err:?}{err}").contains(TRICKY_PASSWORD));
-        let err = api.remove_volume("busy", false).unwrap_err();
+        let err = api
+            .remove_volume("busy", RemoveVolumeOptions::default())
+            .wait()
+            .unwrap_err();
         assert!(err.is_conflict(), "{err}");
-        let err = api.inspect_network("nope").unwrap_err();
+        let err = api.inspect_network("nope").wait().unwrap_err();
         assert!(err.is_not_found(), "{err}");
-    }
+    });
 }
 
 #[test]
@@ -436,23 +505,32 @@ fn network_calls_send_the_exact_requests() {
         aliases: vec!["web-alias".into()],
         ..Default::default()
     };
-    for api in objects_on(engine.socket()) {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         let list = api
             .list_networks(&ListNetworksOptions::default().filter("driver", "bridge"))
+            .wait()
             .unwrap();
         assert_eq!(list[0].name, "n1");
-        let created = api.create_network(&create).unwrap();
+        let created = api.create_network(&create).wait().unwrap();
         assert_eq!(created.id, "abc123");
         api.connect_network("dkr-n1", "/web", Some(&endpoint))
+            .wait()
             .unwrap();
-        api.connect_network("dkr-n1", "web", None).unwrap();
-        api.disconnect_network("dkr-n1", "web", true).unwrap();
-        api.remove_network("dkr-n1").unwrap();
+        api.connect_network("dkr-n1", "web", None).wait().unwrap();
+        api.disconnect_network(
+            "dkr-n1",
+            "web",
+            DisconnectNetworkOptions::default().force(true),
+        )
+        .wait()
+        .unwrap();
+        api.remove_network("dkr-n1").wait().unwrap();
         let pruned = api
             .prune_networks(&PruneFilters::default().filter("label", "dkr-it=1"))
+            .wait()
             .unwrap();
         assert_eq!(pruned.networks_deleted, ["old"]);
-    }
+    });
     let label = "%7B%22label%22%3A%5B%22dkr-it%3D1%22%5D%7D";
     let once = vec![
         "GET /v1.41/networks?filters=%7B%22driver%22%3A%5B%22bridge%22%5D%7D".to_owned(),
@@ -522,26 +600,40 @@ fn volume_and_system_calls_send_the_exact_requests() {
         .label("dkr-it", "1")
         .driver_opt("type", "tmpfs")
         .driver_opt("device", "tmpfs");
-    for api in objects_on(engine.socket()) {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         let list = api
             .list_volumes(&ListVolumesOptions::default().filter("dangling", "true"))
+            .wait()
             .unwrap();
         assert_eq!(list.volumes[0].name, "data");
         assert!(list.warnings.is_empty());
-        let v = api.create_volume(&create).unwrap();
+        let v = api.create_volume(&create).wait().unwrap();
         assert_eq!(v.labels["dkr-it"], "1");
-        let anonymous = api.create_volume(&CreateVolumeOptions::default()).unwrap();
+        let anonymous = api
+            .create_volume(&CreateVolumeOptions::default())
+            .wait()
+            .unwrap();
         assert_eq!(anonymous.driver, "local");
-        assert_eq!(api.inspect_volume("data").unwrap().name, "data");
-        api.remove_volume("data", true).unwrap();
-        api.remove_volume("data", false).unwrap();
-        let err = api.remove_volume("../x", false).unwrap_err();
+        assert_eq!(api.inspect_volume("data").wait().unwrap().name, "data");
+        api.remove_volume("data", RemoveVolumeOptions::default().force(true))
+            .wait()
+            .unwrap();
+        api.remove_volume("data", RemoveVolumeOptions::default())
+            .wait()
+            .unwrap();
+        let err = api
+            .remove_volume("../x", RemoveVolumeOptions::default())
+            .wait()
+            .unwrap_err();
         assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
-        let pruned = api.prune_volumes(&PruneFilters::default()).unwrap();
+        let pruned = api.prune_volumes(&PruneFilters::default()).wait().unwrap();
         assert_eq!(pruned.space_reclaimed, 7);
-        assert_eq!(api.df().unwrap().layers_size, 1982256);
-        assert_eq!(api.login(&tricky_auth()).unwrap().status, "Login Succeeded");
-    }
+        assert_eq!(api.df().wait().unwrap().layers_size, 1982256);
+        assert_eq!(
+            api.login(&tricky_auth()).wait().unwrap().status,
+            "Login Succeeded"
+        );
+    });
     let once = [
         "GET /v1.41/volumes?filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D",
         "POST /v1.41/volumes/create",

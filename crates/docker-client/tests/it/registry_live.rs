@@ -5,9 +5,9 @@
 use docker_client::models::AuthConfig;
 use docker_client::{DockerConfig, Error, PullImageOptions, PushImageOptions, RemoveImageOptions};
 
+use crate::flavours::{both, client, Named, Pull, Wait};
 use crate::images_live::ImageGuard;
 use crate::live::engine;
-use crate::objects_api::objects;
 use crate::objects_scripted::{std_base64, TRICKY_PASSWORD};
 use crate::registry::Registry;
 
@@ -36,38 +36,42 @@ fn live_login_push_and_pull_with_a_private_registry() {
     };
     let good = auth("dkr", TRICKY_PASSWORD);
     let wrong = auth("dkr", "wrong-password");
-    for api in objects(&endpoint, None) {
-        let api = api.as_ref();
+    both!(client(&endpoint, None), |api| {
         let name = api.name();
-        let bb = api.inspect_image("bb:latest").unwrap();
+        let bb = api.inspect_image("bb:latest").wait().unwrap();
 
-        let ok = api.login(&good).unwrap();
+        let ok = api.login(&good).wait().unwrap();
         assert_eq!(ok.status, "Login Succeeded", "{name}");
-        let err = api.login(&wrong).unwrap_err();
+        let err = api.login(&wrong).wait().unwrap_err();
         assert!(
             matches!(err, Error::Api { .. }) && is_refused_credentials(&err),
             "{name}: {err:?}"
         );
         assert!(!format!("{err:?}").contains("wrong-password"));
-        api.login(&auth("other", "other-pw")).unwrap();
+        api.login(&auth("other", "other-pw")).wait().unwrap();
 
         let repo = format!("{}/dkr/bb-{name}", registry.addr);
         let target = format!("{repo}:it");
-        api.tag_image("bb:latest", &target).unwrap();
-        let _guard = ImageGuard(api, target.clone());
+        api.tag_image("bb:latest", &target).wait().unwrap();
+        let _guard = ImageGuard(&api, target.clone());
 
         // Without credentials, or with wrong ones, the engine starts the stream and
         // reports the refusal inside it.
         let err = api
-            .push_wait(&target, &PushImageOptions::default())
+            .push_image(&target, &PushImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(
             matches!(err, Error::Stream { .. }) && is_refused_credentials(&err),
             "{name}: {err:?}"
         );
         let items = api
-            .push_items(&target, &PushImageOptions::default().auth(wrong.clone()))
-            .unwrap();
+            .push_image(&target, &PushImageOptions::default().auth(wrong.clone()))
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         let last = items.last().unwrap();
         assert!(
             matches!(last, Err(Error::Stream { .. })),
@@ -76,8 +80,11 @@ fn live_login_push_and_pull_with_a_private_registry() {
         assert!(items[..items.len() - 1].iter().all(Result::is_ok));
 
         let items = api
-            .push_items(&target, &PushImageOptions::default().auth(good.clone()))
-            .unwrap();
+            .push_image(&target, &PushImageOptions::default().auth(good.clone()))
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         let messages: Vec<_> = items
             .into_iter()
             .map(|m| m.unwrap_or_else(|e| panic!("{name}: push failed: {e}")))
@@ -88,29 +95,47 @@ fn live_login_push_and_pull_with_a_private_registry() {
             .unwrap_or_else(|| panic!("{name}: no digest in {messages:?}"));
         assert!(digest.starts_with("sha256:"), "{digest}");
         let by_digest = format!("{repo}@{digest}");
-        let _guard2 = ImageGuard(api, by_digest.clone());
+        let _guard2 = ImageGuard(&api, by_digest.clone());
 
         // Remove the local tag and pull it back.
         api.remove_image(&target, RemoveImageOptions::default())
+            .wait()
             .unwrap();
-        let _ = api.remove_image(&by_digest, RemoveImageOptions::default());
-        assert!(api.inspect_image(&target).unwrap_err().is_not_found());
+        let _ = api
+            .remove_image(&by_digest, RemoveImageOptions::default())
+            .wait();
+        assert!(api
+            .inspect_image(&target)
+            .wait()
+            .unwrap_err()
+            .is_not_found());
 
         let err = api
-            .pull_wait(&target, &PullImageOptions::default())
+            .pull_image(&target, &PullImageOptions::default())
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(is_refused_credentials(&err), "{name}: {err:?}");
         let err = api
-            .pull_wait(&target, &PullImageOptions::default().auth(wrong.clone()))
+            .pull_image(&target, &PullImageOptions::default().auth(wrong.clone()))
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(is_refused_credentials(&err), "{name}: {err:?}");
         let with_good = PullImageOptions::default().auth(good.clone());
         let err = api
-            .pull_wait(&format!("{repo}:no-such-tag"), &with_good)
+            .pull_image(&format!("{repo}:no-such-tag"), &with_good)
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap_err();
         assert!(err.is_not_found(), "{name}: {err:?}");
 
-        let items = api.pull_items(&target, &with_good).unwrap();
+        let items = api
+            .pull_image(&target, &with_good)
+            .wait()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>();
         let messages: Vec<_> = items
             .into_iter()
             .map(|m| m.unwrap_or_else(|e| panic!("{name}: pull failed: {e}")))
@@ -121,7 +146,7 @@ fn live_login_push_and_pull_with_a_private_registry() {
                 || last.starts_with("Status: Image is up to date for"),
             "{name}: {messages:?}"
         );
-        let pulled = api.inspect_image(&target).unwrap();
+        let pulled = api.inspect_image(&target).wait().unwrap();
         assert_eq!(pulled.id, bb.id);
         assert!(
             pulled.repo_digests.contains(&by_digest),
@@ -132,6 +157,7 @@ fn live_login_push_and_pull_with_a_private_registry() {
         // By digest, and with the credentials of a config.json (std base64 of
         // user:password), as the Docker CLI stores them.
         api.remove_image(&target, RemoveImageOptions::default())
+            .wait()
             .unwrap();
         let stored = std_base64(format!("dkr:{TRICKY_PASSWORD}").as_bytes());
         let config = format!(
@@ -146,11 +172,13 @@ fn live_login_push_and_pull_with_a_private_registry() {
             .unwrap()
             .expect("the stored credentials");
         assert_eq!(from_file, good);
-        api.pull_wait(&by_digest, &PullImageOptions::default().auth(from_file))
+        api.pull_image(&by_digest, &PullImageOptions::default().auth(from_file))
+            .wait()
+            .and_then(|p| p.wait().wait())
             .unwrap();
-        let pulled = api.inspect_image(&by_digest).unwrap();
+        let pulled = api.inspect_image(&by_digest).wait().unwrap();
         assert_eq!(pulled.id, bb.id);
-    }
+    });
     let log = registry.log();
     assert!(
         !log.contains(TRICKY_PASSWORD),

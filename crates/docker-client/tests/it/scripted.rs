@@ -5,7 +5,7 @@ use std::time::Duration;
 use docker_client::{ApiVersion, Error, EventsOptions, ListContainersOptions, Method};
 
 use crate::fake::{self, FakeEngine};
-use crate::flavours::{both, both_pinned};
+use crate::flavours::{both, on_socket, pinned, Named, Pull, Wait, RUNTIME};
 
 /// An engine whose ping advertises `version` and that answers `/info` with `{}`.
 fn engine_with_ping(version: Option<&'static str>) -> FakeEngine {
@@ -25,10 +25,10 @@ fn negotiation_takes_the_lower_of_client_max_and_engine_version() {
         (Some("abc"), "/v1.51/info"),
     ] {
         let engine = engine_with_ping(advertised);
-        for api in both(engine.socket()) {
-            api.info().unwrap();
-            api.info().unwrap();
-        }
+        both!(on_socket(engine.socket()), |api| {
+            api.info().wait().unwrap();
+            api.info().wait().unwrap();
+        });
         let lines = engine.lines();
         // One HEAD ping per client, then the versioned calls: negotiation runs once.
         assert_eq!(
@@ -49,8 +49,8 @@ fn negotiation_takes_the_lower_of_client_max_and_engine_version() {
 #[test]
 fn negotiation_refuses_an_engine_older_than_the_client_minimum() {
     let engine = engine_with_ping(Some("1.12"));
-    for api in both(engine.socket()) {
-        let err = api.info().unwrap_err();
+    both!(on_socket(engine.socket()), |api| {
+        let err = api.info().wait().unwrap_err();
         match &err {
             Error::VersionUnsupported { server_max, .. } => {
                 assert_eq!(server_max.as_deref(), Some("1.12"), "{}", api.name())
@@ -62,7 +62,7 @@ fn negotiation_refuses_an_engine_older_than_the_client_minimum() {
             text.contains("1.12") && text.contains("1.24") && text.contains("1.51"),
             "{text}"
         );
-    }
+    });
     assert!(
         engine.lines().iter().all(|l| l == "HEAD /_ping"),
         "{:?}",
@@ -73,10 +73,10 @@ fn negotiation_refuses_an_engine_older_than_the_client_minimum() {
 #[test]
 fn a_pinned_version_turns_negotiation_off() {
     let engine = engine_with_ping(Some("1.41"));
-    for api in both_pinned(engine.socket(), "1.40") {
-        api.info().unwrap();
-        assert_eq!(api.api_version().unwrap(), ApiVersion::new(1, 40));
-    }
+    both!(pinned(engine.socket(), "1.40"), |api| {
+        api.info().wait().unwrap();
+        assert_eq!(api.api_version().wait().unwrap(), ApiVersion::new(1, 40));
+    });
     assert_eq!(engine.lines(), ["GET /v1.40/info", "GET /v1.40/info"]);
 }
 
@@ -89,11 +89,11 @@ fn ping_falls_back_to_get_when_head_is_refused() {
                 .to_vec()
         }
     });
-    for api in both(engine.socket()) {
-        let ping = api.ping().unwrap();
+    both!(on_socket(engine.socket()), |api| {
+        let ping = api.ping().wait().unwrap();
         assert_eq!(ping.api_version, "1.30");
         assert_eq!(ping.os_type, "linux");
-    }
+    });
     assert_eq!(
         engine.lines(),
         ["HEAD /_ping", "GET /_ping", "HEAD /_ping", "GET /_ping"]
@@ -108,8 +108,8 @@ fn the_engine_refusing_our_version_gives_a_typed_error() {
             r#"{"message":"client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"}"#,
         )
     });
-    for api in both_pinned(engine.socket(), "1.41") {
-        match api.info().unwrap_err() {
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        match api.info().wait().unwrap_err() {
             Error::VersionUnsupported {
                 requested,
                 server_min,
@@ -120,7 +120,7 @@ fn the_engine_refusing_our_version_gives_a_typed_error() {
             }
             other => panic!("expected VersionUnsupported, got {other:?}"),
         }
-    }
+    });
 }
 
 /// Request lines for hostile names: each is one encoded segment, or refused unsent.
@@ -150,17 +150,21 @@ fn hostile_names_are_encoded_as_one_segment_or_refused() {
         "a\r\nX-Injected: 1",
         "a\0",
     ];
-    for api in both_pinned(engine.socket(), "1.41") {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         for (name, _) in encoded {
-            assert!(api.inspect_container(name).unwrap_err().is_not_found());
+            assert!(api
+                .inspect_container(name)
+                .wait()
+                .unwrap_err()
+                .is_not_found());
         }
         for name in refused {
-            match api.inspect_container(name) {
+            match api.inspect_container(name).wait() {
                 Err(Error::InvalidArgument { .. }) => (),
                 other => panic!("{name:?} should be refused, got {other:?}"),
             }
         }
-    }
+    });
     let expected: Vec<String> = encoded.iter().map(|(_, l)| l.to_string()).collect();
     let lines = engine.lines();
     assert_eq!(lines[..expected.len()], expected[..]);
@@ -170,14 +174,16 @@ fn hostile_names_are_encoded_as_one_segment_or_refused() {
 #[test]
 fn image_references_keep_their_tag_and_encode_slashes() {
     let engine = FakeEngine::start(|_| fake::json(200, r#"{"Id":"sha256:1"}"#));
-    for api in both_pinned(engine.socket(), "1.41") {
-        api.inspect_image("bb:latest").unwrap();
-        api.inspect_image("registry:5000/team/app:1.0").unwrap();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        api.inspect_image("bb:latest").wait().unwrap();
+        api.inspect_image("registry:5000/team/app:1.0")
+            .wait()
+            .unwrap();
         assert!(matches!(
-            api.inspect_image("x/../../info"),
+            api.inspect_image("x/../../info").wait(),
             Err(Error::InvalidArgument { .. })
         ));
-    }
+    });
     assert_eq!(
         engine.lines()[..2],
         [
@@ -190,14 +196,14 @@ fn image_references_keep_their_tag_and_encode_slashes() {
 #[test]
 fn kill_sends_the_signal_in_the_query_and_204_is_success() {
     let engine = FakeEngine::start(|_| fake::no_content());
-    for api in both_pinned(engine.socket(), "1.41") {
-        api.kill_container("web", Some("SIGTERM")).unwrap();
-        api.kill_container("web", None).unwrap();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        api.kill_container("web", Some("SIGTERM")).wait().unwrap();
+        api.kill_container("web", None).wait().unwrap();
         assert!(matches!(
-            api.kill_container("web", Some("TERM\r\nX: y")),
+            api.kill_container("web", Some("TERM\r\nX: y")).wait(),
             Err(Error::InvalidArgument { .. })
         ));
-    }
+    });
     let reqs = engine.requests();
     assert_eq!(
         reqs[0].line(),
@@ -211,13 +217,15 @@ fn kill_sends_the_signal_in_the_query_and_204_is_success() {
 #[test]
 fn restart_sends_whole_seconds() {
     let engine = FakeEngine::start(|_| fake::no_content());
-    for api in both_pinned(engine.socket(), "1.41") {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         api.restart_container("web", Some(Duration::from_secs(3)))
+            .wait()
             .unwrap();
         api.restart_container("web", Some(Duration::from_millis(1500)))
+            .wait()
             .unwrap();
-        api.restart_container("web", None).unwrap();
-    }
+        api.restart_container("web", None).wait().unwrap();
+    });
     assert_eq!(
         engine.lines()[..3],
         [
@@ -248,26 +256,26 @@ fn errors_carry_status_and_the_engines_message() {
         _ => fake::json(418, "{}"),
     }
     });
-    for api in both_pinned(engine.socket(), "1.41") {
-        let e = api.inspect_container("gone").unwrap_err();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let e = api.inspect_container("gone").wait().unwrap_err();
         assert!(e.is_not_found());
         assert_eq!(e.status_code(), Some(404));
         assert_eq!(e.message(), Some("No such container: gone"));
 
-        let e = api.container_top("idle", None).unwrap_err();
+        let e = api.top_container("idle", None).wait().unwrap_err();
         assert!(e.is_conflict());
         assert_eq!(e.status_code(), Some(409));
 
-        let e = api.inspect_container("plain").unwrap_err();
+        let e = api.inspect_container("plain").wait().unwrap_err();
         assert_eq!(e.message(), Some("No such container: plain"));
 
-        let e = api.kill_container("web", Some("FOO")).unwrap_err();
+        let e = api.kill_container("web", Some("FOO")).wait().unwrap_err();
         assert_eq!(e.status_code(), Some(400));
         assert_eq!(e.message(), Some("Invalid signal: FOO"));
 
-        let e = api.container_diff("boom").unwrap_err();
+        let e = api.diff_container("boom").wait().unwrap_err();
         assert_eq!(e.status_code(), Some(500));
-    }
+    });
 }
 
 #[test]
@@ -276,8 +284,8 @@ fn redirects_are_never_followed() {
         b"HTTP/1.1 301 Moved Permanently\r\nLocation: /v1.41/info\r\nContent-Length: 0\r\n\r\n"
             .to_vec()
     });
-    for api in both_pinned(engine.socket(), "1.41") {
-        match api.inspect_network("x").unwrap_err() {
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        match api.inspect_network("x").wait().unwrap_err() {
             Error::Redirect {
                 status, location, ..
             } => {
@@ -286,7 +294,7 @@ fn redirects_are_never_followed() {
             }
             other => panic!("expected a redirect error, got {other:?}"),
         }
-    }
+    });
     assert_eq!(
         engine.lines(),
         ["GET /v1.41/networks/x", "GET /v1.41/networks/x"]
@@ -296,11 +304,11 @@ fn redirects_are_never_followed() {
 #[test]
 fn not_modified_is_its_own_error() {
     let engine = FakeEngine::start(|_| b"HTTP/1.1 304 Not Modified\r\n\r\n".to_vec());
-    for api in both_pinned(engine.socket(), "1.41") {
-        let e = api.restart_container("x", None).unwrap_err();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let e = api.restart_container("x", None).wait().unwrap_err();
         assert!(matches!(e, Error::NotModified));
         assert_eq!(e.status_code(), Some(304));
-    }
+    });
 }
 
 #[test]
@@ -311,17 +319,17 @@ fn bodies_decode_whether_sized_or_chunked() {
             true => fake::json_chunked(200, body, chunk),
             false => fake::json(200, body),
         });
-        for api in both_pinned(engine.socket(), "1.41") {
+        both!(pinned(engine.socket(), "1.41"), |api| {
             for opts in [
                 ListContainersOptions::default(),
                 ListContainersOptions::default().all(true),
             ] {
-                let list = api.list_containers(&opts).unwrap();
+                let list = api.list_containers(&opts).wait().unwrap();
                 assert_eq!(list.len(), 1);
                 assert_eq!(list[0].id, "1cd7");
                 assert_eq!(list[0].names, ["/research-main"]);
             }
-        }
+        });
     }
 }
 
@@ -334,9 +342,9 @@ fn list_options_become_the_query() {
         .size(true)
         .filter("status", "running")
         .filter("label", "a=b c");
-    for api in both_pinned(engine.socket(), "1.41") {
-        api.list_containers(&opts).unwrap();
-    }
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        api.list_containers(&opts).wait().unwrap();
+    });
     assert_eq!(
         engine.lines()[0],
         "GET /v1.41/containers/json?all=1&limit=5&size=1&filters=%7B%22label%22%3A%5B%22a%3Db+c%22%5D%2C%22status%22%3A%5B%22running%22%5D%7D"
@@ -346,25 +354,25 @@ fn list_options_become_the_query() {
 #[test]
 fn a_null_diff_is_an_empty_list() {
     let engine = FakeEngine::start(|_| fake::json(200, "null"));
-    for api in both_pinned(engine.socket(), "1.41") {
-        assert_eq!(api.container_diff("x").unwrap(), []);
-    }
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        assert_eq!(api.diff_container("x").wait().unwrap(), []);
+    });
 }
 
 #[test]
 fn a_bad_body_is_a_decode_error_with_a_snippet() {
     let engine = FakeEngine::start(|_| fake::json(200, "{\"Id\": 5"));
-    for api in both_pinned(engine.socket(), "1.41") {
-        match api.inspect_container("x").unwrap_err() {
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        match api.inspect_container("x").wait().unwrap_err() {
             Error::Decode {
-                endpoint, snippet, ..
+                request, snippet, ..
             } => {
-                assert_eq!(endpoint, "GET /containers/x/json");
+                assert_eq!(request, "GET /containers/x/json");
                 assert_eq!(snippet, "{\"Id\": 5");
             }
             other => panic!("expected a decode error, got {other:?}"),
         }
-    }
+    });
 }
 
 #[test]
@@ -381,11 +389,15 @@ fn events_decode_across_chunk_splits_with_nanosecond_since() {
         .since(since)
         .until(since + Duration::from_secs(1))
         .filter("type", "container");
-    for api in both_pinned(engine.socket(), "1.41") {
-        let events = api.events(&opts, 100).unwrap();
-        let ids: Vec<String> = events.into_iter().map(|e| e.unwrap().actor.id).collect();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let events = api.events(&opts).wait().unwrap();
+        let ids: Vec<String> = events
+            .iter()
+            .take(100)
+            .map(|e| e.unwrap().actor.id)
+            .collect();
         assert_eq!(ids, ["c0", "c1", "c2", "c3", "c4"], "{}", api.name());
-    }
+    });
     assert_eq!(
         engine.lines()[0],
         "GET /v1.41/events?since=1795864739.000000001&until=1795864740.000000001&filters=%7B%22type%22%3A%5B%22container%22%5D%7D"
@@ -400,12 +412,13 @@ fn a_truncated_event_stream_ends_with_an_error() {
         r.extend_from_slice(b"8\r\n{\"Acti");
         fake::then_close(r)
     });
-    for api in both_pinned(engine.socket(), "1.41") {
-        let events = api.events(&EventsOptions::default(), 10).unwrap();
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let events = api.events(&EventsOptions::default()).wait().unwrap();
+        let events: Vec<_> = events.iter().take(10).collect();
         assert_eq!(events.len(), 2, "{}: {events:?}", api.name());
         assert_eq!(events[0].as_ref().unwrap().action, "die");
         assert!(events[1].is_err());
-    }
+    });
 }
 
 #[test]
@@ -415,41 +428,47 @@ fn raw_requests_return_any_status_and_add_the_version() {
         "/v1.41/containers/json?all=1" => fake::json(200, "[]"),
         _ => fake::json(404, r#"{"message":"page not found"}"#),
     });
-    for api in both(engine.socket()) {
-        let (status, body) = api
-            .request(Method::Get, "/containers/json", &[("all", "1")])
+    both!(on_socket(engine.socket()), |api| {
+        let res = api
+            .request(Method::Get, "/containers/json", &[("all", "1")], None)
+            .wait()
             .unwrap();
+        let status = res.status();
+        let body = res.bytes().wait().unwrap();
         assert_eq!((status, body.as_slice()), (200, &b"[]"[..]));
-        let (status, _) = api.request(Method::Get, "/v1.41/nope", &[]).unwrap();
-        assert_eq!(status, 404);
+        let res = api
+            .request(Method::Get, "/v1.41/nope", &[], None)
+            .wait()
+            .unwrap();
+        assert_eq!(res.status(), 404);
         assert!(matches!(
-            api.request(Method::Get, "/x y", &[]),
+            api.request(Method::Get, "/x y", &[], None).wait(),
             Err(Error::InvalidArgument { .. })
         ));
-    }
+    });
 }
 
 #[test]
 fn an_unreachable_engine_names_the_socket() {
     let dir = std::env::temp_dir().join(format!("dkr-missing-{}", std::process::id()));
     let socket = dir.join("docker.sock");
-    for api in both(&socket) {
-        let e = api.ping().unwrap_err();
+    both!(on_socket(&socket), |api| {
+        let e = api.ping().wait().unwrap_err();
         assert!(e.is_connect(), "{e:?}");
         let text = e.to_string();
         assert!(text.contains(&socket.display().to_string()), "{text}");
         assert!(text.contains("DOCKER_HOST"), "{text}");
-    }
+    });
 }
 
 #[test]
 fn one_connection_serves_many_calls_and_every_request_has_a_host() {
     let engine = FakeEngine::start(|_| fake::json(200, "{}"));
-    for api in both_pinned(engine.socket(), "1.41") {
+    both!(pinned(engine.socket(), "1.41"), |api| {
         for _ in 0..20 {
-            api.info().unwrap();
+            api.info().wait().unwrap();
         }
-    }
+    });
     assert_eq!(engine.connections(), 2, "one pooled connection per client");
     for req in engine.requests() {
         assert_eq!(req.header("host"), Some("docker"));
@@ -471,16 +490,11 @@ fn clients_are_clone_send_sync_and_tokio_futures_are_send() {
         .api_version("1.41")
         .build()
         .unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let client = client.clone();
             // `spawn` needs a Send future: this does not compile otherwise.
-            rt.spawn(async move {
+            RUNTIME.spawn(async move {
                 client
                     .list_containers(&ListContainersOptions::default())
                     .await
@@ -488,7 +502,7 @@ fn clients_are_clone_send_sync_and_tokio_futures_are_send() {
         })
         .collect();
     for task in tasks {
-        assert_eq!(rt.block_on(task).unwrap().unwrap(), []);
+        assert_eq!(RUNTIME.block_on(task).unwrap().unwrap(), []);
     }
     assert_eq!(engine.lines().len(), 8);
 }

@@ -11,210 +11,21 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use docker_client::models::EventMessage;
 use docker_client::{
-    blocking, tokio as tk, ContainerEntry, Endpoint, EventsOptions, InventoryChange,
-    InventoryOptions, ResyncReason, RunState, WatchConfig, WatchItem,
+    Client, ContainerInventory, Error, EventWatcher, EventsOptions, Flavour, InventoryChange,
+    InventoryOptions, ResyncReason, RunState, TimeoutKind, WatchConfig, WatchItem,
 };
 
 use crate::fake::{self, FakeEngine, Seen};
+use crate::flavours::{both, pinned, Named, TestFlavour, Wait};
 
-// ---------------------------------------------------------------------------------------
-// Both flavours behind one interface
-// ---------------------------------------------------------------------------------------
-
-/// What a wait for the next item gave.
-#[derive(Debug)]
-pub(crate) enum Next<T> {
-    Item(T),
-    Timeout,
-    End,
-}
-
-pub(crate) trait Watch: Send + Sync {
-    fn next_timeout(&self, d: Duration) -> Next<WatchItem>;
-    fn stop(&self);
-}
-
-pub(crate) trait Inventory: Send + Sync {
-    fn next_timeout(&self, d: Duration) -> Next<InventoryChange>;
-    fn snapshot(&self) -> BTreeMap<String, ContainerEntry>;
-    fn stop(&self);
-}
-
-pub(crate) trait Flavour {
-    fn name(&self) -> &'static str;
-    fn watch(&self, opts: &EventsOptions, config: WatchConfig) -> Box<dyn Watch>;
-    fn inventory(&self, opts: &InventoryOptions) -> docker_client::Result<Box<dyn Inventory>>;
-}
-
-pub(crate) struct Blocking(pub(crate) blocking::Client);
-
-impl Watch for blocking::EventWatcher {
-    fn next_timeout(&self, d: Duration) -> Next<WatchItem> {
-        use std::sync::mpsc::RecvTimeoutError;
-        match blocking::EventWatcher::next_timeout(self, d) {
-            Ok(item) => Next::Item(item),
-            Err(RecvTimeoutError::Timeout) => Next::Timeout,
-            Err(RecvTimeoutError::Disconnected) => Next::End,
-        }
-    }
-    fn stop(&self) {
-        blocking::EventWatcher::stop(self)
-    }
-}
-
-impl Inventory for blocking::ContainerInventory {
-    fn next_timeout(&self, d: Duration) -> Next<InventoryChange> {
-        use std::sync::mpsc::RecvTimeoutError;
-        match blocking::ContainerInventory::next_timeout(self, d) {
-            Ok(item) => Next::Item(item),
-            Err(RecvTimeoutError::Timeout) => Next::Timeout,
-            Err(RecvTimeoutError::Disconnected) => Next::End,
-        }
-    }
-    fn snapshot(&self) -> BTreeMap<String, ContainerEntry> {
-        blocking::ContainerInventory::snapshot(self)
-    }
-    fn stop(&self) {
-        blocking::ContainerInventory::stop(self)
-    }
-}
-
-impl Flavour for Blocking {
-    fn name(&self) -> &'static str {
-        "blocking"
-    }
-    fn watch(&self, opts: &EventsOptions, config: WatchConfig) -> Box<dyn Watch> {
-        Box::new(self.0.watch_events_with(opts, config))
-    }
-    fn inventory(&self, opts: &InventoryOptions) -> docker_client::Result<Box<dyn Inventory>> {
-        Ok(Box::new(self.0.container_inventory(opts)?))
-    }
-}
-
-/// The tokio flavour on a runtime of its own, whose worker runs the spawned tasks while
-/// the test thread waits.
-pub(crate) struct Tokio {
-    client: tk::Client,
-    rt: Arc<tokio::runtime::Runtime>,
-}
-
-impl Tokio {
-    pub(crate) fn new(client: tk::Client) -> Tokio {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        Tokio {
-            client,
-            rt: Arc::new(rt),
-        }
-    }
-}
-
-struct TokioWatch {
-    watcher: Option<tk::EventWatcher>,
-    rt: Arc<tokio::runtime::Runtime>,
-}
-
-impl Watch for TokioWatch {
-    fn next_timeout(&self, d: Duration) -> Next<WatchItem> {
-        let w = self.watcher.as_ref().unwrap();
-        match self
-            .rt
-            .block_on(async { tokio::time::timeout(d, w.next()).await })
-        {
-            Ok(Some(item)) => Next::Item(item),
-            Ok(None) => Next::End,
-            Err(_) => Next::Timeout,
-        }
-    }
-    fn stop(&self) {
-        self.watcher.as_ref().unwrap().stop()
-    }
-}
-
-impl Drop for TokioWatch {
-    fn drop(&mut self) {
-        // Dropped inside the runtime's context, before the runtime itself.
-        let _guard = self.rt.enter();
-        self.watcher.take();
-    }
-}
-
-struct TokioInventory {
-    inventory: Option<tk::ContainerInventory>,
-    rt: Arc<tokio::runtime::Runtime>,
-}
-
-impl Inventory for TokioInventory {
-    fn next_timeout(&self, d: Duration) -> Next<InventoryChange> {
-        let inv = self.inventory.as_ref().unwrap();
-        match self
-            .rt
-            .block_on(async { tokio::time::timeout(d, inv.next()).await })
-        {
-            Ok(Some(item)) => Next::Item(item),
-            Ok(None) => Next::End,
-            Err(_) => Next::Timeout,
-        }
-    }
-    fn snapshot(&self) -> BTreeMap<String, ContainerEntry> {
-        self.inventory.as_ref().unwrap().snapshot()
-    }
-    fn stop(&self) {
-        self.inventory.as_ref().unwrap().stop()
-    }
-}
-
-impl Drop for TokioInventory {
-    fn drop(&mut self) {
-        let _guard = self.rt.enter();
-        self.inventory.take();
-    }
-}
-
-impl Flavour for Tokio {
-    fn name(&self) -> &'static str {
-        "tokio"
-    }
-    fn watch(&self, opts: &EventsOptions, config: WatchConfig) -> Box<dyn Watch> {
-        let _guard = self.rt.enter();
-        Box::new(TokioWatch {
-            watcher: Some(self.client.watch_events_with(opts, config)),
-            rt: self.rt.clone(),
-        })
-    }
-    fn inventory(&self, opts: &InventoryOptions) -> docker_client::Result<Box<dyn Inventory>> {
-        let inventory = self.rt.block_on(self.client.container_inventory(opts))?;
-        Ok(Box::new(TokioInventory {
-            inventory: Some(inventory),
-            rt: self.rt.clone(),
-        }))
-    }
-}
-
-/// Both flavours on `endpoint`, pinned to `version` when given.
-pub(crate) fn flavours(endpoint: &Endpoint, version: Option<&str>) -> Vec<Box<dyn Flavour>> {
-    let mut b = blocking::Client::builder().endpoint(endpoint.clone());
-    let mut t = tk::Client::builder().endpoint(endpoint.clone());
-    if let Some(v) = version {
-        b = b.api_version(v);
-        t = t.api_version(v);
-    }
-    vec![
-        Box::new(Blocking(b.build().unwrap())),
-        Box::new(Tokio::new(t.build().unwrap())),
-    ]
-}
-
-fn on_fake(socket: &Path) -> Vec<Box<dyn Flavour>> {
-    flavours(&Endpoint::Unix(socket.to_owned()), Some("1.41"))
+/// A client of the fake engine at `socket`, pinned to API 1.41.
+fn on_fake<F: Flavour>(socket: &Path) -> Client<F> {
+    pinned(socket, "1.41")
 }
 
 /// Collects items until `done` says so, the watcher ends, or `within` passes.
-pub(crate) fn collect(
-    w: &dyn Watch,
+fn collect<F: TestFlavour>(
+    w: &EventWatcher<F>,
     within: Duration,
     mut done: impl FnMut(&[WatchItem]) -> bool,
 ) -> Vec<WatchItem> {
@@ -225,16 +36,30 @@ pub(crate) fn collect(
         if left.is_zero() {
             break;
         }
-        match w.next_timeout(left) {
-            Next::Item(item) => out.push(item),
-            Next::Timeout => break,
-            Next::End => break,
+        match F::resolve(w.next_timeout(left)) {
+            Ok(Some(item)) => out.push(item),
+            Ok(None) => break,
+            Err(e) => {
+                assert!(is_wait_timeout(&e), "{}: {e:?}", F::NAME);
+                break;
+            }
         }
     }
     out
 }
 
-pub(crate) fn events_of(items: &[WatchItem]) -> Vec<&EventMessage> {
+/// True for the error of a `next_timeout` whose wait ran out.
+fn is_wait_timeout(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Timeout {
+            kind: TimeoutKind::Wait,
+            ..
+        }
+    )
+}
+
+fn events_of(items: &[WatchItem]) -> Vec<&EventMessage> {
     items
         .iter()
         .filter_map(|i| match i {
@@ -244,7 +69,7 @@ pub(crate) fn events_of(items: &[WatchItem]) -> Vec<&EventMessage> {
         .collect()
 }
 
-pub(crate) fn resyncs_of(items: &[WatchItem]) -> Vec<&ResyncReason> {
+fn resyncs_of(items: &[WatchItem]) -> Vec<&ResyncReason> {
     items
         .iter()
         .filter_map(|i| match i {
@@ -368,7 +193,7 @@ fn a_stream_cut_in_the_middle_of_events_resumes_with_nothing_lost_or_repeated() 
     let opts = EventsOptions::default()
         .filter("type", "container")
         .until(until);
-    for flavour_index in 0..2 {
+    both!(F, {
         let connection = Arc::new(Mutex::new(0usize));
         let engine = {
             let (log, connection) = (log.clone(), connection.clone());
@@ -405,10 +230,10 @@ fn a_stream_cut_in_the_middle_of_events_resumes_with_nothing_lost_or_repeated() 
                 fake::then_close(out)
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
-        let watcher = flavour.watch(&opts, WatchConfig::default());
-        let items = collect(&*watcher, Duration::from_secs(20), |_| false);
-        let name = flavour.name();
+        let api = on_fake::<F>(engine.socket());
+        let watcher = api.watch_events_with(&opts, WatchConfig::default());
+        let items = collect(&watcher, Duration::from_secs(20), |_| false);
+        let name = api.name();
         assert_eq!(
             ids(&events_of(&items)),
             expected_ids(&log),
@@ -416,7 +241,10 @@ fn a_stream_cut_in_the_middle_of_events_resumes_with_nothing_lost_or_repeated() 
         );
         assert!(resyncs_of(&items).is_empty(), "{name}: {items:?}");
         assert_eq!(attempts_of(&items), [0, 0, 0, 0, 0], "{name}");
-        assert!(matches!(watcher.next_timeout(Duration::ZERO), Next::End));
+        assert!(matches!(
+            watcher.next_timeout(Duration::ZERO).wait(),
+            Ok(None)
+        ));
 
         // Each reconnection asked for the last event's timeNano, to the nanosecond.
         let sinces: Vec<String> = engine
@@ -440,13 +268,13 @@ fn a_stream_cut_in_the_middle_of_events_resumes_with_nothing_lost_or_repeated() 
                 .all(|r| param(r, "until").is_some() && param(r, "filters").is_some()),
             "{name}: until and filters kept"
         );
-    }
+    });
 }
 
 #[test]
 fn a_replay_without_our_last_event_is_reported_before_the_events_after_the_gap() {
     let log = Arc::new(log_of(20));
-    for flavour_index in 0..2 {
+    both!(F, {
         let connection = Arc::new(Mutex::new(0usize));
         let engine = {
             let (log, connection) = (log.clone(), connection.clone());
@@ -471,12 +299,12 @@ fn a_replay_without_our_last_event_is_reported_before_the_events_after_the_gap()
                 out
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
-        let watcher = flavour.watch(&EventsOptions::default(), WatchConfig::default());
-        let items = collect(&*watcher, Duration::from_secs(10), |items| {
+        let api = on_fake::<F>(engine.socket());
+        let watcher = api.watch_events_with(&EventsOptions::default(), WatchConfig::default());
+        let items = collect(&watcher, Duration::from_secs(10), |items| {
             events_of(items).len() >= 15
         });
-        let name = flavour.name();
+        let name = api.name();
         let kinds: Vec<String> = items
             .iter()
             .map(|i| match i {
@@ -494,12 +322,12 @@ fn a_replay_without_our_last_event_is_reported_before_the_events_after_the_gap()
         assert_eq!(kinds[7], log[10].0.to_string(), "{name}");
         assert_eq!(events_of(&items).len(), 15, "{name}");
         watcher.stop();
-    }
+    });
 }
 
 #[test]
 fn an_unreachable_then_changed_engine_is_reported_and_the_backoff_counts_attempts() {
-    for flavour_index in 0..2 {
+    both!(F, {
         let connection = Arc::new(Mutex::new(0usize));
         let engine = {
             let connection = connection.clone();
@@ -521,16 +349,16 @@ fn an_unreachable_then_changed_engine_is_reported_and_the_backoff_counts_attempt
                 fake::then_close(out)
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
+        let api = on_fake::<F>(engine.socket());
         let mut config = WatchConfig::default();
         config.backoff.initial = Duration::from_millis(20);
         config.backoff.max = Duration::from_millis(50);
-        let watcher = flavour.watch(&EventsOptions::default(), config);
-        let items = collect(&*watcher, Duration::from_secs(10), |items| {
+        let watcher = api.watch_events_with(&EventsOptions::default(), config);
+        let items = collect(&watcher, Duration::from_secs(10), |items| {
             resyncs_of(items).len() >= 2
         });
         watcher.stop();
-        let name = flavour.name();
+        let name = api.name();
         assert_eq!(
             events_of(&items).len(),
             1,
@@ -552,27 +380,30 @@ fn an_unreachable_then_changed_engine_is_reported_and_the_backoff_counts_attempt
             },
             "{name}"
         );
-    }
+    });
 }
 
 #[test]
 fn the_watcher_gives_up_after_max_attempts_and_ends() {
     let dir = std::env::temp_dir().join(format!("dkr-watch-none-{}", std::process::id()));
     let socket = dir.join("missing.sock");
-    for flavour in on_fake(&socket) {
+    both!(on_fake(&socket), |api| {
         let mut config = WatchConfig::default();
         config.backoff.initial = Duration::from_millis(1);
         config.max_attempts = Some(3);
-        let watcher = flavour.watch(&EventsOptions::default(), config);
-        let items = collect(&*watcher, Duration::from_secs(10), |_| false);
-        assert_eq!(attempts_of(&items), [1, 2, 3], "{}", flavour.name());
+        let watcher = api.watch_events_with(&EventsOptions::default(), config);
+        let items = collect(&watcher, Duration::from_secs(10), |_| false);
+        assert_eq!(attempts_of(&items), [1, 2, 3], "{}", api.name());
         for item in &items {
             if let WatchItem::Reconnecting { error, .. } = item {
-                assert!(error.is_connect(), "{}: {error}", flavour.name());
+                assert!(error.is_connect(), "{}: {error}", api.name());
             }
         }
-        assert!(matches!(watcher.next_timeout(Duration::ZERO), Next::End));
-    }
+        assert!(matches!(
+            watcher.next_timeout(Duration::ZERO).wait(),
+            Ok(None)
+        ));
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -582,7 +413,7 @@ fn the_watcher_gives_up_after_max_attempts_and_ends() {
 #[test]
 fn a_consumer_that_does_not_read_gets_an_overflow_report_while_the_socket_is_drained() {
     let log = Arc::new(log_of(100));
-    for flavour_index in 0..2 {
+    both!(F, {
         let engine = {
             let log = log.clone();
             FakeEngine::start(move |req| {
@@ -596,14 +427,14 @@ fn a_consumer_that_does_not_read_gets_an_overflow_report_while_the_socket_is_dra
                 out // and the stream stays open
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
+        let api = on_fake::<F>(engine.socket());
         let mut config = WatchConfig::default();
         config.capacity = 8;
-        let watcher = flavour.watch(&EventsOptions::default(), config);
+        let watcher = api.watch_events_with(&EventsOptions::default(), config);
         // The consumer sleeps; the reader must take all 100 events off the socket.
         std::thread::sleep(Duration::from_millis(700));
-        let items = collect(&*watcher, Duration::from_millis(500), |_| false);
-        let name = flavour.name();
+        let items = collect(&watcher, Duration::from_millis(500), |_| false);
+        let name = api.name();
         assert_eq!(items.len(), 9, "{name}: {items:?}");
         assert_eq!(
             ids(&events_of(&items)),
@@ -619,40 +450,40 @@ fn a_consumer_that_does_not_read_gets_an_overflow_report_while_the_socket_is_dra
             items[8]
         );
         watcher.stop();
-    }
+    });
 }
 
 #[test]
 fn stop_returns_within_100ms_while_no_event_flows() {
-    for flavour_index in 0..2 {
+    both!(F, {
         let engine = FakeEngine::start(|req| {
             if req.target.starts_with("/v1.41/info") {
                 return info("engine-a");
             }
             STREAM_HEAD.to_vec() // a quiet stream: the head, then nothing
         });
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
-        let name = flavour.name();
-        let watcher: Arc<dyn Watch> = flavour
-            .watch(&EventsOptions::default(), Default::default())
-            .into();
+        let api = on_fake::<F>(engine.socket());
+        let name = api.name();
+        let watcher = Arc::new(api.watch_events(&EventsOptions::default()));
         // Wait until the subscription is open and the reader blocked on it.
         let deadline = Instant::now() + Duration::from_secs(10);
         while !engine.lines().iter().any(|l| l.contains("/events")) {
             assert!(Instant::now() < deadline, "{name}: no subscription");
             std::thread::sleep(Duration::from_millis(5));
         }
-        assert!(matches!(
-            watcher.next_timeout(Duration::from_millis(200)),
-            Next::Timeout
+        assert!(is_wait_timeout(
+            &watcher
+                .next_timeout(Duration::from_millis(200))
+                .wait()
+                .unwrap_err()
         ));
         // A consumer blocked in another thread is released by the stop.
         let consumer = {
             let w = watcher.clone();
             std::thread::spawn(move || {
                 let start = Instant::now();
-                let next = w.next_timeout(Duration::from_secs(30));
-                (matches!(next, Next::End), start.elapsed())
+                let next = w.next_timeout(Duration::from_secs(30)).wait();
+                (matches!(next, Ok(None)), start.elapsed())
             })
         };
         std::thread::sleep(Duration::from_millis(50));
@@ -666,35 +497,35 @@ fn stop_returns_within_100ms_while_no_event_flows() {
         let (ended, waited) = consumer.join().unwrap();
         assert!(ended, "{name}: the blocked consumer sees the end");
         assert!(waited < Duration::from_secs(5), "{name}");
-    }
+    });
 }
 
 #[test]
 fn drop_and_stop_during_a_long_backoff_return_at_once() {
     let dir = std::env::temp_dir().join(format!("dkr-watch-none2-{}", std::process::id()));
     let socket = dir.join("missing.sock");
-    for flavour in on_fake(&socket) {
-        let name = flavour.name();
+    both!(on_fake(&socket), |api| {
+        let name = api.name();
         let mut config = WatchConfig::default();
         config.backoff.initial = Duration::from_secs(3600);
         config.backoff.max = Duration::from_secs(3600);
-        let watcher = flavour.watch(&EventsOptions::default(), config.clone());
-        let items = collect(&*watcher, Duration::from_secs(5), |items| !items.is_empty());
+        let watcher = api.watch_events_with(&EventsOptions::default(), config.clone());
+        let items = collect(&watcher, Duration::from_secs(5), |items| !items.is_empty());
         assert_eq!(attempts_of(&items), [1], "{name}: now in an hour's backoff");
         let start = Instant::now();
         watcher.stop();
         assert!(start.elapsed() < Duration::from_millis(100), "{name}");
         assert!(matches!(
-            watcher.next_timeout(Duration::from_secs(1)),
-            Next::End
+            watcher.next_timeout(Duration::from_secs(1)).wait(),
+            Ok(None)
         ));
 
-        let watcher = flavour.watch(&EventsOptions::default(), config);
-        let _ = collect(&*watcher, Duration::from_secs(5), |items| !items.is_empty());
+        let watcher = api.watch_events_with(&EventsOptions::default(), config);
+        let _ = collect(&watcher, Duration::from_secs(5), |items| !items.is_empty());
         let start = Instant::now();
         drop(watcher);
         assert!(start.elapsed() < Duration::from_millis(100), "{name}: drop");
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -792,16 +623,16 @@ fn wait_for(what: &str, cond: impl Fn() -> bool) {
     }
 }
 
-fn next_change(inv: &dyn Inventory) -> InventoryChange {
-    match inv.next_timeout(Duration::from_secs(10)) {
-        Next::Item(c) => c,
+fn next_change<F: TestFlavour>(inv: &ContainerInventory<F>) -> InventoryChange {
+    match F::resolve(inv.next_timeout(Duration::from_secs(10))) {
+        Ok(Some(c)) => c,
         other => panic!("expected a change, got {other:?}"),
     }
 }
 
 #[test]
 fn the_inventory_lists_first_then_relists_after_a_gap() {
-    for flavour_index in 0..2 {
+    both!(F, {
         let state = Arc::new(Containers::default());
         state.set("aaa", "web", 101, "paused");
         state.set("bbb", "db", 102, "exited");
@@ -839,10 +670,11 @@ fn the_inventory_lists_first_then_relists_after_a_gap() {
                 out
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
-        let name = flavour.name();
-        let inv = flavour
-            .inventory(&InventoryOptions::default().label("dkr-watch=1"))
+        let api = on_fake::<F>(engine.socket());
+        let name = api.name();
+        let inv = api
+            .watch_containers(&InventoryOptions::default().label("dkr-watch=1"))
+            .wait()
             .unwrap();
         let snap = inv.snapshot();
         assert_eq!(snap.keys().collect::<Vec<_>>(), ["aaa", "ccc"], "{name}");
@@ -856,7 +688,7 @@ fn the_inventory_lists_first_then_relists_after_a_gap() {
         state.gate.store(true, Ordering::SeqCst);
         let mut changes = Vec::new();
         loop {
-            let c = next_change(&*inv);
+            let c = next_change(&inv);
             let done = matches!(c, InventoryChange::Resynced(_));
             changes.push(c);
             if done {
@@ -893,7 +725,7 @@ fn the_inventory_lists_first_then_relists_after_a_gap() {
             events.target
         );
         inv.stop();
-    }
+    });
 }
 
 #[test]
@@ -911,7 +743,7 @@ fn inventory_events_become_added_state_changed_renamed_and_removed() {
         ("e2", "start", 5),
         ("e2", "destroy", 5),
     ];
-    for flavour_index in 0..2 {
+    both!(F, {
         let state = Arc::new(Containers::default());
         let step = Arc::new(AtomicUsize::new(0));
         let engine = {
@@ -958,12 +790,15 @@ fn inventory_events_become_added_state_changed_renamed_and_removed() {
                 fake::then_close(out)
             })
         };
-        let flavour = on_fake(engine.socket()).remove(flavour_index);
-        let name = flavour.name();
-        let inv = flavour.inventory(&InventoryOptions::default()).unwrap();
+        let api = on_fake::<F>(engine.socket());
+        let name = api.name();
+        let inv = api
+            .watch_containers(&InventoryOptions::default())
+            .wait()
+            .unwrap();
         assert!(inv.snapshot().is_empty());
         let changes: Vec<String> = (0..6)
-            .map(|_| match next_change(&*inv) {
+            .map(|_| match next_change(&inv) {
                 InventoryChange::Added(e) => format!("added {} {} pid {}", e.id, e.name, e.pid),
                 InventoryChange::Removed(id, e) => {
                     format!("removed {id} {}", e.map_or("?".into(), |e| e.name))
@@ -990,14 +825,15 @@ fn inventory_events_become_added_state_changed_renamed_and_removed() {
             "{name}"
         );
         assert!(inv.snapshot().is_empty(), "{name}");
-        assert!(matches!(
-            inv.next_timeout(Duration::from_millis(100)),
-            Next::Timeout
+        assert!(is_wait_timeout(
+            &inv.next_timeout(Duration::from_millis(100))
+                .wait()
+                .unwrap_err()
         ));
         inv.stop();
         assert!(matches!(
-            inv.next_timeout(Duration::from_secs(1)),
-            Next::End
+            inv.next_timeout(Duration::from_secs(1)).wait(),
+            Ok(None)
         ));
-    }
+    });
 }

@@ -47,11 +47,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use docker_client::models::EventMessage;
 use docker_client::{
-    blocking, Endpoint, EventsOptions, InventoryChange, InventoryOptions, ListContainersOptions,
-    Method, ResyncReason, WatchConfig, WatchItem,
+    blocking, Blocking, Client, ContainerEntry, Endpoint, EventsOptions, InventoryChange,
+    InventoryOptions, ListContainersOptions, Method, Result, ResyncReason, Tokio, WatchConfig,
+    WatchItem,
 };
 
-use crate::watch::{flavours, Flavour, Inventory, Next, Watch};
+use crate::flavours::{client, TestFlavour};
 
 // ---------------------------------------------------------------------------------------
 // The engine, a proxy that can cut connections, and the harness
@@ -325,17 +326,19 @@ struct Recorder<T> {
 }
 
 impl<T: Send + 'static> Recorder<T> {
-    fn start(next: impl Fn(Duration) -> Next<T> + Send + 'static) -> Recorder<T> {
+    /// Records what `next_timeout` gives, until it ends or the recorder is dropped.
+    fn start(next_timeout: impl Fn(Duration) -> Result<Option<T>> + Send + 'static) -> Recorder<T> {
         let items = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (items, stop) = (items.clone(), stop.clone());
             thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
-                    match next(Duration::from_millis(100)) {
-                        Next::Item(item) => items.lock().unwrap().push((Instant::now(), item)),
-                        Next::Timeout => (),
-                        Next::End => return,
+                    match next_timeout(Duration::from_millis(100)) {
+                        Ok(Some(item)) => items.lock().unwrap().push((Instant::now(), item)),
+                        Ok(None) => return,
+                        Err(e) if e.is_timeout() => (),
+                        Err(e) => panic!("next_timeout failed: {e}"),
                     }
                 }
             })
@@ -364,33 +367,61 @@ impl<T> Drop for Recorder<T> {
 /// A watcher and an inventory of one flavour, through the proxy, and their recorders.
 struct Observer {
     name: &'static str,
-    watcher: Arc<dyn Watch>,
     events: Recorder<WatchItem>,
-    inventory: Arc<dyn Inventory>,
     changes: Recorder<InventoryChange>,
+    /// The inventory's current map.
+    snapshot: Box<dyn Fn() -> BTreeMap<String, ContainerEntry>>,
+    /// Stops the watcher and the inventory.
+    stop: Box<dyn Fn()>,
 }
 
 impl Observer {
-    fn start(flavour: &dyn Flavour, opts: &EventsOptions, label: &str, cfg: WatchConfig) -> Self {
-        let watcher: Arc<dyn Watch> = flavour.watch(opts, cfg.clone()).into();
+    /// An observer of each flavour, both on `endpoint`.
+    fn both(endpoint: &Endpoint, opts: &EventsOptions, label: &str, cfg: WatchConfig) -> Vec<Self> {
+        vec![
+            Observer::start(
+                &client::<Blocking>(endpoint, None),
+                opts,
+                label,
+                cfg.clone(),
+            ),
+            Observer::start(&client::<Tokio>(endpoint, None), opts, label, cfg),
+        ]
+    }
+
+    fn start<F: TestFlavour>(
+        client: &Client<F>,
+        opts: &EventsOptions,
+        label: &str,
+        cfg: WatchConfig,
+    ) -> Self {
+        // The tokio watcher spawns its reader on the runtime.
+        let _context = F::enter();
+        let watcher = Arc::new(client.watch_events_with(opts, cfg.clone()));
         let events = {
             let w = watcher.clone();
-            Recorder::start(move |d| w.next_timeout(d))
+            Recorder::start(move |d| F::resolve(w.next_timeout(d)))
         };
-        let inventory: Arc<dyn Inventory> = flavour
-            .inventory(&InventoryOptions::default().label(label).watch(cfg))
-            .unwrap()
-            .into();
+        let options = InventoryOptions::default().label(label).watch(cfg);
+        let inventory = Arc::new(F::resolve(client.watch_containers(&options)).unwrap());
         let changes = {
             let i = inventory.clone();
-            Recorder::start(move |d| i.next_timeout(d))
+            Recorder::start(move |d| F::resolve(i.next_timeout(d)))
         };
+        let snapshot = {
+            let i = inventory.clone();
+            Box::new(move || i.snapshot())
+        };
+        let stop = Box::new(move || {
+            watcher.stop();
+            inventory.stop();
+        });
         Observer {
-            name: flavour.name(),
-            watcher,
+            name: F::NAME,
             events,
-            inventory,
             changes,
+            snapshot,
+            stop,
         }
     }
 
@@ -430,9 +461,7 @@ impl Observer {
 
     /// The inventory as (ID, state), sorted, like [`Harness::listed`].
     fn inventory(&self) -> Vec<(String, String)> {
-        let mut out: Vec<_> = self
-            .inventory
-            .snapshot()
+        let mut out: Vec<_> = (self.snapshot)()
             .into_values()
             .map(|c| (c.id, c.state.to_string()))
             .collect();
@@ -441,8 +470,7 @@ impl Observer {
     }
 
     fn stop(&self) {
-        self.watcher.stop();
-        self.inventory.stop();
+        (self.stop)();
     }
 }
 
@@ -539,10 +567,12 @@ fn live_watch_loses_nothing_across_cuts() {
     // of time order; the recommended overlap replays such neighbours (see WatchConfig).
     let mut cfg = WatchConfig::default();
     cfg.overlap = Duration::from_millis(100);
-    let observers: Vec<Observer> = flavours(&proxy.endpoint(), None)
-        .iter()
-        .map(|f| Observer::start(&**f, &watch_options(&label, since), &label, cfg.clone()))
-        .collect();
+    let observers = Observer::both(
+        &proxy.endpoint(),
+        &watch_options(&label, since),
+        &label,
+        cfg,
+    );
 
     // About 50 events per second: 3 × 16 signals per second, and a create/start or a
     // removal of a scratch container every 1.5 s.
@@ -700,10 +730,12 @@ fn live_watch_resyncs_after_engine_restarts() {
     let mut cfg = WatchConfig::default();
     cfg.backoff.initial = Duration::from_millis(50);
     cfg.backoff.max = Duration::from_millis(500);
-    let observers: Vec<Observer> = flavours(&proxy.endpoint(), None)
-        .iter()
-        .map(|f| Observer::start(&**f, &watch_options(&label, since), &label, cfg.clone()))
-        .collect();
+    let observers = Observer::both(
+        &proxy.endpoint(),
+        &watch_options(&label, since),
+        &label,
+        cfg,
+    );
 
     let mut report = Vec::new();
     for restart in 1..=3 {

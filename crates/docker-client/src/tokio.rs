@@ -1,0 +1,320 @@
+//! The tokio client: the same methods as the blocking client, returning futures.
+//!
+//! Every method of [`Client`] is the one [`crate::Client`] method, in the [`Tokio`]
+//! flavour: where its signature says `F::Out<'_, T>`, read a [`Pending`] future of
+//! `Result<T>`, which borrows only the client. No runtime is started behind your back: the
+//! futures run on whatever tokio runtime polls them (current-thread or multi-thread, with
+//! the time driver enabled), and every one is `Send`.
+//!
+//! ```no_run
+//! use docker_client::tokio::Client;
+//! use docker_client::ListContainersOptions;
+//!
+//! # async fn run() -> docker_client::Result<()> {
+//! let client = Client::from_env()?;
+//! for c in client.list_containers(&ListContainersOptions::default()).await? {
+//!     let info = client.inspect_container(&c.id).await?;
+//!     println!("{} pid {}", info.name, info.state.pid);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! This module holds the flavour's IO and nothing else: each request is sent with
+//! [`docker_transport::tokio::Transport`]; a method's future is boxed, so that its type
+//! can be named.
+
+use std::future::{poll_fn, Future};
+use std::io;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use std::time::Duration;
+
+use docker_models::{ContainerStats, EventMessage, ProgressMessage};
+use docker_transport::tokio::{Body, BodyStream, Reader, Request, Response, Transport, Upgraded};
+use docker_transport::{Config, ResponseHead};
+use futures_core::Stream;
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
+
+pub use docker_transport::tokio::{AbortHandle, BodyReader};
+
+use crate::flavour::io::FlavourIo;
+use crate::stream::Items;
+use crate::watch::{Channel, Overflow, Pause};
+use crate::{Flavour, InventoryChange, LogChunk, Result, WatchItem};
+
+pub use crate::flavour::Tokio;
+
+/// What a tokio client method returns: a boxed `Send` future of `Result<T>` that borrows
+/// the client for `'a`.
+pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
+/// An async Docker Engine API client on tokio. See [`crate::Client`] for its methods.
+pub type Client = crate::Client<Tokio>;
+/// The builder of a tokio [`Client`].
+pub type ClientBuilder = crate::ClientBuilder<Tokio>;
+/// The events of [`Client::events`]: a `Stream` of `Result<EventMessage>`.
+pub type Events = Items<Tokio, EventMessage>;
+/// Stats samples from [`Client::stats_container_stream`]: a `Stream`.
+pub type Stats = Items<Tokio, ContainerStats>;
+/// Container output from [`Client::logs_container`]: a `Stream` of [`LogChunk`]s.
+pub type Logs = Items<Tokio, LogChunk>;
+/// The progress of a pull, push, import or load: a `Stream` of [`ProgressMessage`]s.
+pub type Progress = Items<Tokio, ProgressMessage>;
+/// A hijacked connection to a container's or an exec's stdio.
+pub type AttachSession = crate::AttachSession<Tokio>;
+/// The stdin half of an [`AttachSession`].
+pub type AttachInput = crate::AttachInput<Tokio>;
+/// The output half of an [`AttachSession`]: a `Stream` of [`LogChunk`]s.
+pub type AttachOutput = Items<Tokio, LogChunk>;
+/// The answer to [`Client::request`], whatever its status.
+pub type RawResponse = crate::RawResponse<Tokio>;
+/// A reconnecting event subscription: a `Stream` of [`WatchItem`]s.
+pub type EventWatcher = crate::EventWatcher<Tokio>;
+/// A live map of the running containers: a `Stream` of [`InventoryChange`]s.
+pub type ContainerInventory = crate::ContainerInventory<Tokio>;
+
+impl Flavour for Tokio {
+    type Out<'a, T: Send + 'a> = Pending<'a, T>;
+    type Reader = BodyReader;
+    type AbortHandle = AbortHandle;
+
+    fn run<'a, T: Send + 'a>(
+        future: impl Future<Output = Result<T>> + Send + 'a,
+    ) -> Pending<'a, T> {
+        Box::pin(future)
+    }
+
+    fn wait<'a, T: Send + 'a>(out: Pending<'a, T>) -> impl Future<Output = Result<T>> + Send + 'a {
+        out
+    }
+
+    fn reader(response: Response) -> BodyReader {
+        response.into_async_read()
+    }
+
+    fn abort_handle(response: &Response) -> AbortHandle {
+        response.abort_handle()
+    }
+
+    fn abort(handle: &AbortHandle) {
+        handle.abort();
+    }
+
+    async fn upgrade(response: Response) -> Result<(Chunks, WriteHalf<Upgraded>, AbortHandle)> {
+        let upgraded = response.into_upgraded().await?;
+        let abort = upgraded.abort_handle();
+        let (reader, writer) = tokio::io::split(upgraded);
+        let chunks = Chunks::Raw {
+            reader,
+            buf: vec![0; 64 * 1024],
+        };
+        Ok((chunks, writer, abort))
+    }
+
+    fn chunked(bytes: Vec<u8>) -> Body {
+        Body::Reader(Box::new(std::io::Cursor::new(bytes)))
+    }
+
+    async fn read_all(mut reader: BodyReader) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        let read = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut body).await;
+        read.map_err(|e| crate::flavour::session_error("the body", e))?;
+        Ok(body)
+    }
+
+    fn next_item<T: Send>(
+        items: &mut Items<Tokio, T>,
+    ) -> impl Future<Output = Option<Result<T>>> + Send + '_ {
+        poll_fn(|cx| Pin::new(&mut *items).poll_next(cx))
+    }
+
+    async fn recv<T: Overflow + Send + 'static>(
+        channel: &Channel<T>,
+        timeout: Option<Duration>,
+    ) -> std::result::Result<Option<T>, ()> {
+        let next = poll_fn(|cx| channel.poll_recv(cx));
+        match timeout {
+            None => Ok(next.await),
+            Some(t) => tokio::time::timeout(t, next).await.map_err(drop),
+        }
+    }
+}
+
+impl FlavourIo for Tokio {
+    type Transport = Transport;
+    type Upload = Reader;
+    type Response = Response;
+    type Chunks = Chunks;
+    type Writer = WriteHalf<Upgraded>;
+    type Task = tokio::task::AbortHandle;
+
+    fn transport(config: Config) -> Transport {
+        Transport::new(config)
+    }
+
+    fn config(transport: &Transport) -> &Config {
+        transport.config()
+    }
+
+    async fn send(transport: &Transport, request: Request) -> Result<Response> {
+        Ok(transport.send(request).await?)
+    }
+
+    fn head(response: &Response) -> &ResponseHead {
+        response.head()
+    }
+
+    async fn bytes(response: Response) -> Result<Vec<u8>> {
+        Ok(response.bytes().await?)
+    }
+
+    async fn next_chunk(response: &mut Response) -> Result<Option<&[u8]>> {
+        Ok(response.next_chunk().await?)
+    }
+
+    fn chunks(response: Response) -> Chunks {
+        Chunks::Body(response.into_stream())
+    }
+
+    async fn write_all<'a>(writer: &'a mut WriteHalf<Upgraded>, data: &'a [u8]) -> io::Result<()> {
+        writer.write_all(data).await?;
+        writer.flush().await
+    }
+
+    async fn shutdown(writer: &mut WriteHalf<Upgraded>) -> io::Result<()> {
+        writer.shutdown().await
+    }
+
+    async fn sleep(duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+
+    async fn pause(pause: &dyn Pause, duration: Duration) -> bool {
+        tokio::time::sleep(duration).await;
+        !pause.is_stopped()
+    }
+
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    fn spawn(
+        _name: &'static str,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::AbortHandle {
+        tokio::spawn(work).abort_handle()
+    }
+
+    fn cancel(task: &tokio::task::AbortHandle) {
+        task.abort();
+    }
+}
+
+impl<R: AsyncRead + Send + Unpin + 'static> crate::Upload<Tokio> for R {
+    fn into_body(self) -> Body {
+        Body::Reader(Box::new(self))
+    }
+}
+
+/// Where a tokio stream's bytes come from.
+// The body is the common variant and the larger one: boxing it would cost every stream an
+// allocation.
+#[allow(clippy::large_enum_variant)]
+#[doc(hidden)]
+pub enum Chunks {
+    /// A response body.
+    Body(BodyStream),
+    /// The read half of an upgraded connection, and a buffer to read it into.
+    Raw {
+        /// The read half.
+        reader: ReadHalf<Upgraded>,
+        /// The read buffer.
+        buf: Vec<u8>,
+    },
+}
+
+impl Chunks {
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<&[u8]>>> {
+        match self {
+            // Borrowed from the read buffer: decoded in place, never copied first.
+            Chunks::Body(body) => match ready!(body.poll_chunk(cx)) {
+                Some(Ok(chunk)) => Poll::Ready(Some(Ok(chunk))),
+                Some(Err(e)) => Poll::Ready(Some(Err(e.into()))),
+                None => Poll::Ready(None),
+            },
+            Chunks::Raw { reader, buf } => {
+                let mut rb = ReadBuf::new(buf);
+                match ready!(Pin::new(reader).poll_read(cx, &mut rb)) {
+                    Ok(()) if rb.filled().is_empty() => Poll::Ready(None),
+                    Ok(()) => {
+                        let n = rb.filled().len();
+                        Poll::Ready(Some(Ok(&buf[..n])))
+                    }
+                    Err(e) => Poll::Ready(Some(Err(crate::flavour::session_error("attach", e)))),
+                }
+            }
+        }
+    }
+}
+
+/// The tokio pump: the one loop behind every decoded stream.
+impl<T> Stream for Items<Tokio, T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.decoder.pop() {
+                return Poll::Ready(Some(item));
+            }
+            if this.decoder.is_exhausted() {
+                return Poll::Ready(None);
+            }
+            match ready!(this.chunks.poll_next(cx)) {
+                Some(Ok(chunk)) => this.decoder.feed(chunk),
+                Some(Err(e)) => this.decoder.fail(e),
+                None => this.decoder.finish(),
+            }
+        }
+    }
+}
+
+impl<T> Items<Tokio, T> {
+    /// The next item; `None` at the end. The same as `StreamExt::next`, without the
+    /// extension trait.
+    ///
+    /// ```no_run
+    /// # async fn run(client: docker_client::tokio::Client) -> docker_client::Result<()> {
+    /// let mut events = client.events(&Default::default()).await?;
+    /// while let Some(event) = events.next_item().await {
+    ///     println!("{}", event?.action);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn next_item(&mut self) -> Option<Result<T>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl Stream for AttachSession {
+    type Item = Result<LogChunk>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<LogChunk>>> {
+        Pin::new(self.get_mut().output_mut()).poll_next(cx)
+    }
+}
+
+impl Stream for EventWatcher {
+    type Item = WatchItem;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<WatchItem>> {
+        self.queue().poll_recv(cx)
+    }
+}
+
+impl Stream for ContainerInventory {
+    type Item = InventoryChange;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<InventoryChange>> {
+        self.changes().poll_recv(cx)
+    }
+}
