@@ -1,4 +1,5 @@
-//! Small types shared across endpoints: the error body and the empty JSON object.
+//! Small types shared across endpoints: the error body, the `{"Id": ...}` answer and the
+//! empty JSON object.
 
 use std::fmt;
 
@@ -29,6 +30,21 @@ impl fmt::Display for ErrorResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
+}
+
+/// The answer of the calls that create something and return only its ID, such as
+/// `POST /commit` (the new image's ID).
+///
+/// ```
+/// let r: docker_models::IdResponse = serde_json::from_str(r#"{"Id":"sha256:1a2b"}"#).unwrap();
+/// assert_eq!(r.id, "sha256:1a2b");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IdResponse {
+    /// `Id`.
+    #[serde(rename = "Id", deserialize_with = "de::nullable")]
+    pub id: String,
 }
 
 /// The empty JSON object `{}`, used as the value of Go's `map[string]struct{}` sets

@@ -57,7 +57,7 @@ mod volume;
 
 pub use auth::{AuthConfig, AuthResponse};
 pub use changes::{ChangeKind, FileChange};
-pub use common::{EmptyObject, ErrorResponse};
+pub use common::{EmptyObject, ErrorResponse, IdResponse};
 pub use container::{
     ContainerConfig, ContainerInspect, ContainerState, ContainerSummary, GraphDriver, Health,
     HealthConfig, HealthcheckResult, MountPoint, Port, SummaryHostConfig, SummaryNetworkSettings,
