@@ -15,12 +15,13 @@
 //!  any error ─▶ Failed (sticky)
 //! ```
 
-use crate::chunked::{Chunked, Step};
+use crate::chunked::{Chunk, Chunked, Framed, Report, Step};
 use crate::error::{Error, Misuse, ProtocolError, Stage};
 use crate::headers::{Headers, ResponseHead};
 use crate::request::{BodyKind, Method, RequestHead, Upgrade};
 
-/// Bounds on what a peer may make the codec hold or scan.
+/// Bounds on what a peer may make the codec hold or scan. [`ClientConn`] applies them to
+/// responses, [`RequestDecoder`](crate::RequestDecoder) to requests.
 ///
 /// ```
 /// let limits = docker_wire::Limits { max_headers: 50, ..Default::default() };
@@ -28,7 +29,7 @@ use crate::request::{BodyKind, Method, RequestHead, Upgrade};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// The longest response head (status line plus headers), in bytes. Default 64 KiB.
+    /// The longest head (start line plus headers), in bytes. Default 64 KiB.
     pub max_head_bytes: usize,
     /// The most header fields in a head, and the most trailer fields. Default 100.
     pub max_headers: usize,
@@ -61,6 +62,18 @@ pub struct Decoded<'i> {
     pub consumed: usize,
     /// What the consumed bytes amounted to.
     pub event: Event<'i>,
+}
+
+/// The result of a `decode_framed` call ([`ClientConn::decode_framed`],
+/// [`RequestDecoder::decode_framed`](crate::RequestDecoder::decode_framed)): how many input
+/// bytes to discard, and an event or a piece of chunk framing. See [`Chunk`] for an example.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FramedDecoded<'i, E> {
+    /// Bytes of the input that were used. The caller must drop exactly these from the front
+    /// of its buffer before the next call, whatever the event.
+    pub consumed: usize,
+    /// What the consumed bytes amounted to.
+    pub event: Framed<'i, E>,
 }
 
 /// What a call to [`ClientConn::decode`] produced.
@@ -119,6 +132,8 @@ pub struct ClientConn {
     upgrade: Upgrade,
     reusable: bool,
     seen_input: bool,
+    /// Whether `decode` or `decode_framed` reads this response (the first call decides).
+    report: Option<Report>,
     failed: Option<Error>,
 }
 
@@ -165,6 +180,7 @@ impl ClientConn {
             upgrade: Upgrade::No,
             reusable: false,
             seen_input: false,
+            report: None,
             failed: None,
         }
     }
@@ -265,6 +281,31 @@ impl ClientConn {
     /// Bytes that were not consumed must be presented again, followed by new ones. The call
     /// loops internally over framing, so `NeedData` means the input is exhausted.
     pub fn decode<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, Error> {
+        let FramedDecoded { consumed, event } = self.decode_with(input, Report::Data)?;
+        match event {
+            Framed::Event(event) => Ok(Decoded { consumed, event }),
+            Framed::Chunk(_) => unreachable!("chunk framing is reported only when asked for"),
+        }
+    }
+
+    /// Like [`decode`](ClientConn::decode), and also reports the chunk framing of a chunked
+    /// body ([`Chunk`]), for tools that must put a response back together byte for byte.
+    ///
+    /// A piece of framing is consumed only once it is complete, so the caller's buffer holds
+    /// at most a size line or the trailers, both bounded by [`Limits`]. One response is read
+    /// with `decode` or with `decode_framed`, not both.
+    pub fn decode_framed<'i>(
+        &mut self,
+        input: &'i [u8],
+    ) -> Result<FramedDecoded<'i, Event<'i>>, Error> {
+        self.decode_with(input, Report::Framing)
+    }
+
+    fn decode_with<'i>(
+        &mut self,
+        input: &'i [u8],
+        report: Report,
+    ) -> Result<FramedDecoded<'i, Event<'i>>, Error> {
         self.check()?;
         if matches!(self.write, Write::Idle) {
             return self.fail(Misuse::WrongState {
@@ -272,8 +313,23 @@ impl ClientConn {
                 state: "no request was sent",
             });
         }
+        if *self.report.get_or_insert(report) != report {
+            return self.fail(Misuse::WrongState {
+                call: "decode",
+                state: "this response is read with the other of decode and decode_framed",
+            });
+        }
+        if let Read::Chunked(chunked) = &self.read {
+            if input.len() < chunked.held() {
+                let held = chunked.held();
+                return self.fail(Misuse::InputNotPresentedAgain {
+                    held,
+                    given: input.len(),
+                });
+            }
+        }
         self.seen_input |= !input.is_empty();
-        match self.decode_inner(input) {
+        match self.decode_inner(input, report) {
             Ok(decoded) => Ok(decoded),
             Err(e) => self.fail(e),
         }
@@ -345,10 +401,22 @@ impl ClientConn {
         Err(err)
     }
 
-    fn decode_inner<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, ProtocolError> {
-        let decoded = |consumed, event| Ok(Decoded { consumed, event });
+    fn decode_inner<'i>(
+        &mut self,
+        input: &'i [u8],
+        report: Report,
+    ) -> Result<FramedDecoded<'i, Event<'i>>, ProtocolError> {
+        let decoded = |consumed, event| {
+            Ok(FramedDecoded {
+                consumed,
+                event: Framed::Event(event),
+            })
+        };
         match &mut self.read {
-            Read::Head { .. } => self.decode_head(input),
+            Read::Head { .. } => {
+                let Decoded { consumed, event } = self.decode_head(input)?;
+                decoded(consumed, event)
+            }
             Read::PendingUpgrade => {
                 self.read = Read::Upgraded;
                 decoded(0, Event::Upgraded)
@@ -371,27 +439,34 @@ impl ClientConn {
                 decoded(n, Event::Body(&input[..n]))
             }
             Read::Chunked(chunked) => {
-                let (consumed, step) = chunked.decode(input, &self.limits)?;
+                let (consumed, step) = chunked.decode(input, &self.limits, report)?;
                 let event = match step {
-                    Step::NeedData => Event::NeedData,
-                    Step::Data(range) => Event::Body(&input[range]),
+                    Step::NeedData => Framed::Event(Event::NeedData),
+                    Step::Data(range) => Framed::Event(Event::Body(&input[range])),
                     Step::End => {
                         self.read = Read::Done;
-                        Event::End {
+                        Framed::Event(Event::End {
                             reusable: self.reusable,
-                        }
+                        })
+                    }
+                    Step::Size { size, digits, ext } => Framed::Chunk(Chunk::Size {
+                        size,
+                        digits: &input[digits],
+                        ext: &input[ext],
+                    }),
+                    Step::DataEnd => Framed::Chunk(Chunk::DataEnd),
+                    Step::Trailers(range) => {
+                        self.read = Read::PendingEnd;
+                        Framed::Chunk(Chunk::Trailers(&input[range]))
                     }
                 };
-                decoded(consumed, event)
+                Ok(FramedDecoded { consumed, event })
             }
             Read::UntilClose => match input.is_empty() {
                 true => decoded(0, Event::NeedData),
                 false => decoded(input.len(), Event::Body(input)),
             },
-            Read::Upgraded => Ok(Decoded {
-                consumed: 0,
-                event: Event::Upgraded,
-            }),
+            Read::Upgraded => decoded(0, Event::Upgraded),
         }
     }
 
@@ -510,7 +585,7 @@ impl ClientConn {
 }
 
 /// Finds the end of a head (just past the empty line), scanning from about `scanned`.
-fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
+pub(crate) fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
     let from = scanned.saturating_sub(3);
     let mut i = from;
     while let Some(pos) = input.get(i..)?.iter().position(|&b| b == b'\n') {
@@ -525,7 +600,7 @@ fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
 }
 
 /// The length of the blank lines (CRLF or LF) at the start of `input`.
-fn leading_blank_lines(input: &[u8]) -> usize {
+pub(crate) fn leading_blank_lines(input: &[u8]) -> usize {
     let mut n = 0;
     loop {
         match &input[n..] {
@@ -589,7 +664,7 @@ fn parse_head(bytes: &[u8], max_headers: usize) -> Result<ResponseHead, Protocol
     })
 }
 
-fn reason(e: httparse::Error) -> &'static str {
+pub(crate) fn reason(e: httparse::Error) -> &'static str {
     match e {
         httparse::Error::HeaderName => "invalid header name",
         httparse::Error::HeaderValue => "invalid header value",
@@ -602,7 +677,7 @@ fn reason(e: httparse::Error) -> &'static str {
 }
 
 /// Parses every `Content-Length` value: plain decimal digits, no overflow, all equal.
-fn content_length(h: &Headers) -> Result<u64, ProtocolError> {
+pub(crate) fn content_length(h: &Headers) -> Result<u64, ProtocolError> {
     let mut found: Option<u64> = None;
     for value in h.get_all("content-length").flat_map(|v| v.split(',')) {
         let n = parse_decimal(value.trim_matches([' ', '\t']))?;
