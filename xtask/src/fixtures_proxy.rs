@@ -16,7 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use docker_transport::replay::{Ending, Exchange};
+use docker_replay::{Ending, Exchange};
 use docker_wire::{BodyKind, ClientConn, Event, Limits, Method, RequestHead, Upgrade};
 
 pub(crate) struct Proxy {

@@ -1,7 +1,7 @@
 //! Every recorded transcript under `fixtures/`, replayed through both flavours.
 //!
 //! Each transcript names the client call it recorded (`call`, `args`) and what the client
-//! returned (`outcome`). The suite serves the transcript with `docker_transport::replay`
+//! returned (`outcome`). The suite serves the transcript with `docker_replay`
 //! (responses cut in seeded random pieces), makes the same call, and checks that the
 //! outcome is the same, that a decoded result equals the recorded body decoded on its own,
 //! and that every recorded exchange was asked for and matched. The glob is the whole
@@ -28,7 +28,7 @@ use docker_client::{
     PullImageOptions, PushImageOptions, RemoveContainerOptions, RemoveImageOptions, Result,
     WaitCondition, WatchConfig,
 };
-use docker_transport::replay::{Replay, Transcript};
+use docker_replay::{Replay, Transcript};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -137,7 +137,8 @@ fn replays_are_reproducible_whatever_the_seed() {
 }
 
 fn client_for(t: &Transcript, replay: &Replay) -> blocking::Client {
-    let mut b = blocking::Client::builder().endpoint(replay.endpoint());
+    let mut b =
+        blocking::Client::builder().endpoint(docker_client::Endpoint::Unix(replay.socket().into()));
     if let Some(v) = pin(t) {
         b = b.api_version(v);
     }
@@ -155,7 +156,11 @@ fn pin(t: &Transcript) -> Option<&str> {
 /// Replays `t` through one flavour.
 fn replay_one(t: &Transcript, flavour: &str) -> std::result::Result<(), String> {
     let replay = Replay::start(t).map_err(|e| e.to_string())?;
-    let clients = Clients::new(flavour, replay.endpoint(), pin(t));
+    let clients = Clients::new(
+        flavour,
+        docker_client::Endpoint::Unix(replay.socket().into()),
+        pin(t),
+    );
     let call = t.meta("call").ok_or("no `call` in the header")?;
     let args: Value = serde_json::from_str(t.meta("args").ok_or("no `args` in the header")?)
         .map_err(|e| format!("`args` is not JSON: {e}"))?;

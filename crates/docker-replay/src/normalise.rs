@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::http::{self, Body, Message};
-use super::json::{self, Kind, Scalar, Seg};
-use super::transcript::{Exchange, Transcript};
+use crate::http::{self, Body, Message};
+use crate::json::{self, Kind, Scalar, Seg};
+use crate::transcript::{Exchange, Transcript};
 
 /// 2020-01-01T00:00:00Z: normalised times are this plus their rank in seconds.
 const TIME_BASE: i64 = 1_577_836_800;

@@ -1,7 +1,7 @@
 //! Just enough HTTP/1.1 framing to take recorded messages apart and put them back together
 //! byte for byte, and to tell when a request read from a socket is complete.
 
-use super::transcript::find;
+use crate::transcript::find;
 
 /// A request or response split into its head and its framed body.
 #[derive(Debug, Clone, PartialEq, Eq)]

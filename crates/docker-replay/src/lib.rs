@@ -1,4 +1,4 @@
-//! Recorded engine transcripts, and a fake engine that replays them (feature `replay`).
+//! Recorded Docker Engine transcripts, and a fake engine that replays them, for tests.
 //!
 //! Test your code against a recorded engine: a [`Transcript`] holds the exact bytes of a
 //! conversation with a real Docker or Podman engine, and a [`Replay`] serves it on a
@@ -6,11 +6,14 @@
 //! then call [`Replay::finish`]: it fails when a request did not match the recording or
 //! when recorded exchanges were never asked for.
 //!
+//! Put the crate in `[dev-dependencies]`; it depends on `docker-wire` only, which frames
+//! the messages it reads, so any client can be tested with it, this project's own included.
+//!
 //! ```
-//! # #[cfg(feature = "blocking")]
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use docker_transport::replay::{Exchange, Replay, Transcript};
-//! use docker_transport::{blocking::Transport, Config, Method, Request};
+//! use std::io::{Read, Write};
+//! use std::os::unix::net::UnixStream;
+//!
+//! use docker_replay::{Exchange, Replay, Transcript};
 //!
 //! // Usually `Transcript::read("fixtures/docker-20.10/ping.http")?`.
 //! let mut transcript = Transcript::default();
@@ -20,14 +23,17 @@
 //! ));
 //!
 //! let replay = Replay::start(&transcript)?;
-//! let transport = Transport::new(Config::new(replay.endpoint()));
-//! let res = transport.send(Request::new(Method::Get, "/_ping"))?;
-//! assert_eq!(res.bytes()?, b"OK");
+//! // The code under test: here a hand-written request.
+//! let mut conn = UnixStream::connect(replay.socket())?;
+//! conn.write_all(b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n")?;
+//! let mut answer = vec![0; 64];
+//! let mut n = 0;
+//! while !answer[..n].ends_with(b"OK") {
+//!     n += conn.read(&mut answer[n..])?; // the answer comes in seeded random pieces
+//! }
+//! assert!(answer[..n].starts_with(b"HTTP/1.1 200 OK\r\n"));
 //! replay.finish()?; // every exchange was asked for, and matched
-//! # Ok(())
-//! # }
-//! # #[cfg(not(feature = "blocking"))]
-//! # fn main() {}
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! With `docker-client` the same goes through the client's methods; pin the API version
@@ -36,7 +42,7 @@
 //! ```text
 //! let replay = Replay::start(&Transcript::read("fixtures/docker-20.10/inspect_container.http")?)?;
 //! let client = docker_client::blocking::Client::builder()
-//!     .endpoint(replay.endpoint())
+//!     .endpoint(docker_client::Endpoint::Unix(replay.socket().into()))
 //!     .api_version("1.41")
 //!     .build()?;
 //! let container = client.inspect_container("1111…1111")?;
@@ -74,6 +80,8 @@
 //! times become 2020-01-01 plus their chronological rank in seconds (in the same format),
 //! PIDs become 1001, 1002…, `Date` headers a constant. Lengths and chunk sizes are
 //! recomputed, so a normalised transcript is still a valid HTTP conversation.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod http;
 mod json;
@@ -91,8 +99,6 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 pub use transcript::{Ending, Exchange, FormatError, Transcript};
-
-use crate::Endpoint;
 
 /// The environment variable that sets the seed of the random response splits.
 pub const SEED_ENV: &str = "DKR_REPLAY_SEED";
@@ -136,7 +142,7 @@ impl Transcript {
     /// they were in the content. The operation is idempotent.
     ///
     /// ```
-    /// use docker_transport::replay::{Exchange, Transcript};
+    /// use docker_replay::{Exchange, Transcript};
     ///
     /// let body = r#"{"Id":"0b5d1b4dc0a8e2f5d0c2e5a46b1f3a7c0e9d8f7a6b5c4d3e2f1a0b9c8d7e6f5a","State":{"Pid":42}}"#;
     /// let mut t = Transcript::default();
@@ -231,11 +237,6 @@ impl Replay {
     /// The socket to point a client at.
     pub fn socket(&self) -> &Path {
         &self.socket
-    }
-
-    /// The socket as an [`Endpoint`].
-    pub fn endpoint(&self) -> Endpoint {
-        Endpoint::Unix(self.socket.clone())
     }
 
     /// The seed of the response splits.
@@ -587,82 +588,5 @@ mod tests {
         assert_eq!(a.iter().map(|p| p.0).sum::<usize>(), 5000);
         assert!(a.iter().any(|p| p.0 < 5), "{a:?}");
         assert_ne!(a, XorShift::new(8).pieces(5000));
-    }
-
-    fn ping_transcript() -> Transcript {
-        let mut t = Transcript::default();
-        t.set_meta("scenario", "ping");
-        t.push(Exchange::new(
-            b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n".to_vec(),
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
-        ));
-        t
-    }
-
-    fn ask(replay: &Replay, request: &[u8]) -> String {
-        let mut conn = UnixStream::connect(replay.socket()).unwrap();
-        conn.write_all(request).unwrap();
-        conn.shutdown(Shutdown::Write).unwrap();
-        let mut out = String::new();
-        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        // The replay keeps a matched connection open: read what one response holds.
-        let mut buf = [0; 4096];
-        loop {
-            match conn.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => out.push_str(&String::from_utf8_lossy(&buf[..n])),
-            }
-            if out.ends_with("OK") || out.contains("599") && out.contains("\r\n\r\nrequest") {
-                break;
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn a_matching_request_gets_the_recorded_answer() {
-        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
-        let answer = ask(&replay, b"GET /_ping HTTP/1.1\r\nHost: other\r\n\r\n");
-        assert_eq!(answer, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
-        replay.finish().unwrap();
-    }
-
-    #[test]
-    fn a_mismatch_is_answered_599_and_reported() {
-        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
-        let answer = ask(&replay, b"GET /info HTTP/1.1\r\n\r\n");
-        assert!(answer.starts_with("HTTP/1.1 599 "), "{answer}");
-        assert!(answer.contains("expected: GET /_ping"), "{answer}");
-        let err = replay.finish().unwrap_err();
-        assert_eq!(err.failures().len(), 1);
-        assert!(err.to_string().contains("DKR_REPLAY_SEED=1"), "{err}");
-    }
-
-    #[test]
-    fn unconsumed_exchanges_are_reported() {
-        let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
-        let err = replay.finish().unwrap_err();
-        assert_eq!(err.unconsumed(), ["GET /_ping"]);
-    }
-
-    #[test]
-    fn transcripts_round_trip_through_their_format() {
-        let mut t = Transcript::default();
-        t.set_meta("engine", "docker");
-        t.set_meta("note", "two\nlines");
-        t.push(Exchange::new(
-            b"GET /a HTTP/1.1\r\n\r\n".to_vec(),
-            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n\0\n".to_vec(),
-        ));
-        t.push(Exchange {
-            request: b"GET /b HTTP/1.1\r\n\r\n".to_vec(),
-            response: b"HTTP/1.1 200 OK\r\n\r\nuntil close".to_vec(),
-            ending: Ending::EngineClosed,
-        });
-        let back = Transcript::parse(&t.to_bytes()).unwrap();
-        assert_eq!(back, t);
-        assert_eq!(back.meta("note"), Some("two lines"));
-        assert_eq!(back.exchanges()[1].request_line(), "GET /b");
-        assert_eq!(back.exchanges()[0].status(), Some(200));
     }
 }

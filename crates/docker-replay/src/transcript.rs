@@ -29,7 +29,7 @@ const MAGIC: &str = "===== TRANSCRIPT =====";
 /// they went over the socket.
 ///
 /// ```
-/// use docker_transport::replay::{Exchange, Transcript};
+/// use docker_replay::{Exchange, Transcript};
 ///
 /// let mut t = Transcript::default();
 /// t.set_meta("engine", "docker");
@@ -41,7 +41,7 @@ const MAGIC: &str = "===== TRANSCRIPT =====";
 /// let back = Transcript::parse(&bytes)?;
 /// assert_eq!(back, t);
 /// assert_eq!(back.meta("engine"), Some("docker"));
-/// # Ok::<(), docker_transport::replay::FormatError>(())
+/// # Ok::<(), docker_replay::FormatError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
