@@ -1,15 +1,32 @@
-//! Just enough HTTP/1.1 framing to take recorded messages apart and put them back together
-//! byte for byte, and to tell when a request read from a socket is complete.
+//! Recorded messages taken apart and put back together byte for byte. docker-wire frames
+//! them: its request decoder takes requests apart and its client codec responses, both with
+//! `decode_framed`, so that chunk extensions and the last chunk's line and trailers are kept
+//! as they went over the socket.
 
-use crate::transcript::find;
+use docker_wire::{
+    Chunk, ClientConn, Error, Event, Framed, Headers, Limits, Method, ProtocolError,
+    RequestDecoder, RequestEvent, RequestHead, Stage, Upgrade,
+};
 
 /// A request or response split into its head and its framed body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Message {
-    /// The start line and headers, with the blank line that ends them (or every byte, for a
-    /// head that never ended).
+    /// The start line and headers, with the blank line that ends them; empty when the head
+    /// was not understood (then every byte is in a `Raw` body).
     pub(crate) head: Vec<u8>,
     pub(crate) body: Body,
+    /// What the decoder read in the head.
+    pub(crate) start: Start,
+}
+
+/// The decoded start line and header fields of a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Start {
+    /// A request's method; empty for a response or a head not understood.
+    pub(crate) method: String,
+    /// A request's target as sent; empty for a response or a head not understood.
+    pub(crate) target: String,
+    pub(crate) headers: Headers,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,13 +35,15 @@ pub(crate) enum Body {
     None,
     /// A body sized by `Content-Length` (complete), or delimited by the end of the stream.
     Plain(Vec<u8>),
-    /// Chunks as `(extension, data)`; `last` is the last-chunk line, trailers and final CRLF
-    /// as recorded, absent when the stream stopped before it.
+    /// Chunks as `(extension, data)`, the extension being every byte between the size and
+    /// the CR; `last` is the last-chunk line, trailers and final CRLF as recorded, absent
+    /// when the stream stopped before it (at a chunk boundary).
     Chunked {
         chunks: Vec<(Vec<u8>, Vec<u8>)>,
         last: Option<Vec<u8>>,
     },
-    /// Bytes whose framing is not understood (truncated, upgraded): kept as they are.
+    /// Bytes whose framing is not understood (truncated, malformed, upgraded, or followed by
+    /// bytes of no message): kept as they are.
     Raw(Vec<u8>),
 }
 
@@ -62,122 +81,255 @@ impl Message {
         out
     }
 
-    /// The value of the first header called `name` (case-insensitive).
-    pub(crate) fn header(&self, name: &str) -> Option<String> {
-        header(&self.head, name)
+    /// The value of the first header field called `name` (case-insensitive).
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.start.headers.get(name)
     }
 
-    /// The first word of the start line: the method of a request.
-    pub(crate) fn method(&self) -> String {
-        let line = self.head.split(|&b| b == b' ').next().unwrap_or(&[]);
-        String::from_utf8_lossy(line).into_owned()
+    /// A request's method, empty when its head was not understood.
+    pub(crate) fn method(&self) -> &str {
+        &self.start.method
     }
 
-    /// The second word of the start line: the target of a request, the status of a response.
-    pub(crate) fn second_word(&self) -> String {
-        let line = self.head.split(|&b| b == b'\r').next().unwrap_or(&[]);
-        let word = line.split(|&b| b == b' ').nth(1).unwrap_or(&[]);
-        String::from_utf8_lossy(word).into_owned()
+    /// A request's target, empty when its head was not understood.
+    pub(crate) fn target(&self) -> &str {
+        &self.start.target
     }
+
+    /// A message whose framing is not understood at all: every byte kept as it is.
+    fn opaque(bytes: &[u8]) -> Message {
+        Message {
+            head: Vec::new(),
+            body: raw(bytes),
+            start: Start::default(),
+        }
+    }
+}
+
+/// The bounds for recorded messages: the decoders' defaults.
+fn limits() -> Limits {
+    Limits::default()
 }
 
 /// Splits a request: the body is chunked, sized by `Content-Length`, or absent.
 pub(crate) fn parse_request(bytes: &[u8]) -> Message {
-    let Some(head_len) = head_len(bytes) else {
-        return Message {
-            head: bytes.to_vec(),
-            body: Body::None,
+    let mut dec = RequestDecoder::new(limits());
+    let mut body = Collect::default();
+    let mut head: Option<(usize, Start)> = None;
+    let mut at = 0;
+    loop {
+        let Ok(res) = dec.decode_framed(&bytes[at..]) else {
+            return body.broken(bytes, head);
         };
-    };
-    let head = &bytes[..head_len];
-    let rest = &bytes[head_len..];
-    let body = if is_chunked(head) {
-        chunked(rest)
-    } else if let Some(n) = content_length(head) {
-        sized(rest, n)
-    } else if rest.is_empty() {
-        Body::None
-    } else {
-        Body::Raw(rest.to_vec())
-    };
-    Message {
-        head: head.to_vec(),
-        body,
-    }
-}
-
-/// Splits a response to a request made with `method`.
-pub(crate) fn parse_response(bytes: &[u8], method: &str) -> Message {
-    let Some(head_len) = head_len(bytes) else {
-        return Message {
-            head: bytes.to_vec(),
-            body: Body::None,
-        };
-    };
-    let head = &bytes[..head_len];
-    let rest = &bytes[head_len..];
-    let status: u16 = {
-        let line = head.split(|&b| b == b'\r').next().unwrap_or(&[]);
-        let word = line.split(|&b| b == b' ').nth(1).unwrap_or(&[]);
-        std::str::from_utf8(word)
-            .ok()
-            .and_then(|w| w.parse().ok())
-            .unwrap_or(0)
-    };
-    let no_body = method.eq_ignore_ascii_case("HEAD")
-        || (100..200).contains(&status) && status != 101
-        || status == 204
-        || status == 304;
-    // An upgraded stream is raw bytes; a body that should not be there is kept as it is.
-    let body = if status == 101 || no_body {
-        raw(rest)
-    } else if is_chunked(head) {
-        chunked(rest)
-    } else if let Some(n) = content_length(head) {
-        sized(rest, n)
-    } else {
-        Body::Plain(rest.to_vec())
-    };
-    Message {
-        head: head.to_vec(),
-        body,
-    }
-}
-
-/// The length of the first complete request in `buf`, or `None` while it is incomplete.
-/// A head that cannot be framed counts as complete at its end, so that it gets an answer.
-pub(crate) fn request_len(buf: &[u8]) -> Option<usize> {
-    let head_len = head_len(buf)?;
-    let head = &buf[..head_len];
-    if is_chunked(head) {
-        let mut at = head_len;
-        loop {
-            let line_end = at + find(&buf[at..], b"\r\n")?;
-            let size = chunk_size(&buf[at..line_end]);
-            at = line_end + 2;
-            match size {
-                Some(0) | None => {
-                    // Trailers end with an empty line.
-                    loop {
-                        let end = at + find(&buf[at..], b"\r\n")?;
-                        let empty = end == at;
-                        at = end + 2;
-                        if empty {
-                            return Some(at);
-                        }
-                    }
-                }
-                Some(n) => {
-                    at = at.checked_add(n)?.checked_add(2)?;
-                    if at > buf.len() {
-                        return None;
-                    }
-                }
+        let piece = match res.event {
+            Framed::Event(RequestEvent::NeedData) => {
+                // The input is all there is: the request was cut short.
+                let between_chunks = cut_in_chunk_framing(dec.handle_eof().err());
+                return body.cut(bytes, at, head, between_chunks);
             }
+            Framed::Event(RequestEvent::Head(h)) => {
+                let start = Start {
+                    method: h.method.as_str().to_owned(),
+                    target: h.target,
+                    headers: h.headers,
+                };
+                head = Some((at + res.consumed, start));
+                Piece::Head
+            }
+            Framed::Event(RequestEvent::Body(data)) => Piece::Data(data),
+            Framed::Event(RequestEvent::End) => Piece::End,
+            Framed::Chunk(chunk) => Piece::Chunk(chunk),
+        };
+        at += res.consumed;
+        if body.take(piece) {
+            return body.finish(bytes, at, head);
         }
     }
-    let total = head_len.checked_add(content_length(head).unwrap_or(0))?;
-    (buf.len() >= total).then_some(total)
+}
+
+/// Splits a response to `request`: HEAD, 204 and 304 have no body, a `101` (or a hijack
+/// answered without framing) is followed by a raw stream, and a body is sized, chunked or
+/// delimited by the end of the stream, as docker-wire's client codec decides.
+pub(crate) fn parse_response(bytes: &[u8], request: &Message) -> Message {
+    let method = Method::parse(request.method()).unwrap_or(Method::Get);
+    let upgrade = match request.header("upgrade") {
+        Some(_) => Upgrade::Hijack,
+        None => Upgrade::No,
+    };
+    let mut conn = ClientConn::new(limits());
+    let head = RequestHead::new(method, "/", "docker").upgrade(upgrade);
+    if conn.send_request(&head, &mut Vec::new()).is_err() {
+        return Message::opaque(bytes);
+    }
+    let mut body = Collect::default();
+    let mut head: Option<(usize, Start)> = None;
+    let mut at = 0;
+    loop {
+        let Ok(res) = conn.decode_framed(&bytes[at..]) else {
+            return body.broken(bytes, head);
+        };
+        let piece = match res.event {
+            Framed::Event(Event::NeedData) => match conn.handle_eof() {
+                // A body delimited by the end of the stream.
+                Ok(_) => Piece::End,
+                Err(e) => return body.cut(bytes, at, head, cut_in_chunk_framing(Some(e))),
+            },
+            Framed::Event(Event::Head(h)) => {
+                let start = Start {
+                    headers: h.headers,
+                    ..Start::default()
+                };
+                head = Some((at + res.consumed, start));
+                Piece::Head
+            }
+            Framed::Event(Event::Body(data)) => Piece::Data(data),
+            Framed::Event(Event::End { .. }) => Piece::End,
+            Framed::Event(Event::Upgraded) => {
+                let Some((head_len, start)) = head else {
+                    return Message::opaque(bytes);
+                };
+                return Message {
+                    head: bytes[..head_len].to_vec(),
+                    body: raw(&bytes[head_len..]),
+                    start,
+                };
+            }
+            Framed::Chunk(chunk) => Piece::Chunk(chunk),
+        };
+        at += res.consumed;
+        if body.take(piece) {
+            return body.finish(bytes, at, head);
+        }
+    }
+}
+
+/// What a decoder said about part of a message.
+enum Piece<'i> {
+    Head,
+    Data(&'i [u8]),
+    Chunk(Chunk<'i>),
+    End,
+}
+
+/// A body being put together from the decoder's pieces.
+#[derive(Default)]
+struct Collect {
+    data: Vec<u8>,
+    chunked: bool,
+    chunks: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Inside a chunk: its size line came, its data's CRLF not yet.
+    in_chunk: bool,
+    last: Option<Vec<u8>>,
+}
+
+impl Collect {
+    /// Takes a piece; true at the end of the message.
+    fn take(&mut self, piece: Piece<'_>) -> bool {
+        match piece {
+            Piece::Head => (),
+            Piece::Data(data) => match self.chunks.last_mut() {
+                Some((_, chunk)) if self.in_chunk => chunk.extend_from_slice(data),
+                _ => self.data.extend_from_slice(data),
+            },
+            Piece::Chunk(Chunk::Size {
+                size: 0,
+                digits,
+                ext,
+            }) => {
+                self.chunked = true;
+                self.last = Some([digits, ext, b"\r\n"].concat());
+            }
+            Piece::Chunk(Chunk::Size { ext, .. }) => {
+                self.chunked = true;
+                self.in_chunk = true;
+                self.chunks.push((ext.to_vec(), Vec::new()));
+            }
+            Piece::Chunk(Chunk::DataEnd) => self.in_chunk = false,
+            Piece::Chunk(Chunk::Trailers(trailers)) => {
+                if let Some(last) = &mut self.last {
+                    last.extend_from_slice(trailers);
+                }
+            }
+            Piece::End => return true,
+        }
+        false
+    }
+
+    /// The message, which ended after `at` bytes of `bytes`.
+    fn finish(self, bytes: &[u8], at: usize, head: Option<(usize, Start)>) -> Message {
+        let Some((head_len, start)) = head else {
+            return Message::opaque(bytes);
+        };
+        let body = if at < bytes.len() {
+            // Bytes after the end belong to no message of the exchange.
+            raw(&bytes[head_len..])
+        } else if self.chunked {
+            Body::Chunked {
+                chunks: self.chunks,
+                last: self.last,
+            }
+        } else if self.data.is_empty() && at == head_len {
+            Body::None
+        } else {
+            Body::Plain(self.data)
+        };
+        Message {
+            head: bytes[..head_len].to_vec(),
+            body,
+            start,
+        }
+    }
+
+    /// The message, cut short after `at` bytes (what the decoder took of `bytes`), inside
+    /// chunk framing or not.
+    fn cut(
+        self,
+        bytes: &[u8],
+        at: usize,
+        head: Option<(usize, Start)>,
+        in_chunk_framing: bool,
+    ) -> Message {
+        let Some((head_len, start)) = head else {
+            return Message::opaque(bytes);
+        };
+        // A chunked stream that stopped between chunks keeps its chunks (a stream the
+        // client left); anywhere else the framing is not whole.
+        let between_chunks =
+            in_chunk_framing && at == bytes.len() && !self.in_chunk && self.last.is_none();
+        let body = match between_chunks {
+            true => Body::Chunked {
+                chunks: self.chunks,
+                last: None,
+            },
+            false => raw(&bytes[head_len..]),
+        };
+        Message {
+            head: bytes[..head_len].to_vec(),
+            body,
+            start,
+        }
+    }
+
+    /// The message, whose framing the decoder refused.
+    fn broken(self, bytes: &[u8], head: Option<(usize, Start)>) -> Message {
+        match head {
+            Some((head_len, start)) => Message {
+                head: bytes[..head_len].to_vec(),
+                body: raw(&bytes[head_len..]),
+                start,
+            },
+            None => Message::opaque(bytes),
+        }
+    }
+}
+
+/// True when the end of input came inside chunk framing (which includes the place between
+/// two chunks).
+fn cut_in_chunk_framing(eof: Option<Error>) -> bool {
+    let in_framing = ProtocolError::UnexpectedEof {
+        stage: Stage::ChunkFraming,
+    };
+    matches!(eof, Some(Error::Protocol(e) | Error::BadRequest(e)) if e == in_framing)
 }
 
 fn raw(rest: &[u8]) -> Body {
@@ -187,82 +339,10 @@ fn raw(rest: &[u8]) -> Body {
     }
 }
 
-fn sized(rest: &[u8], n: usize) -> Body {
-    match (rest.len() == n, n) {
-        (true, 0) => Body::None,
-        (true, _) => Body::Plain(rest.to_vec()),
-        (false, _) => raw(rest),
-    }
-}
-
-fn chunked(rest: &[u8]) -> Body {
-    let whole = rest;
-    let mut rest = rest;
-    let mut chunks = Vec::new();
-    loop {
-        if rest.is_empty() {
-            return Body::Chunked { chunks, last: None };
-        }
-        let Some(line_end) = find(rest, b"\r\n") else {
-            return Body::Raw(whole.to_vec());
-        };
-        let line = &rest[..line_end];
-        let Some(size) = chunk_size(line) else {
-            return Body::Raw(whole.to_vec());
-        };
-        if size == 0 {
-            // The last chunk and its trailers must end with an empty line.
-            if !rest.ends_with(b"\r\n\r\n") && rest != b"0\r\n\r\n" {
-                return Body::Raw(whole.to_vec());
-            }
-            return Body::Chunked {
-                chunks,
-                last: Some(rest.to_vec()),
-            };
-        }
-        let ext = line[line.iter().position(|&b| b == b';').unwrap_or(line.len())..].to_vec();
-        let data_start = line_end + 2;
-        let data_end = data_start + size;
-        if rest.len() < data_end + 2 || &rest[data_end..data_end + 2] != b"\r\n" {
-            return Body::Raw(whole.to_vec());
-        }
-        chunks.push((ext, rest[data_start..data_end].to_vec()));
-        rest = &rest[data_end + 2..];
-    }
-}
-
-fn chunk_size(line: &[u8]) -> Option<usize> {
-    let size = line.split(|&b| b == b';').next()?;
-    let size = std::str::from_utf8(size).ok()?.trim();
-    if size.is_empty() || size.len() > 15 {
-        return None;
-    }
-    usize::from_str_radix(size, 16).ok()
-}
-
-fn head_len(bytes: &[u8]) -> Option<usize> {
-    find(bytes, b"\r\n\r\n").map(|at| at + 4)
-}
-
-fn is_chunked(head: &[u8]) -> bool {
-    header(head, "transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"))
-}
-
-fn content_length(head: &[u8]) -> Option<usize> {
-    header(head, "content-length")?.trim().parse().ok()
-}
-
-fn header(head: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(head);
-    text.split("\r\n").skip(1).find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        n.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| v.trim().to_owned())
-    })
-}
-
 /// `head` with its `Content-Length` value set to `len` (when it has one).
+///
+/// The head was framed by docker-wire; this only rewrites the digits of the field in place,
+/// keeping every other byte.
 pub(crate) fn with_content_length(head: &[u8], len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(head.len());
     for (i, line) in split_lines(head).into_iter().enumerate() {
@@ -297,7 +377,7 @@ pub(crate) fn with_content_length(head: &[u8], len: usize) -> Vec<u8> {
 fn split_lines(head: &[u8]) -> Vec<&[u8]> {
     let mut lines = Vec::new();
     let mut rest = head;
-    while let Some(at) = find(rest, b"\r\n") {
+    while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
         lines.push(&rest[..at]);
         rest = &rest[at + 2..];
     }
@@ -311,18 +391,34 @@ fn split_lines(head: &[u8]) -> Vec<&[u8]> {
 mod tests {
     use super::*;
 
+    fn get() -> Message {
+        parse_request(b"GET / HTTP/1.1\r\n\r\n")
+    }
+
     #[test]
     fn chunked_response_round_trips() {
         let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=1\r\nde\r\n0\r\n\r\n";
-        let m = parse_response(raw, "GET");
+        let m = parse_response(raw, &get());
         assert_eq!(m.content().unwrap(), b"abcde");
+        assert_eq!(m.to_bytes(), raw);
+    }
+
+    #[test]
+    fn the_last_chunk_and_trailers_are_kept_as_recorded() {
+        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 ;a\r\nZ\r\n000;end\r\nX-T: 1\r\n\r\n";
+        let m = parse_response(raw, &get());
+        let Body::Chunked { chunks, last } = &m.body else {
+            panic!("{m:?}")
+        };
+        assert_eq!(chunks, &[(b" ;a".to_vec(), b"Z".to_vec())]);
+        assert_eq!(last.as_deref(), Some(&b"000;end\r\nX-T: 1\r\n\r\n"[..]));
         assert_eq!(m.to_bytes(), raw);
     }
 
     #[test]
     fn truncated_chunked_response_keeps_its_chunks() {
         let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-        let m = parse_response(raw, "GET");
+        let m = parse_response(raw, &get());
         assert_eq!(
             m.body,
             Body::Chunked {
@@ -331,14 +427,90 @@ mod tests {
             }
         );
         assert_eq!(m.to_bytes(), raw);
+        let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n";
+        let m = parse_response(raw, &get());
+        assert_eq!(
+            m.body,
+            Body::Chunked {
+                chunks: vec![(Vec::new(), b"{}".to_vec())],
+                last: None
+            }
+        );
+        assert_eq!(m.to_bytes(), raw);
+    }
+
+    #[test]
+    fn a_response_cut_inside_a_chunk_is_kept_raw() {
+        for raw in [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"[..],
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab",
+        ] {
+            let m = parse_response(raw, &get());
+            assert!(matches!(m.body, Body::Raw(_)), "{m:?}");
+            assert_eq!(m.to_bytes(), raw);
+        }
     }
 
     #[test]
     fn head_and_no_content_have_no_body() {
         let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n";
-        assert_eq!(parse_response(raw, "HEAD").body, Body::None);
+        let head = parse_request(b"HEAD / HTTP/1.1\r\n\r\n");
+        assert_eq!(parse_response(raw, &head).body, Body::None);
         let raw = b"HTTP/1.1 304 Not Modified\r\n\r\n";
-        assert_eq!(parse_response(raw, "POST").body, Body::None);
+        let post = parse_request(b"POST / HTTP/1.1\r\n\r\n");
+        assert_eq!(parse_response(raw, &post).body, Body::None);
+    }
+
+    #[test]
+    fn a_body_delimited_by_the_close_is_plain() {
+        let raw = b"HTTP/1.1 200 OK\r\n\r\nuntil close";
+        let m = parse_response(raw, &get());
+        assert_eq!(m.body, Body::Plain(b"until close".to_vec()));
+    }
+
+    #[test]
+    fn an_upgraded_stream_is_raw() {
+        let req =
+            parse_request(b"POST /attach HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+        let raw = b"HTTP/1.1 101 UPGRADED\r\nUpgrade: tcp\r\n\r\n\x01\x00\x00\x00\x00\x00\x00\x01x";
+        let m = parse_response(raw, &req);
+        assert_eq!(m.head, b"HTTP/1.1 101 UPGRADED\r\nUpgrade: tcp\r\n\r\n");
+        assert!(matches!(m.body, Body::Raw(_)));
+        assert_eq!(m.to_bytes(), raw);
+    }
+
+    #[test]
+    fn requests_are_split_by_their_framing() {
+        let m = parse_request(b"POST /x?a=1 HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+        assert_eq!((m.method(), m.target()), ("POST", "/x?a=1"));
+        assert_eq!(m.body, Body::Plain(b"abc".to_vec()));
+        let m = parse_request(
+            b"PUT /y HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
+        );
+        assert_eq!(m.content().unwrap(), b"a");
+        let m = parse_request(b"GET /z HTTP/1.1\r\n\r\nstray");
+        assert_eq!(m.body, Body::Raw(b"stray".to_vec()));
+    }
+
+    #[test]
+    fn a_message_not_understood_is_kept_whole() {
+        for raw in [
+            &b"GET / HTTP/1.1\r\nHost"[..],
+            b"not http at all\r\n\r\n",
+            b"",
+        ] {
+            let m = parse_request(raw);
+            assert_eq!(m.head, b"");
+            assert_eq!(m.to_bytes(), raw);
+            assert_eq!(m.method(), "");
+        }
+        let m = parse_response(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\nab", &get());
+        assert_eq!(
+            m.to_bytes(),
+            b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\nab"
+        );
     }
 
     #[test]
@@ -348,16 +520,5 @@ mod tests {
             with_content_length(head, 7),
             b"HTTP/1.1 200 OK\r\ncontent-length: 7\r\nX: y\r\n\r\n"
         );
-    }
-
-    #[test]
-    fn request_len_waits_for_the_body() {
-        let req = b"POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nab";
-        assert_eq!(request_len(req), None);
-        let req = b"POST /x HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET";
-        assert_eq!(request_len(req), Some(req.len() - 3));
-        let req = b"POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n";
-        assert_eq!(request_len(req), Some(req.len()));
-        assert_eq!(request_len(&req[..req.len() - 1]), None);
     }
 }

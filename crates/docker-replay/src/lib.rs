@@ -98,6 +98,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use docker_wire::{Limits, RequestDecoder, RequestEvent};
+
 pub use transcript::{Ending, Exchange, FormatError, Transcript};
 
 /// The environment variable that sets the seed of the random response splits.
@@ -421,18 +423,13 @@ fn serve(mut conn: UnixStream, shared: &Mutex<State>) {
     let mut buf = Vec::new();
     let mut chunk = vec![0; 16 * 1024];
     loop {
-        let len = loop {
-            if let Some(n) = http::request_len(&buf) {
-                break n;
-            }
-            match conn.read(&mut chunk) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
+        let Some(next) = read_request(&mut conn, &mut buf, &mut chunk) else {
+            return;
         };
-        let request: Vec<u8> = buf.drain(..len).collect();
-        let upgrade = http::parse_request(&request).header("upgrade").is_some();
-        let (response, pieces, close) = lock(shared).answer(&request);
+        let (response, pieces, close) = match &next {
+            Next::Request { len, .. } => lock(shared).answer(&buf[..*len]),
+            Next::Unframed(e) => lock(shared).unframed(&buf, e),
+        };
         let mut at = 0;
         for (size, pause) in pieces {
             if conn.write_all(&response[at..at + size]).is_err() {
@@ -443,17 +440,53 @@ fn serve(mut conn: UnixStream, shared: &Mutex<State>) {
                 thread::sleep(Duration::from_micros(200));
             }
         }
-        if upgrade {
-            // A hijacked stream: end the output, then take whatever the client still writes
-            // (stdin) until it closes or goes quiet, as an engine would.
-            let _ = conn.shutdown(Shutdown::Write);
-            let _ = conn.set_read_timeout(Some(Duration::from_millis(500)));
-            while matches!(conn.read(&mut chunk), Ok(n) if n > 0) {}
-            return;
-        }
-        if close {
-            let _ = conn.shutdown(Shutdown::Both);
-            return;
+        let len = match next {
+            Next::Request { upgrade: true, .. } => {
+                // A hijacked stream: end the output, then take whatever the client still
+                // writes (stdin) until it closes or goes quiet, as an engine would.
+                let _ = conn.shutdown(Shutdown::Write);
+                let _ = conn.set_read_timeout(Some(Duration::from_millis(500)));
+                while matches!(conn.read(&mut chunk), Ok(n) if n > 0) {}
+                return;
+            }
+            Next::Request { len, .. } if !close => len,
+            Next::Request { .. } | Next::Unframed(_) => {
+                let _ = conn.shutdown(Shutdown::Both);
+                return;
+            }
+        };
+        buf.drain(..len);
+    }
+}
+
+/// What came next on a connection.
+enum Next {
+    /// A request, the first `len` bytes of the buffer.
+    Request { len: usize, upgrade: bool },
+    /// Bytes that are no request; the connection cannot be read on.
+    Unframed(docker_wire::Error),
+}
+
+/// Reads until `buf` starts with a whole request, framed by docker-wire's request decoder.
+/// `None` when the client closed (or the read failed) first.
+fn read_request(conn: &mut UnixStream, buf: &mut Vec<u8>, chunk: &mut [u8]) -> Option<Next> {
+    let mut dec = RequestDecoder::new(Limits::default());
+    let mut at = 0;
+    let mut upgrade = false;
+    loop {
+        let res = match dec.decode(&buf[at..]) {
+            Ok(res) => res,
+            Err(e) => return Some(Next::Unframed(e)),
+        };
+        at += res.consumed;
+        match res.event {
+            RequestEvent::NeedData => match conn.read(chunk) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            },
+            RequestEvent::Head(head) => upgrade = head.wants_upgrade(),
+            RequestEvent::Body(_) => (),
+            RequestEvent::End => return Some(Next::Request { len: at, upgrade }),
         }
     }
 }
@@ -485,6 +518,30 @@ impl State {
             pieces,
             ex.ending == Ending::EngineClosed,
         )
+    }
+
+    /// The answer to bytes that are no request: counted as the next request, and a mismatch.
+    fn unframed(
+        &mut self,
+        bytes: &[u8],
+        error: &docker_wire::Error,
+    ) -> (Vec<u8>, Vec<(usize, bool)>, bool) {
+        let n = self.next;
+        self.next += 1;
+        let line = bytes
+            .split(|&b| b == b'\r' || b == b'\n')
+            .next()
+            .unwrap_or(&[]);
+        let expected = match self.exchanges.get(n) {
+            Some(ex) => ex.request_line(),
+            None => format!("nothing ({} exchanges)", self.exchanges.len()),
+        };
+        let message = format!(
+            "request {} cannot be framed ({error})\n  expected: {expected}\n       got: {}",
+            n + 1,
+            preview(line)
+        );
+        self.mismatch(message)
     }
 
     fn mismatch(&mut self, message: String) -> (Vec<u8>, Vec<(usize, bool)>, bool) {

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::Path;
 
+use docker_wire::{ClientConn, Event, Limits, Method, RequestDecoder, RequestEvent, RequestHead};
+
 /// The first line of every transcript file.
 const MAGIC: &str = "===== TRANSCRIPT =====";
 
@@ -97,21 +99,29 @@ impl Exchange {
         }
     }
 
-    /// The request line without the protocol version, such as `GET /v1.41/info`.
+    /// The request line without the protocol version, such as `GET /v1.41/info`; the first
+    /// line as it is when the request head is not understood.
     pub fn request_line(&self) -> String {
-        let line = self.request.split(|&b| b == b'\r').next().unwrap_or(&[]);
-        let line = String::from_utf8_lossy(line);
-        match line.rsplit_once(' ') {
-            Some((start, version)) if version.starts_with("HTTP/") => start.to_owned(),
-            _ => line.into_owned(),
+        let mut dec = RequestDecoder::new(Limits::default());
+        match dec.decode(&self.request).map(|res| res.event) {
+            Ok(RequestEvent::Head(head)) => format!("{} {}", head.method, head.target),
+            _ => {
+                let line = self.request.split(|&b| b == b'\r' || b == b'\n').next();
+                String::from_utf8_lossy(line.unwrap_or(&[])).into_owned()
+            }
         }
     }
 
-    /// The response's status code, when its status line is well formed.
+    /// The response's status code, when its head is well formed (after any informational
+    /// heads).
     pub fn status(&self) -> Option<u16> {
-        let line = self.response.split(|&b| b == b'\r').next()?;
-        let line = std::str::from_utf8(line).ok()?;
-        line.split(' ').nth(1)?.parse().ok()
+        let mut conn = ClientConn::new(Limits::default());
+        let head = RequestHead::new(Method::Get, "/", "docker");
+        conn.send_request(&head, &mut Vec::new()).ok()?;
+        match conn.decode(&self.response).ok()?.event {
+            Event::Head(head) => Some(head.status),
+            _ => None,
+        }
     }
 }
 

@@ -40,8 +40,9 @@ struct Answer {
     reusable: bool,
 }
 
-/// Reads one response to a request made with `method` and `upgrade`, as a client would.
-/// Bytes of a hijacked stream are read until the engine closes.
+/// Reads one response to a request made with `method` and `upgrade`, as a client would, a
+/// byte at a time, so that nothing of the next response is taken. Bytes of a hijacked stream
+/// are read until the engine closes.
 fn read_answer(conn: &mut UnixStream, method: Method, upgrade: Upgrade) -> Answer {
     let mut codec = ClientConn::new(Limits::default());
     let head = RequestHead::new(method, "/", "docker").upgrade(upgrade);
@@ -53,12 +54,13 @@ fn read_answer(conn: &mut UnixStream, method: Method, upgrade: Upgrade) -> Answe
         body: Vec::new(),
         reusable: false,
     };
-    let mut chunk = [0; 4096];
+    let mut chunk = [0; 1];
     loop {
         let res = codec.decode(&buf).unwrap();
         let consumed = res.consumed;
         match res.event {
             Event::NeedData => {
+                answer.bytes.extend(buf.drain(..consumed));
                 let n = conn.read(&mut chunk).unwrap();
                 if n == 0 {
                     codec.handle_eof().unwrap();
@@ -314,4 +316,23 @@ fn a_hijacked_exchange_ends_its_output_and_takes_stdin_until_the_client_closes()
     conn.write_all(b"stdin\n").unwrap();
     conn.shutdown(Shutdown::Write).unwrap();
     replay.finish().unwrap();
+}
+
+#[test]
+fn a_request_that_cannot_be_framed_is_answered_599_and_the_connection_closed() {
+    let replay = Replay::with_seed(&ping_transcript(), 1).unwrap();
+    let mut conn = connect(&replay);
+    conn.write_all(b"GET /_ping HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+        .unwrap();
+    let answer = read_answer(&mut conn, Method::Get, Upgrade::No);
+    assert_eq!(answer.status, 599);
+    let text = String::from_utf8(answer.body).unwrap();
+    assert!(
+        text.contains("request 1 cannot be framed (malformed request: invalid Content-Length)"),
+        "{text}"
+    );
+    assert!(text.contains("expected: GET /_ping"), "{text}");
+    let mut rest = Vec::new();
+    assert_eq!(conn.read_to_end(&mut rest).unwrap(), 0, "{rest:?}");
+    assert_eq!(replay.finish().unwrap_err().failures().len(), 1);
 }
