@@ -103,13 +103,34 @@ use docker_wire::{Limits, RequestDecoder, RequestEvent};
 pub use transcript::{Ending, Exchange, FormatError, Transcript};
 
 /// The environment variable that sets the seed of the random response splits.
+///
+/// ```
+/// // `DKR_REPLAY_SEED=7 cargo test` repeats the splits of a report that named seed 7.
+/// assert_eq!(docker_replay::SEED_ENV, "DKR_REPLAY_SEED");
+/// ```
 pub const SEED_ENV: &str = "DKR_REPLAY_SEED";
 
 /// The seed used when [`SEED_ENV`] is not set.
+///
+/// ```
+/// # use docker_replay::{Replay, Transcript, DEFAULT_SEED};
+/// let replay = Replay::with_seed(&Transcript::default(), DEFAULT_SEED)?;
+/// assert_eq!(replay.seed(), DEFAULT_SEED);
+/// replay.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const DEFAULT_SEED: u64 = 0x0dc4_e2b1_5eed;
 
 /// The seed of [`Replay::start`]: [`SEED_ENV`] when it holds a decimal or `0x` hex number,
 /// else [`DEFAULT_SEED`].
+///
+/// ```
+/// let seed = docker_replay::seed_from_env();
+/// match std::env::var(docker_replay::SEED_ENV) {
+///     Err(_) => assert_eq!(seed, docker_replay::DEFAULT_SEED),
+///     Ok(_) => (), // whatever the run asked for
+/// }
+/// ```
 pub fn seed_from_env() -> u64 {
     let Ok(text) = std::env::var(SEED_ENV) else {
         return DEFAULT_SEED;
@@ -163,13 +184,49 @@ impl Transcript {
     }
 
     /// True when normalising changes nothing.
+    ///
+    /// ```
+    /// use docker_replay::{Exchange, Transcript};
+    ///
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(
+    ///     b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(),
+    ///     b"HTTP/1.1 200 OK\r\nDate: Tue, 03 Dec 2024 10:00:00 GMT\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+    /// ));
+    /// assert!(!t.is_normalised()); // the `Date` header, and no `normalised: true`
+    /// assert!(t.normalised().is_normalised());
+    /// ```
     pub fn is_normalised(&self) -> bool {
         self.normalised() == *self
     }
 }
 
 /// A fake engine serving one transcript on a temporary Unix socket, from a thread of its
-/// own. See the [module docs](self).
+/// own. See the [crate docs](crate) for matching, endings and splits.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::os::unix::net::UnixStream;
+///
+/// use docker_replay::{Exchange, Replay, Transcript};
+///
+/// let mut t = Transcript::default();
+/// t.push(Exchange::new(
+///     b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(),
+///     b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+/// ));
+/// let replay = Replay::with_seed(&t, 1)?;
+/// let mut conn = UnixStream::connect(replay.socket())?;
+/// conn.write_all(b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n")?; // headers are not compared
+/// let mut answer = Vec::new();
+/// let mut buf = [0; 64];
+/// while !answer.ends_with(b"OK") {
+///     let n = conn.read(&mut buf)?;
+///     answer.extend_from_slice(&buf[..n]);
+/// }
+/// replay.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Replay {
     dir: PathBuf,
     socket: PathBuf,
@@ -192,11 +249,28 @@ struct State {
 
 impl Replay {
     /// Serves `transcript` with the seed of [`seed_from_env`].
+    ///
+    /// ```
+    /// # use docker_replay::{Replay, Transcript};
+    /// let replay = Replay::start(&Transcript::default())?;
+    /// assert_eq!(replay.seed(), docker_replay::seed_from_env());
+    /// replay.finish()?; // an empty transcript asks for nothing
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn start(transcript: &Transcript) -> io::Result<Replay> {
         Replay::with_seed(transcript, seed_from_env())
     }
 
     /// Serves `transcript`, splitting responses as `seed` says.
+    ///
+    /// ```
+    /// # use docker_replay::{Replay, Transcript};
+    /// // The seed a failure report named, to repeat its splits.
+    /// let replay = Replay::with_seed(&Transcript::default(), 0x5eed)?;
+    /// assert_eq!(replay.seed(), 0x5eed);
+    /// # replay.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_seed(transcript: &Transcript, seed: u64) -> io::Result<Replay> {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
@@ -236,12 +310,31 @@ impl Replay {
         })
     }
 
-    /// The socket to point a client at.
+    /// The socket to point a client at: with docker-client,
+    /// `Endpoint::Unix(replay.socket().into())`; in `DOCKER_HOST` form, `unix://` and the
+    /// path.
+    ///
+    /// ```
+    /// # use docker_replay::{Replay, Transcript};
+    /// let replay = Replay::start(&Transcript::default())?;
+    /// let docker_host = format!("unix://{}", replay.socket().display());
+    /// assert!(docker_host.ends_with("/engine.sock"));
+    /// # replay.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn socket(&self) -> &Path {
         &self.socket
     }
 
     /// The seed of the response splits.
+    ///
+    /// ```
+    /// # use docker_replay::{Replay, Transcript};
+    /// let replay = Replay::with_seed(&Transcript::default(), 42)?;
+    /// assert_eq!(replay.seed(), 42);
+    /// # replay.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn seed(&self) -> u64 {
         self.seed
     }
@@ -249,6 +342,17 @@ impl Replay {
     /// Waits until every recorded exchange has been asked for, for code under test that
     /// makes its requests from threads of its own (watchers, inventories). False when
     /// `timeout` passed first.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use docker_replay::{Exchange, Replay, Transcript};
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec()));
+    /// let replay = Replay::start(&t)?;
+    /// assert!(!replay.wait_consumed(Duration::from_millis(10))); // nobody asked yet
+    /// # let _ = replay.finish();
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn wait_consumed(&self, timeout: Duration) -> bool {
         let deadline = std::time::Instant::now() + timeout;
         loop {
@@ -267,6 +371,16 @@ impl Replay {
 
     /// Stops serving and reports: `Ok` when every request matched and every exchange of
     /// the transcript was asked for.
+    ///
+    /// ```
+    /// # use docker_replay::{Exchange, Replay, Transcript};
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(b"GET /info HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".to_vec()));
+    /// let err = Replay::with_seed(&t, 3)?.finish().unwrap_err();
+    /// assert_eq!(err.unconsumed(), ["GET /info"]);
+    /// assert!(err.to_string().contains("DKR_REPLAY_SEED=3"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn finish(mut self) -> Result<(), ReplayError> {
         self.finished = true;
         self.stop();
@@ -341,7 +455,27 @@ impl fmt::Debug for Replay {
 }
 
 /// What went wrong in a replay: requests that did not match, and recorded exchanges that
-/// were never asked for.
+/// were never asked for. Its `Display` is the whole report, seed included.
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::os::unix::net::UnixStream;
+///
+/// use docker_replay::{Exchange, Replay, Transcript};
+///
+/// let mut t = Transcript::default();
+/// t.push(Exchange::new(b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec()));
+/// let replay = Replay::with_seed(&t, 1)?;
+/// let mut conn = UnixStream::connect(replay.socket())?;
+/// conn.write_all(b"GET /version HTTP/1.1\r\n\r\n")?;
+/// let mut answer = Vec::new();
+/// conn.read_to_end(&mut answer)?; // a mismatch: 599, then the connection closes
+/// assert!(answer.starts_with(b"HTTP/1.1 599 Replay Mismatch\r\n"));
+/// let report = replay.finish().unwrap_err().to_string();
+/// assert!(report.contains("expected: GET /_ping"));
+/// assert!(report.contains("got: GET /version"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplayError {
     scenario: String,
@@ -352,11 +486,32 @@ pub struct ReplayError {
 
 impl ReplayError {
     /// One message per request that did not match or came past the end, with a diff.
+    ///
+    /// ```
+    /// # use docker_replay::{Replay, Transcript};
+    /// # use std::io::{Read, Write};
+    /// let replay = Replay::start(&Transcript::default())?;
+    /// let mut conn = std::os::unix::net::UnixStream::connect(replay.socket())?;
+    /// conn.write_all(b"GET /_ping HTTP/1.1\r\n\r\n")?;
+    /// conn.read_to_end(&mut Vec::new())?;
+    /// let err = replay.finish().unwrap_err();
+    /// assert!(err.failures()[0].contains("came after the end of the transcript"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn failures(&self) -> &[String] {
         &self.failures
     }
 
     /// The request lines of the recorded exchanges that were never asked for.
+    ///
+    /// ```
+    /// # use docker_replay::{Exchange, Replay, Transcript};
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(b"DELETE /v1.41/containers/web HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 204 No Content\r\n\r\n".to_vec()));
+    /// let err = Replay::start(&t)?.finish().unwrap_err();
+    /// assert_eq!(err.unconsumed(), ["DELETE /v1.41/containers/web"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn unconsumed(&self) -> &[String] {
         &self.unconsumed
     }
