@@ -281,10 +281,11 @@ impl ClientConn {
     /// Bytes that were not consumed must be presented again, followed by new ones. The call
     /// loops internally over framing, so `NeedData` means the input is exhausted.
     pub fn decode<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, Error> {
-        let FramedDecoded { consumed, event } = self.decode_with(input, Report::Data)?;
-        match event {
-            Framed::Event(event) => Ok(Decoded { consumed, event }),
-            Framed::Chunk(_) => unreachable!("chunk framing is reported only when asked for"),
+        self.check_decode(Report::Data)?;
+        self.seen_input |= !input.is_empty();
+        match self.decode_inner(input) {
+            Ok(decoded) => Ok(decoded),
+            Err(e) => self.fail(e),
         }
     }
 
@@ -298,14 +299,50 @@ impl ClientConn {
         &mut self,
         input: &'i [u8],
     ) -> Result<FramedDecoded<'i, Event<'i>>, Error> {
-        self.decode_with(input, Report::Framing)
+        self.check_decode(Report::Framing)?;
+        // Only framing mode holds bytes back (and a response is read in one mode).
+        if let Read::Chunked(chunked) = &self.read {
+            if input.len() < chunked.held() {
+                let held = chunked.held();
+                return self.fail(Misuse::InputNotPresentedAgain {
+                    held,
+                    given: input.len(),
+                });
+            }
+        }
+        self.seen_input |= !input.is_empty();
+        let res = match &mut self.read {
+            Read::Chunked(chunked) => match chunked.decode::<true>(input, &self.limits) {
+                Ok((consumed, Step::Size { size })) => {
+                    let (digits, ext) = chunked.size_line();
+                    let chunk = Chunk::Size {
+                        size,
+                        digits: &input[digits],
+                        ext: &input[ext],
+                    };
+                    Ok(FramedDecoded {
+                        consumed,
+                        event: Framed::Chunk(chunk),
+                    })
+                }
+                Ok((consumed, step)) => Ok(self.framed_step(input, consumed, step)),
+                Err(e) => Err(e),
+            },
+            _ => self.decode_inner(input).map(|d| FramedDecoded {
+                consumed: d.consumed,
+                event: Framed::Event(d.event),
+            }),
+        };
+        match res {
+            Ok(decoded) => Ok(decoded),
+            Err(e) => self.fail(e),
+        }
     }
 
-    fn decode_with<'i>(
-        &mut self,
-        input: &'i [u8],
-        report: Report,
-    ) -> Result<FramedDecoded<'i, Event<'i>>, Error> {
+    /// The checks before a decode call: not failed, a request sent, and the same kind of
+    /// call as before.
+    #[inline]
+    fn check_decode(&mut self, report: Report) -> Result<(), Error> {
         self.check()?;
         if matches!(self.write, Write::Idle) {
             return self.fail(Misuse::WrongState {
@@ -319,20 +356,28 @@ impl ClientConn {
                 state: "this response is read with the other of decode and decode_framed",
             });
         }
-        if let Read::Chunked(chunked) = &self.read {
-            if input.len() < chunked.held() {
-                let held = chunked.held();
-                return self.fail(Misuse::InputNotPresentedAgain {
-                    held,
-                    given: input.len(),
-                });
+        Ok(())
+    }
+
+    /// What a step of the chunked decoder in framing mode amounts to.
+    fn framed_step<'i>(
+        &mut self,
+        input: &'i [u8],
+        consumed: usize,
+        step: Step,
+    ) -> FramedDecoded<'i, Event<'i>> {
+        let event = match step {
+            Step::NeedData => Framed::Event(Event::NeedData),
+            Step::Data(range) => Framed::Event(Event::Body(&input[range])),
+            Step::End => unreachable!("in framing mode the trailers come before the end"),
+            Step::Size { .. } => unreachable!("size lines are taken apart by decode_framed"),
+            Step::DataEnd => Framed::Chunk(Chunk::DataEnd),
+            Step::Trailers(range) => {
+                self.read = Read::PendingEnd;
+                Framed::Chunk(Chunk::Trailers(&input[range]))
             }
-        }
-        self.seen_input |= !input.is_empty();
-        match self.decode_inner(input, report) {
-            Ok(decoded) => Ok(decoded),
-            Err(e) => self.fail(e),
-        }
+        };
+        FramedDecoded { consumed, event }
     }
 
     /// Tells the codec the peer closed its side. Returns the final event, or the error that
@@ -401,22 +446,10 @@ impl ClientConn {
         Err(err)
     }
 
-    fn decode_inner<'i>(
-        &mut self,
-        input: &'i [u8],
-        report: Report,
-    ) -> Result<FramedDecoded<'i, Event<'i>>, ProtocolError> {
-        let decoded = |consumed, event| {
-            Ok(FramedDecoded {
-                consumed,
-                event: Framed::Event(event),
-            })
-        };
+    fn decode_inner<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, ProtocolError> {
+        let decoded = |consumed, event| Ok(Decoded { consumed, event });
         match &mut self.read {
-            Read::Head { .. } => {
-                let Decoded { consumed, event } = self.decode_head(input)?;
-                decoded(consumed, event)
-            }
+            Read::Head { .. } => self.decode_head(input),
             Read::PendingUpgrade => {
                 self.read = Read::Upgraded;
                 decoded(0, Event::Upgraded)
@@ -439,34 +472,30 @@ impl ClientConn {
                 decoded(n, Event::Body(&input[..n]))
             }
             Read::Chunked(chunked) => {
-                let (consumed, step) = chunked.decode(input, &self.limits, report)?;
+                let (consumed, step) = chunked.decode::<false>(input, &self.limits)?;
                 let event = match step {
-                    Step::NeedData => Framed::Event(Event::NeedData),
-                    Step::Data(range) => Framed::Event(Event::Body(&input[range])),
+                    Step::NeedData => Event::NeedData,
+                    Step::Data(range) => Event::Body(&input[range]),
                     Step::End => {
                         self.read = Read::Done;
-                        Framed::Event(Event::End {
+                        Event::End {
                             reusable: self.reusable,
-                        })
+                        }
                     }
-                    Step::Size { size, digits, ext } => Framed::Chunk(Chunk::Size {
-                        size,
-                        digits: &input[digits],
-                        ext: &input[ext],
-                    }),
-                    Step::DataEnd => Framed::Chunk(Chunk::DataEnd),
-                    Step::Trailers(range) => {
-                        self.read = Read::PendingEnd;
-                        Framed::Chunk(Chunk::Trailers(&input[range]))
+                    Step::Size { .. } | Step::DataEnd | Step::Trailers(_) => {
+                        unreachable!("chunk framing is reported only in framing mode")
                     }
                 };
-                Ok(FramedDecoded { consumed, event })
+                decoded(consumed, event)
             }
             Read::UntilClose => match input.is_empty() {
                 true => decoded(0, Event::NeedData),
                 false => decoded(input.len(), Event::Body(input)),
             },
-            Read::Upgraded => decoded(0, Event::Upgraded),
+            Read::Upgraded => Ok(Decoded {
+                consumed: 0,
+                event: Event::Upgraded,
+            }),
         }
     }
 

@@ -302,7 +302,10 @@ impl RequestDecoder {
                 decoded(n, RequestEvent::Body(&input[..n]))
             }
             Read::Chunked(chunked) => {
-                let (consumed, step) = chunked.decode(input, &self.limits, report)?;
+                let (consumed, step) = match report {
+                    Report::Data => chunked.decode::<false>(input, &self.limits)?,
+                    Report::Framing => chunked.decode::<true>(input, &self.limits)?,
+                };
                 let event = match step {
                     Step::NeedData => Framed::Event(RequestEvent::NeedData),
                     Step::Data(range) => Framed::Event(RequestEvent::Body(&input[range])),
@@ -310,11 +313,14 @@ impl RequestDecoder {
                         self.read = Read::Done;
                         Framed::Event(RequestEvent::End)
                     }
-                    Step::Size { size, digits, ext } => Framed::Chunk(Chunk::Size {
-                        size,
-                        digits: &input[digits],
-                        ext: &input[ext],
-                    }),
+                    Step::Size { size } => {
+                        let (digits, ext) = chunked.size_line();
+                        Framed::Chunk(Chunk::Size {
+                            size,
+                            digits: &input[digits],
+                            ext: &input[ext],
+                        })
+                    }
                     Step::DataEnd => Framed::Chunk(Chunk::DataEnd),
                     Step::Trailers(range) => {
                         self.read = Read::PendingEnd;
