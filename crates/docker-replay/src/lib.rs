@@ -62,7 +62,9 @@
 //! the client still writes (stdin) until the client closes or is quiet for half a second.
 //! A request that does not match, or one past the end of the transcript, is
 //! answered with status 599 and a plain-text diff, and is reported by [`Replay::finish`]
-//! (or by a panic when the replay is dropped without `finish`).
+//! (or by a panic when the replay is dropped without `finish`). Requests are framed by
+//! docker-wire's request decoder; bytes it refuses (a bad `Content-Length`, say) are
+//! answered 599 with its reason, and the connection is closed.
 //!
 //! # Random splits
 //!
