@@ -21,7 +21,7 @@ mod synthetic;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docker_transport::replay::Transcript;
+use docker_replay::Transcript;
 
 pub(crate) const USAGE: &str = "\
 Usage: cargo xtask fixtures <record|synthesize|check|normalise> [--engine docker|podman]

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use docker_transport::replay::Transcript;
+use docker_replay::Transcript;
 
 use super::{fixtures_dir, shown, sorted_entries, transcript_paths};
 

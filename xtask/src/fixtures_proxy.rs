@@ -1,8 +1,8 @@
 //! The recording proxy of `cargo xtask fixtures record`: a Unix socket that forwards each
 //! connection to the engine and keeps a copy of every request and response.
 //!
-//! Two threads per connection tee the bytes. Requests are framed by their head and
-//! `Content-Length` or chunking; responses by the project's own codec, so an exchange ends
+//! Two threads per connection tee the bytes. Both directions are framed by docker-wire:
+//! requests by its request decoder, responses by its client codec, so an exchange ends
 //! exactly where the client sees it end. An exchange is logged before its last bytes are
 //! passed on, so once a client call returns its exchange is in the log.
 
@@ -16,8 +16,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use docker_transport::replay::{Ending, Exchange};
-use docker_wire::{BodyKind, ClientConn, Event, Limits, Method, RequestHead, Upgrade};
+use docker_replay::{Ending, Exchange};
+use docker_wire::{
+    BodyKind, Chunk, ClientConn, Event, Framed, Limits, Method, ReceivedRequest, RequestDecoder,
+    RequestEvent, RequestHead, Upgrade,
+};
 
 pub(crate) struct Proxy {
     dir: PathBuf,
@@ -175,7 +178,71 @@ struct Pending {
     seq: u64,
     request: Vec<u8>,
     method: Method,
+    /// The target as sent, path and query.
+    target: String,
     upgrade: bool,
+}
+
+/// The requests a client writes, cut apart as they arrive.
+struct Requests {
+    buf: Vec<u8>,
+    dec: RequestDecoder,
+    /// How much of `buf` the decoder has taken.
+    at: usize,
+    head: Option<ReceivedRequest>,
+    /// The client wrote something that is no request: nothing more is cut apart.
+    broken: bool,
+}
+
+/// A complete request: its bytes and head.
+struct Complete {
+    bytes: Vec<u8>,
+    head: ReceivedRequest,
+}
+
+impl Requests {
+    fn new() -> Requests {
+        Requests {
+            buf: Vec::new(),
+            dec: RequestDecoder::new(Limits::default()),
+            at: 0,
+            head: None,
+            broken: false,
+        }
+    }
+
+    /// Takes bytes from the client; returns the requests they complete.
+    fn push(&mut self, bytes: &[u8]) -> Vec<Complete> {
+        let mut done = Vec::new();
+        if self.broken {
+            return done;
+        }
+        self.buf.extend_from_slice(bytes);
+        loop {
+            let res = match self.dec.decode(&self.buf[self.at..]) {
+                Ok(res) => res,
+                Err(_) => {
+                    self.broken = true;
+                    self.buf = Vec::new();
+                    return done;
+                }
+            };
+            self.at += res.consumed;
+            match res.event {
+                RequestEvent::NeedData => return done,
+                RequestEvent::Head(head) => self.head = Some(head),
+                RequestEvent::Body(_) => (),
+                RequestEvent::End => {
+                    let bytes = self.buf.drain(..self.at).collect();
+                    self.at = 0;
+                    self.dec = RequestDecoder::new(Limits::default());
+                    if let Some(head) = self.head.take() {
+                        done.push(Complete { bytes, head });
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// What the two threads of one connection share.
@@ -221,7 +288,7 @@ fn accept_loop(listener: &UnixListener, engine: &Path, log: &Arc<Log>) {
 }
 
 fn client_to_engine(mut client: UnixStream, mut engine: UnixStream, conn: &Conn, log: &Log) {
-    let mut buf = Vec::new();
+    let mut requests = Requests::new();
     let mut chunk = vec![0; 64 * 1024];
     loop {
         let n = match client.read(&mut chunk) {
@@ -244,23 +311,23 @@ fn client_to_engine(mut client: UnixStream, mut engine: UnixStream, conn: &Conn,
         // Once the engine has switched protocols, what the client writes is its stdin. A
         // client writes it only after the switch, which the other thread notes first.
         if !conn.upgraded.load(Ordering::SeqCst) {
-            buf.extend_from_slice(bytes);
-            while let Some(len) = request_len(&buf) {
-                let request: Vec<u8> = buf.drain(..len).collect();
-                let line = request_line(&request);
-                let method = line
-                    .split(' ')
-                    .next()
-                    .and_then(Method::parse)
-                    .unwrap_or(Method::Get);
-                let upgrade = header(&request, "upgrade").is_some();
+            for Complete {
+                bytes: request,
+                head,
+            } in requests.push(bytes)
+            {
+                let line = format!(
+                    "{} {} HTTP/1.{}",
+                    head.method, head.target, head.minor_version
+                );
                 let seq = log.begin(line);
                 let mut queue = conn.queue.lock().unwrap_or_else(|e| e.into_inner());
                 queue.push_back(Pending {
                     seq,
                     request,
-                    method,
-                    upgrade,
+                    method: head.method,
+                    upgrade: head.wants_upgrade(),
+                    target: head.target,
                 });
             }
         }
@@ -275,6 +342,8 @@ struct Current {
     pending: Pending,
     codec: ClientConn,
     response: Vec<u8>,
+    /// Where in `response` the last chunk's line begins, once it came.
+    last_chunk: Option<usize>,
     /// The codec gave up or the stream was upgraded: bytes are kept until the end.
     raw: bool,
 }
@@ -294,15 +363,16 @@ impl Current {
             pending,
             codec,
             response: Vec::new(),
+            last_chunk: None,
             raw,
         }
     }
 
     fn into_exchange(self, ending: Ending) -> (u64, Exchange) {
         let mut response = self.response;
-        if ending == Ending::ClientClosed && response.ends_with(b"\r\n0\r\n\r\n") {
+        if let (Ending::ClientClosed, Some(at)) = (ending, self.last_chunk) {
             // The engine ended the stream because the client left; a replay must not.
-            response.truncate(response.len() - b"0\r\n\r\n".len());
+            response.truncate(at);
         }
         let exchange = Exchange {
             request: self.pending.request,
@@ -359,14 +429,20 @@ fn engine_to_client(mut engine: UnixStream, mut client: UnixStream, conn: &Conn,
                 cur.response.append(&mut input);
                 break;
             }
-            let (consumed, step) = match cur.codec.decode(&input) {
+            let (consumed, step) = match cur.codec.decode_framed(&input) {
                 Ok(d) => (
                     d.consumed,
                     match d.event {
-                        Event::NeedData => Step::More,
-                        Event::End { reusable } => Step::End { reusable },
-                        Event::Upgraded => Step::Upgraded,
-                        Event::Head(_) | Event::Body(_) => Step::Continue,
+                        Framed::Event(Event::NeedData) => Step::More,
+                        Framed::Event(Event::End { reusable }) => Step::End { reusable },
+                        Framed::Event(Event::Upgraded) => Step::Upgraded,
+                        Framed::Chunk(Chunk::Size { size: 0, .. }) => {
+                            cur.last_chunk = Some(cur.response.len());
+                            Step::Continue
+                        }
+                        Framed::Event(Event::Head(_) | Event::Body(_)) | Framed::Chunk(_) => {
+                            Step::Continue
+                        }
                     },
                 ),
                 Err(_) => (0, Step::Broken),
@@ -382,7 +458,7 @@ fn engine_to_client(mut engine: UnixStream, mut client: UnixStream, conn: &Conn,
                         // had what it wanted: the first event, an error in a progress
                         // stream).
                         let left = conn.client_closed.load(Ordering::SeqCst);
-                        let ending = match (left && is_endless(&cur.pending.request), reusable) {
+                        let ending = match (left && is_endless(&cur.pending.target), reusable) {
                             (true, _) => Ending::ClientClosed,
                             (false, true) => Ending::Open,
                             (false, false) => Ending::EngineClosed,
@@ -413,9 +489,7 @@ enum Step {
 
 /// True for requests the engine answers with a stream that never ends on its own: events
 /// without `until`, stats without `stream=0`, logs with `follow`.
-fn is_endless(request: &[u8]) -> bool {
-    let line = request_line(request);
-    let target = line.split(' ').nth(1).unwrap_or("");
+fn is_endless(target: &str) -> bool {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let has = |param: &str| query.split('&').any(|p| p == param);
     let names = |name: &str| query.split('&').any(|p| p.starts_with(name));
@@ -424,69 +498,147 @@ fn is_endless(request: &[u8]) -> bool {
         || (path.ends_with("/logs") && (has("follow=1") || has("follow=true")))
 }
 
-/// The length of the first complete request in `buf`.
-fn request_len(buf: &[u8]) -> Option<usize> {
-    let head_len = find(buf, b"\r\n\r\n")? + 4;
-    let head = &buf[..head_len];
-    let chunked = header(head, "transfer-encoding").is_some_and(|v| v.contains("chunked"));
-    if !chunked {
-        let len: usize = header(head, "content-length").map_or(Some(0), |v| v.parse().ok())?;
-        let total = head_len + len;
-        return (buf.len() >= total).then_some(total);
-    }
-    let mut at = head_len;
-    loop {
-        let line_end = at + find(&buf[at..], b"\r\n")?;
-        let text = std::str::from_utf8(&buf[at..line_end]).ok()?;
-        let size = usize::from_str_radix(text.split(';').next()?.trim(), 16).ok()?;
-        at = line_end + 2;
-        if size == 0 {
-            loop {
-                let end = at + find(&buf[at..], b"\r\n")?;
-                let empty = end == at;
-                at = end + 2;
-                if empty {
-                    return Some(at);
-                }
-            }
-        }
-        at += size + 2;
-        if at > buf.len() {
-            return None;
-        }
-    }
-}
-
-fn request_line(request: &[u8]) -> String {
-    let line = request.split(|&b| b == b'\r').next().unwrap_or(&[]);
-    String::from_utf8_lossy(line).into_owned()
-}
-
-fn header(head: &[u8], name: &str) -> Option<String> {
-    let end = find(head, b"\r\n\r\n").unwrap_or(head.len());
-    let text = String::from_utf8_lossy(&head[..end]);
-    text.split("\r\n").skip(1).find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        n.trim()
-            .eq_ignore_ascii_case(name)
-            .then(|| v.trim().to_ascii_lowercase())
-    })
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Reads one response off `conn` a byte at a time (so nothing of the next is taken).
+    fn read_response(conn: &mut UnixStream, method: Method) {
+        let mut codec = ClientConn::new(Limits::default());
+        let head = RequestHead::new(method, "/", "docker");
+        codec.send_request(&head, &mut Vec::new()).unwrap();
+        let mut buf = Vec::new();
+        let mut byte = [0; 1];
+        loop {
+            let d = codec.decode(&buf).unwrap();
+            let consumed = d.consumed;
+            match d.event {
+                Event::NeedData => match conn.read(&mut byte).unwrap() {
+                    0 => {
+                        codec.handle_eof().unwrap();
+                        return;
+                    }
+                    _ => buf.push(byte[0]),
+                },
+                Event::End { .. } | Event::Upgraded => return,
+                Event::Head(_) | Event::Body(_) => (),
+            }
+            buf.drain(..consumed);
+        }
+    }
+
     #[test]
-    fn request_len_frames_length_and_chunks() {
-        let r = b"POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nabGET";
-        assert_eq!(request_len(r), Some(r.len() - 3));
-        let r = b"PUT /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n";
-        assert_eq!(request_len(r), Some(r.len()));
-        assert_eq!(request_len(&r[..r.len() - 2]), None);
+    fn recording_a_replayed_engine_gives_back_its_exchanges() {
+        let exchange = |request: &[u8], response: &[u8], ending| Exchange {
+            request: request.to_vec(),
+            response: response.to_vec(),
+            ending,
+        };
+        let kept = [
+            exchange(
+                b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK",
+                Ending::Open,
+            ),
+            exchange(
+                b"POST /v1.41/containers/create HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+                b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\na;x\r\n{\"Id\":\"a\"}\r\n0\r\n\r\n",
+                Ending::Open,
+            ),
+            exchange(
+                b"PUT /v1.41/containers/a/archive?path=/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntar\r\n0\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+                Ending::Open,
+            ),
+            exchange(
+                b"GET /v1.41/containers/a/logs?stdout=1 HTTP/1.1\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\n\r\nuntil the engine closes",
+                Ending::EngineClosed,
+            ),
+        ];
+        let mut transcript = docker_replay::Transcript::default();
+        for ex in &kept {
+            transcript.push(ex.clone());
+        }
+        let engine = docker_replay::Replay::with_seed(&transcript, 9).unwrap();
+        let proxy = Proxy::start(engine.socket()).unwrap();
+        let mut conn = UnixStream::connect(proxy.socket()).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        for ex in &kept {
+            // Requests written in small pieces, as a client may.
+            for piece in ex.request.chunks(5) {
+                conn.write_all(piece).unwrap();
+            }
+            let method = match ex.request.split(|&b| b == b' ').next() {
+                Some(b"POST") => Method::Post,
+                Some(b"PUT") => Method::Put,
+                _ => Method::Get,
+            };
+            read_response(&mut conn, method);
+        }
+        assert!(proxy.wait_for_request("/logs?stdout=1", Duration::from_secs(5)));
+        let recorded = proxy.take(Duration::from_secs(5)).unwrap();
+        assert_eq!(recorded, kept);
+        drop(conn);
+        drop(proxy);
+        engine.finish().unwrap();
+    }
+
+    #[test]
+    fn requests_are_cut_apart_by_length_and_chunks_however_they_arrive() {
+        let wire: &[u8] = b"POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\nab\
+            PUT /b?x=1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2;e\r\nab\r\n0\r\n\r\n\
+            GET /c HTTP/1.1\r\n\r\n";
+        for size in [1, 2, 7, wire.len()] {
+            let mut requests = Requests::new();
+            let mut got = Vec::new();
+            for piece in wire.chunks(size) {
+                got.extend(requests.push(piece));
+            }
+            let targets: Vec<&str> = got.iter().map(|r| r.head.target.as_str()).collect();
+            assert_eq!(targets, ["/a", "/b?x=1", "/c"], "pieces of {size}");
+            let whole: Vec<u8> = got.iter().flat_map(|r| r.bytes.clone()).collect();
+            assert_eq!(whole, wire);
+        }
+    }
+
+    #[test]
+    fn after_bytes_that_are_no_request_nothing_more_is_cut() {
+        let mut requests = Requests::new();
+        assert!(requests
+            .push(b"POST /a HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+            .is_empty());
+        assert!(requests.push(b"GET /b HTTP/1.1\r\n\r\n").is_empty());
+    }
+
+    #[test]
+    fn a_stream_the_client_left_loses_the_end_the_engine_wrote_for_it() {
+        let pending = Pending {
+            seq: 7,
+            request: b"GET /events HTTP/1.1\r\n\r\n".to_vec(),
+            method: Method::Get,
+            target: "/events".into(),
+            upgrade: false,
+        };
+        let mut cur = Current::new(pending);
+        let wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{}\n\r\n0\r\n\r\n";
+        let mut input = &wire[..];
+        loop {
+            let d = cur.codec.decode_framed(input).unwrap();
+            if let Framed::Chunk(Chunk::Size { size: 0, .. }) = d.event {
+                cur.last_chunk = Some(cur.response.len());
+            }
+            let end = matches!(d.event, Framed::Event(Event::End { .. }));
+            cur.response.extend_from_slice(&input[..d.consumed]);
+            input = &input[d.consumed..];
+            if end {
+                break;
+            }
+        }
+        let (seq, ex) = cur.into_exchange(Ending::ClientClosed);
+        assert_eq!(seq, 7);
+        assert_eq!(ex.response, &wire[..wire.len() - 5]);
+        assert!(is_endless("/v1.41/events?since=1"));
+        assert!(!is_endless("/v1.41/events?until=2"));
     }
 }

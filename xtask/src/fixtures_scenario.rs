@@ -23,7 +23,7 @@ use docker_client::{
     dispatch, Endpoint, Error, EventsOptions, InventoryOptions, ListContainersOptions,
     RemoveContainerOptions, RemoveVolumeOptions, WatchConfig,
 };
-use docker_transport::replay::{Ending, Exchange, Transcript};
+use docker_replay::{Ending, Exchange, Transcript};
 use serde_json::{json, Value};
 
 use super::proxy::Proxy;

@@ -6,7 +6,7 @@
 //! JSON bodies are edited as ordered trees, so that what is kept stays in the engine's
 //! order and format.
 
-use docker_transport::replay::{Exchange, Transcript};
+use docker_replay::{Exchange, Transcript};
 
 use super::{fixtures_dir, shown};
 

@@ -1,13 +1,15 @@
-//! Just enough HTTP/1.1 over a Unix socket to drive a local engine.
+//! Just enough HTTP/1.1 over a Unix socket to drive a local engine, framed by docker-wire's
+//! client codec.
 //!
-//! Every request is sent with `Connection: close`, so a response ends where
-//! the stream ends. The body is then trimmed to `Content-Length` or de-chunked.
-//! This is tooling, not the project's client: no keep-alive, no streaming.
+//! One connection per request, dropped once the response ended; the body is collected
+//! whole. This is tooling, not the project's client: no pooling, no streaming.
 
 use std::io::{self, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::time::Duration;
+
+use docker_wire::{BodyKind, ClientConn, Event, Limits, Method, RequestHead};
 
 /// A complete response: status code and decoded body.
 #[derive(Debug)]
@@ -35,120 +37,154 @@ pub(crate) fn request(
     body: Option<(&str, &[u8])>,
     timeout: Duration,
 ) -> io::Result<Response> {
+    let method = Method::parse(method).ok_or_else(|| invalid(format!("method {method}")))?;
+    let content_type;
+    let (headers, kind): (&[(&str, &str)], _) = match body {
+        Some((ct, bytes)) => {
+            content_type = [("Content-Type", ct)];
+            (&content_type, BodyKind::Length(bytes.len() as u64))
+        }
+        None => (&[], BodyKind::None),
+    };
+    let head = RequestHead::new(method, path, "docker")
+        .headers(headers)
+        .body(kind);
+    let mut conn = ClientConn::new(Limits::default());
+    let mut out = Vec::new();
+    conn.send_request(&head, &mut out).map_err(invalid)?;
+    if let Some((_, bytes)) = body {
+        conn.send_body(bytes, &mut out).map_err(invalid)?;
+    }
+    conn.finish_body(&mut out).map_err(invalid)?;
+
     let mut stream = UnixStream::connect(socket)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
-
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n");
-    if let Some((content_type, bytes)) = body {
-        head += &format!(
-            "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
-            bytes.len()
-        );
-    }
-    head += "\r\n";
-    stream.write_all(head.as_bytes())?;
-    if let Some((_, bytes)) = body {
-        stream.write_all(bytes)?;
-    }
-
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse(&raw)
+    stream.write_all(&out)?;
+    read_response(&mut conn, &mut stream)
 }
 
-fn parse(raw: &[u8]) -> io::Result<Response> {
-    let end = find(raw, b"\r\n\r\n").ok_or_else(|| invalid("response head is incomplete"))?;
-    let head =
-        std::str::from_utf8(&raw[..end]).map_err(|_| invalid("response head is not UTF-8"))?;
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|line| line.split(' ').nth(1))
-        .and_then(|code| code.parse().ok())
-        .ok_or_else(|| invalid("malformed status line"))?;
-
-    let mut chunked = false;
-    let mut length = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("transfer-encoding") {
-            chunked = value.eq_ignore_ascii_case("chunked");
-        } else if name.eq_ignore_ascii_case("content-length") {
-            length = value.parse::<usize>().ok();
-        }
-    }
-
-    let rest = &raw[end + 4..];
-    let body = match (chunked, length) {
-        (true, _) => dechunk(rest)?,
-        (false, Some(n)) => rest
-            .get(..n)
-            .ok_or_else(|| invalid("body is short"))?
-            .to_vec(),
-        (false, None) => rest.to_vec(),
+/// Reads the response `conn` expects from `stream`, until the codec says it ended.
+fn read_response(conn: &mut ClientConn, stream: &mut impl Read) -> io::Result<Response> {
+    let mut buf = Vec::new();
+    let mut start = 0;
+    let mut chunk = vec![0; 64 * 1024];
+    let mut res = Response {
+        status: 0,
+        body: Vec::new(),
     };
-    Ok(Response { status, body })
-}
-
-fn dechunk(mut rest: &[u8]) -> io::Result<Vec<u8>> {
-    let mut body = Vec::new();
     loop {
-        let eol = find(rest, b"\r\n").ok_or_else(|| invalid("chunk size line is incomplete"))?;
-        let line = std::str::from_utf8(&rest[..eol]).map_err(|_| invalid("bad chunk size"))?;
-        let hex = line.split(';').next().unwrap_or("").trim();
-        let size = usize::from_str_radix(hex, 16).map_err(|_| invalid("bad chunk size"))?;
-        rest = &rest[eol + 2..];
-        if size == 0 {
-            return Ok(body);
+        let decoded = conn.decode(&buf[start..]).map_err(invalid)?;
+        let consumed = decoded.consumed;
+        match decoded.event {
+            Event::NeedData => {
+                buf.drain(..start + consumed);
+                start = 0;
+                let n = stream.read(&mut chunk)?;
+                if n == 0 {
+                    // A body delimited by the close ends here; anything else is truncated.
+                    conn.handle_eof().map_err(invalid)?;
+                    return Ok(res);
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                continue;
+            }
+            Event::Head(head) => res.status = head.status,
+            Event::Body(bytes) => res.body.extend_from_slice(bytes),
+            Event::End { .. } | Event::Upgraded => return Ok(res),
         }
-        let chunk = rest.get(..size).ok_or_else(|| invalid("chunk is short"))?;
-        body.extend_from_slice(chunk);
-        rest = rest
-            .get(size + 2..)
-            .ok_or_else(|| invalid("chunk is short"))?;
+        start += consumed;
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn invalid(msg: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg.to_owned())
+fn invalid(e: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse(raw: &[u8]) -> io::Result<Response> {
+        let mut conn = ClientConn::new(Limits::default());
+        let head = RequestHead::new(Method::Get, "/x", "docker");
+        conn.send_request(&head, &mut Vec::new()).unwrap();
+        read_response(&mut conn, &mut Bytewise(raw))
+    }
+
+    /// A stream that gives one byte per read, as the slowest socket would.
+    struct Bytewise<'a>(&'a [u8]);
+
+    impl Read for Bytewise<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let Some((&first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            out[0] = first;
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
     #[test]
-    fn content_length_body() {
-        let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOKextra";
-        let resp = parse(raw).unwrap();
+    fn a_content_length_body_ends_at_its_length() {
+        let resp = parse(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOKextra").unwrap();
         assert_eq!(resp.status, 200);
         assert_eq!(resp.body, b"OK");
     }
 
     #[test]
-    fn chunked_body() {
+    fn a_chunked_body_is_dechunked() {
         let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
-        let resp = parse(raw).unwrap();
-        assert_eq!(resp.body, b"abcde");
+        assert_eq!(parse(raw).unwrap().body, b"abcde");
     }
 
     #[test]
-    fn body_until_close() {
+    fn a_body_without_framing_ends_with_the_connection() {
         let resp = parse(b"HTTP/1.1 404 Not Found\r\n\r\nnope").unwrap();
         assert_eq!(resp.status, 404);
         assert_eq!(resp.body, b"nope");
     }
 
     #[test]
-    fn truncated_head_is_an_error() {
-        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-").is_err());
+    fn a_truncated_response_is_an_error() {
+        let err = parse(b"HTTP/1.1 200 OK\r\nContent-").unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab").is_err());
+    }
+
+    #[test]
+    fn a_request_is_written_with_its_length_and_type() {
+        let listener_dir = std::env::temp_dir().join(format!("xtask-http-{}", std::process::id()));
+        std::fs::create_dir_all(&listener_dir).unwrap();
+        let socket = listener_dir.join("s.sock");
+        let _ = std::fs::remove_file(&socket);
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            let mut chunk = [0; 256];
+            while !got.ends_with(b"{}") {
+                let n = conn.read(&mut chunk).unwrap();
+                got.extend_from_slice(&chunk[..n]);
+            }
+            conn.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+            got
+        });
+        let resp = request(
+            &socket,
+            "POST",
+            "/containers/create",
+            Some(("application/json", b"{}")),
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert_eq!(resp.status, 201);
+        assert_eq!(
+            server.join().unwrap(),
+            b"POST /containers/create HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        );
+        let _ = std::fs::remove_dir_all(&listener_dir);
     }
 }

@@ -108,8 +108,6 @@ mod endpoint;
 mod error;
 mod exchange;
 mod pool;
-#[cfg(feature = "replay")]
-pub mod replay;
 mod request;
 #[cfg(test)]
 mod tests;

@@ -15,12 +15,13 @@
 //!  any error ─▶ Failed (sticky)
 //! ```
 
-use crate::chunked::{Chunked, Step};
+use crate::chunked::{Chunk, Chunked, Framed, Report, Step};
 use crate::error::{Error, Misuse, ProtocolError, Stage};
 use crate::headers::{Headers, ResponseHead};
 use crate::request::{BodyKind, Method, RequestHead, Upgrade};
 
-/// Bounds on what a peer may make the codec hold or scan.
+/// Bounds on what a peer may make the codec hold or scan. [`ClientConn`] applies them to
+/// responses, [`RequestDecoder`](crate::RequestDecoder) to requests.
 ///
 /// ```
 /// let limits = docker_wire::Limits { max_headers: 50, ..Default::default() };
@@ -28,7 +29,7 @@ use crate::request::{BodyKind, Method, RequestHead, Upgrade};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// The longest response head (status line plus headers), in bytes. Default 64 KiB.
+    /// The longest head (start line plus headers), in bytes. Default 64 KiB.
     pub max_head_bytes: usize,
     /// The most header fields in a head, and the most trailer fields. Default 100.
     pub max_headers: usize,
@@ -61,6 +62,18 @@ pub struct Decoded<'i> {
     pub consumed: usize,
     /// What the consumed bytes amounted to.
     pub event: Event<'i>,
+}
+
+/// The result of a `decode_framed` call ([`ClientConn::decode_framed`],
+/// [`RequestDecoder::decode_framed`](crate::RequestDecoder::decode_framed)): how many input
+/// bytes to discard, and an event or a piece of chunk framing. See [`Chunk`] for an example.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FramedDecoded<'i, E> {
+    /// Bytes of the input that were used. The caller must drop exactly these from the front
+    /// of its buffer before the next call, whatever the event.
+    pub consumed: usize,
+    /// What the consumed bytes amounted to.
+    pub event: Framed<'i, E>,
 }
 
 /// What a call to [`ClientConn::decode`] produced.
@@ -119,6 +132,8 @@ pub struct ClientConn {
     upgrade: Upgrade,
     reusable: bool,
     seen_input: bool,
+    /// Whether `decode` or `decode_framed` reads this response (the first call decides).
+    report: Option<Report>,
     failed: Option<Error>,
 }
 
@@ -165,6 +180,7 @@ impl ClientConn {
             upgrade: Upgrade::No,
             reusable: false,
             seen_input: false,
+            report: None,
             failed: None,
         }
     }
@@ -265,6 +281,68 @@ impl ClientConn {
     /// Bytes that were not consumed must be presented again, followed by new ones. The call
     /// loops internally over framing, so `NeedData` means the input is exhausted.
     pub fn decode<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, Error> {
+        self.check_decode(Report::Data)?;
+        self.seen_input |= !input.is_empty();
+        match self.decode_inner(input) {
+            Ok(decoded) => Ok(decoded),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// Like [`decode`](ClientConn::decode), and also reports the chunk framing of a chunked
+    /// body ([`Chunk`]), for tools that must put a response back together byte for byte.
+    ///
+    /// A piece of framing is consumed only once it is complete, so the caller's buffer holds
+    /// at most a size line or the trailers, both bounded by [`Limits`]. One response is read
+    /// with `decode` or with `decode_framed`, not both.
+    pub fn decode_framed<'i>(
+        &mut self,
+        input: &'i [u8],
+    ) -> Result<FramedDecoded<'i, Event<'i>>, Error> {
+        self.check_decode(Report::Framing)?;
+        // Only framing mode holds bytes back (and a response is read in one mode).
+        if let Read::Chunked(chunked) = &self.read {
+            if input.len() < chunked.held() {
+                let held = chunked.held();
+                return self.fail(Misuse::InputNotPresentedAgain {
+                    held,
+                    given: input.len(),
+                });
+            }
+        }
+        self.seen_input |= !input.is_empty();
+        let res = match &mut self.read {
+            Read::Chunked(chunked) => match chunked.decode::<true>(input, &self.limits) {
+                Ok((consumed, Step::Size { size })) => {
+                    let (digits, ext) = chunked.size_line();
+                    let chunk = Chunk::Size {
+                        size,
+                        digits: &input[digits],
+                        ext: &input[ext],
+                    };
+                    Ok(FramedDecoded {
+                        consumed,
+                        event: Framed::Chunk(chunk),
+                    })
+                }
+                Ok((consumed, step)) => Ok(self.framed_step(input, consumed, step)),
+                Err(e) => Err(e),
+            },
+            _ => self.decode_inner(input).map(|d| FramedDecoded {
+                consumed: d.consumed,
+                event: Framed::Event(d.event),
+            }),
+        };
+        match res {
+            Ok(decoded) => Ok(decoded),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The checks before a decode call: not failed, a request sent, and the same kind of
+    /// call as before.
+    #[inline]
+    fn check_decode(&mut self, report: Report) -> Result<(), Error> {
         self.check()?;
         if matches!(self.write, Write::Idle) {
             return self.fail(Misuse::WrongState {
@@ -272,11 +350,34 @@ impl ClientConn {
                 state: "no request was sent",
             });
         }
-        self.seen_input |= !input.is_empty();
-        match self.decode_inner(input) {
-            Ok(decoded) => Ok(decoded),
-            Err(e) => self.fail(e),
+        if *self.report.get_or_insert(report) != report {
+            return self.fail(Misuse::WrongState {
+                call: "decode",
+                state: "this response is read with the other of decode and decode_framed",
+            });
         }
+        Ok(())
+    }
+
+    /// What a step of the chunked decoder in framing mode amounts to.
+    fn framed_step<'i>(
+        &mut self,
+        input: &'i [u8],
+        consumed: usize,
+        step: Step,
+    ) -> FramedDecoded<'i, Event<'i>> {
+        let event = match step {
+            Step::NeedData => Framed::Event(Event::NeedData),
+            Step::Data(range) => Framed::Event(Event::Body(&input[range])),
+            Step::End => unreachable!("in framing mode the trailers come before the end"),
+            Step::Size { .. } => unreachable!("size lines are taken apart by decode_framed"),
+            Step::DataEnd => Framed::Chunk(Chunk::DataEnd),
+            Step::Trailers(range) => {
+                self.read = Read::PendingEnd;
+                Framed::Chunk(Chunk::Trailers(&input[range]))
+            }
+        };
+        FramedDecoded { consumed, event }
     }
 
     /// Tells the codec the peer closed its side. Returns the final event, or the error that
@@ -371,7 +472,7 @@ impl ClientConn {
                 decoded(n, Event::Body(&input[..n]))
             }
             Read::Chunked(chunked) => {
-                let (consumed, step) = chunked.decode(input, &self.limits)?;
+                let (consumed, step) = chunked.decode::<false>(input, &self.limits)?;
                 let event = match step {
                     Step::NeedData => Event::NeedData,
                     Step::Data(range) => Event::Body(&input[range]),
@@ -380,6 +481,9 @@ impl ClientConn {
                         Event::End {
                             reusable: self.reusable,
                         }
+                    }
+                    Step::Size { .. } | Step::DataEnd | Step::Trailers(_) => {
+                        unreachable!("chunk framing is reported only in framing mode")
                     }
                 };
                 decoded(consumed, event)
@@ -510,7 +614,7 @@ impl ClientConn {
 }
 
 /// Finds the end of a head (just past the empty line), scanning from about `scanned`.
-fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
+pub(crate) fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
     let from = scanned.saturating_sub(3);
     let mut i = from;
     while let Some(pos) = input.get(i..)?.iter().position(|&b| b == b'\n') {
@@ -525,7 +629,7 @@ fn find_head_end(input: &[u8], scanned: usize) -> Option<usize> {
 }
 
 /// The length of the blank lines (CRLF or LF) at the start of `input`.
-fn leading_blank_lines(input: &[u8]) -> usize {
+pub(crate) fn leading_blank_lines(input: &[u8]) -> usize {
     let mut n = 0;
     loop {
         match &input[n..] {
@@ -589,7 +693,7 @@ fn parse_head(bytes: &[u8], max_headers: usize) -> Result<ResponseHead, Protocol
     })
 }
 
-fn reason(e: httparse::Error) -> &'static str {
+pub(crate) fn reason(e: httparse::Error) -> &'static str {
     match e {
         httparse::Error::HeaderName => "invalid header name",
         httparse::Error::HeaderValue => "invalid header value",
@@ -602,7 +706,7 @@ fn reason(e: httparse::Error) -> &'static str {
 }
 
 /// Parses every `Content-Length` value: plain decimal digits, no overflow, all equal.
-fn content_length(h: &Headers) -> Result<u64, ProtocolError> {
+pub(crate) fn content_length(h: &Headers) -> Result<u64, ProtocolError> {
     let mut found: Option<u64> = None;
     for value in h.get_all("content-length").flat_map(|v| v.split(',')) {
         let n = parse_decimal(value.trim_matches([' ', '\t']))?;

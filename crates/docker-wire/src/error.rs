@@ -1,8 +1,12 @@
 //! Errors of the codec: peer faults ([`ProtocolError`]) kept apart from caller misuse ([`Misuse`]).
+//!
+//! The peer is the engine for [`ClientConn`](crate::ClientConn) and the client for
+//! [`RequestDecoder`](crate::RequestDecoder); [`ProtocolError`] names what either broke, and
+//! [`Error`] says which side it came from.
 
 use std::fmt;
 
-/// An error from [`ClientConn`](crate::ClientConn).
+/// An error from [`ClientConn`](crate::ClientConn) or [`RequestDecoder`](crate::RequestDecoder).
 ///
 /// Errors are sticky: once a call returned an error, every later call on the same
 /// connection returns the same error and does no new work. A connection that failed
@@ -25,23 +29,27 @@ pub enum Error {
     /// The peer sent bytes that are not a valid HTTP/1.1 response, or exceeded a limit.
     #[error("malformed response from the engine: {0}")]
     Protocol(#[from] ProtocolError),
+    /// The peer sent bytes that are not a valid HTTP/1.1 request, or exceeded a limit
+    /// (from [`RequestDecoder`](crate::RequestDecoder)).
+    #[error("malformed request: {0}")]
+    BadRequest(ProtocolError),
     /// The caller used the codec wrongly (bad input to the encoder, or a call in the wrong state).
     #[error("invalid use of the HTTP codec: {0}")]
     Misuse(#[from] Misuse),
 }
 
 impl Error {
-    /// True when the peer is to blame (a malformed or hostile response).
+    /// True when the peer is to blame (a malformed or hostile response or request).
     pub fn is_peer_fault(&self) -> bool {
-        matches!(self, Error::Protocol(_))
+        matches!(self, Error::Protocol(_) | Error::BadRequest(_))
     }
 }
 
-/// Where in a response the input ended early.
+/// Where in a message the input ended early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Stage {
-    /// Inside the status line or the headers.
+    /// Inside the start line or the headers.
     Head,
     /// Inside a body with a known length or inside chunk data.
     Body,
@@ -52,14 +60,14 @@ pub enum Stage {
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Stage::Head => "the response head",
+            Stage::Head => "the head",
             Stage::Body => "the body",
             Stage::ChunkFraming => "the chunk framing",
         })
     }
 }
 
-/// The peer misbehaved: the response cannot be trusted and the connection must be closed.
+/// The peer misbehaved: the message cannot be trusted and the connection must be closed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
@@ -69,26 +77,26 @@ pub enum ProtocolError {
     /// retried on a fresh connection when it is idempotent.
     #[error("the connection closed before any response byte arrived")]
     ClosedBeforeResponse,
-    /// The connection closed in the middle of a response.
-    #[error("the connection closed inside {stage}; the response is truncated")]
+    /// The connection closed in the middle of a message.
+    #[error("the connection closed inside {stage}; the message is truncated")]
     UnexpectedEof {
         /// Where the input ended.
         stage: Stage,
     },
-    /// The status line or a header line is malformed (httparse's reason is given).
-    #[error("malformed response head: {reason}")]
+    /// The start line or a header line is malformed (httparse's reason is given).
+    #[error("malformed head: {reason}")]
     MalformedHead {
         /// What was wrong.
         reason: &'static str,
     },
-    /// The response head is longer than [`Limits::max_head_bytes`](crate::Limits::max_head_bytes).
-    #[error("the response head exceeds {limit} bytes")]
+    /// The head is longer than [`Limits::max_head_bytes`](crate::Limits::max_head_bytes).
+    #[error("the head exceeds {limit} bytes")]
     HeadTooLarge {
         /// The limit in force.
         limit: usize,
     },
-    /// The response has more headers than [`Limits::max_headers`](crate::Limits::max_headers).
-    #[error("the response has more than {limit} headers")]
+    /// The head has more fields than [`Limits::max_headers`](crate::Limits::max_headers).
+    #[error("more than {limit} header fields")]
     TooManyHeaders {
         /// The limit in force.
         limit: usize,
@@ -108,11 +116,11 @@ pub enum ProtocolError {
     /// Both `Content-Length` and `Transfer-Encoding` were sent (a request-smuggling pattern).
     #[error("both Content-Length and Transfer-Encoding are present")]
     ContentLengthWithTransferEncoding,
-    /// A `Transfer-Encoding` other than a single `chunked` (the only coding this client speaks).
+    /// A `Transfer-Encoding` other than a single `chunked` (the only coding this codec speaks).
     #[error("unsupported Transfer-Encoding")]
     UnsupportedTransferEncoding,
-    /// `Transfer-Encoding` in an HTTP/1.0 response.
-    #[error("Transfer-Encoding in an HTTP/1.0 response")]
+    /// `Transfer-Encoding` in an HTTP/1.0 message.
+    #[error("Transfer-Encoding in an HTTP/1.0 message")]
     TransferEncodingInHttp10,
     /// A chunk-size line is not 1 to 16 hex digits optionally followed by extensions.
     #[error("invalid chunk size line")]
@@ -174,6 +182,15 @@ pub enum Misuse {
         call: &'static str,
         /// The state the connection was in.
         state: &'static str,
+    },
+    /// Fewer input bytes than a `decode_framed` call left unconsumed: the caller dropped
+    /// bytes that it must present again.
+    #[error("{held} unconsumed input bytes were not presented again (given {given})")]
+    InputNotPresentedAgain {
+        /// The bytes the decoder holds at the front of the input.
+        held: usize,
+        /// The length of the input given.
+        given: usize,
     },
     /// More body bytes than the declared `Content-Length`, or fewer at `finish_body`.
     #[error("request body length mismatch: declared {declared}, written {written}")]

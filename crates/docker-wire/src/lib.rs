@@ -8,10 +8,13 @@
 //! `Content-Length`, `chunked`, read-until-close, body-less responses, 1xx skipping,
 //! `101`/hijack upgrades with the leftover bytes left in the caller's buffer, keep-alive
 //! decisions; hard limits on everything a peer controls; Docker's multiplexed-stream and
-//! line framings ([`frames`]).
+//! line framings ([`frames`]). For test peers and proxies, the server side of an exchange:
+//! [`RequestDecoder`] decodes requests under the same rules and limits; and, for tools that
+//! must put messages back together byte for byte, both decoders' `decode_framed` reports
+//! the chunk framing ([`Chunk`]) that `decode` steps over.
 //!
 //! **Out of scope:** sockets, TLS, timers, compression, redirects (never followed),
-//! HTTP/2.
+//! HTTP/2, encoding responses.
 //!
 //! # The driving loop
 //!
@@ -54,8 +57,9 @@
 //!
 //! # Errors
 //!
-//! [`Error::Protocol`] is the peer's fault, [`Error::Misuse`] the caller's. Errors are sticky:
-//! a failed connection answers every later call with the same error.
+//! [`Error::Protocol`] (a response) and [`Error::BadRequest`] (a request) are the peer's
+//! fault, [`Error::Misuse`] the caller's. Errors are sticky: a failed connection answers
+//! every later call with the same error.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -65,8 +69,11 @@ mod error;
 pub mod frames;
 mod headers;
 mod request;
+mod server;
 
-pub use conn::{ClientConn, Decoded, Event, Limits};
+pub use chunked::{Chunk, Framed};
+pub use conn::{ClientConn, Decoded, Event, FramedDecoded, Limits};
 pub use error::{Error, Misuse, ProtocolError, Stage};
 pub use headers::{Headers, ResponseHead};
 pub use request::{BodyKind, Method, RequestHead, Upgrade};
+pub use server::{ReceivedRequest, RequestDecoded, RequestDecoder, RequestEvent};

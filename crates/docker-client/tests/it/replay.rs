@@ -20,7 +20,7 @@ use docker_client::models::EventMessage;
 use docker_client::{
     blocking, tokio as tk, ApiVersion, Error, EventsOptions, InventoryOptions, Result, WatchConfig,
 };
-use docker_transport::replay::{Replay, Transcript};
+use docker_replay::{Replay, Transcript};
 use serde_json::Value;
 
 /// The transcripts replayed, relative to `fixtures/`.
@@ -192,7 +192,8 @@ enum Flavour {
 }
 
 fn client_for(t: &Transcript, replay: &Replay) -> blocking::Client {
-    let mut b = blocking::Client::builder().endpoint(replay.endpoint());
+    let mut b =
+        blocking::Client::builder().endpoint(docker_client::Endpoint::Unix(replay.socket().into()));
     if let Some(v) = pin(t) {
         b = b.api_version(v);
     }
@@ -242,7 +243,8 @@ fn perform(
 ) -> Result<Outcome> {
     match flavour {
         Flavour::Blocking => {
-            let mut b = blocking::Client::builder().endpoint(replay.endpoint());
+            let mut b = blocking::Client::builder()
+                .endpoint(docker_client::Endpoint::Unix(replay.socket().into()));
             if let Some(v) = pin {
                 b = b.api_version(v);
             }
@@ -271,7 +273,8 @@ fn perform(
                 .enable_all()
                 .build()
                 .expect("a tokio runtime");
-            let mut b = tk::Client::builder().endpoint(replay.endpoint());
+            let mut b = tk::Client::builder()
+                .endpoint(docker_client::Endpoint::Unix(replay.socket().into()));
             if let Some(v) = pin {
                 b = b.api_version(v);
             }

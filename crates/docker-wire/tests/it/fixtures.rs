@@ -10,10 +10,10 @@ use docker_wire::{Limits, Method, Upgrade};
 use crate::harness::{self, Close, Req};
 
 /// One exchange of a transcript file (the format of `fixtures/README.md`).
-struct Recorded {
-    request: Vec<u8>,
-    response: Vec<u8>,
-    ending: String,
+pub(crate) struct Recorded {
+    pub(crate) request: Vec<u8>,
+    pub(crate) response: Vec<u8>,
+    pub(crate) ending: String,
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn fixture_transcripts() {
     });
 }
 
-fn req_of(request: &[u8]) -> Req {
+pub(crate) fn req_of(request: &[u8]) -> Req {
     let line = request_line(request);
     let method = line
         .split(' ')
@@ -76,7 +76,7 @@ fn request_line(request: &[u8]) -> String {
 }
 
 /// The exchanges of a transcript file.
-fn read(path: &Path) -> Vec<Recorded> {
+pub(crate) fn read(path: &Path) -> Vec<Recorded> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = Vec::new();
     let mut n = 1;

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::Path;
 
+use docker_wire::{ClientConn, Event, Limits, Method, RequestDecoder, RequestEvent, RequestHead};
+
 /// The first line of every transcript file.
 const MAGIC: &str = "===== TRANSCRIPT =====";
 
@@ -29,7 +31,7 @@ const MAGIC: &str = "===== TRANSCRIPT =====";
 /// they went over the socket.
 ///
 /// ```
-/// use docker_transport::replay::{Exchange, Transcript};
+/// use docker_replay::{Exchange, Transcript};
 ///
 /// let mut t = Transcript::default();
 /// t.set_meta("engine", "docker");
@@ -41,7 +43,7 @@ const MAGIC: &str = "===== TRANSCRIPT =====";
 /// let back = Transcript::parse(&bytes)?;
 /// assert_eq!(back, t);
 /// assert_eq!(back.meta("engine"), Some("docker"));
-/// # Ok::<(), docker_transport::replay::FormatError>(())
+/// # Ok::<(), docker_replay::FormatError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
@@ -50,6 +52,18 @@ pub struct Transcript {
 }
 
 /// One request and the engine's response to it, byte for byte.
+///
+/// ```
+/// use docker_replay::{Ending, Exchange};
+///
+/// let ex = Exchange {
+///     request: b"GET /v1.41/containers/web/logs?follow=1&stdout=1 HTTP/1.1\r\n\r\n".to_vec(),
+///     response: b"HTTP/1.1 200 OK\r\n\r\nhello\n".to_vec(),
+///     ending: Ending::EngineClosed,
+/// };
+/// assert_eq!(ex.request_line(), "GET /v1.41/containers/web/logs?follow=1&stdout=1");
+/// assert_eq!(ex.status(), Some(200));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Exchange {
     /// The request as the client wrote it: head and body, chunk framing kept.
@@ -61,6 +75,20 @@ pub struct Exchange {
 }
 
 /// How an exchange ended, as its end marker says.
+///
+/// ```
+/// use docker_replay::{Ending, Exchange, Transcript};
+///
+/// let mut t = Transcript::default();
+/// t.push(Exchange {
+///     request: b"GET /v1.41/events HTTP/1.1\r\n\r\n".to_vec(),
+///     response: b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+///     ending: Ending::ClientClosed,
+/// });
+/// let text = String::from_utf8(t.to_bytes()).unwrap();
+/// assert!(text.ends_with("===== END 1: client closed the connection =====\n"));
+/// assert_eq!(Ending::default(), Ending::Open);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Ending {
     /// The response ended and the connection stayed open for the next request
@@ -89,6 +117,12 @@ impl Ending {
 
 impl Exchange {
     /// An exchange after which the connection stays open.
+    ///
+    /// ```
+    /// # use docker_replay::{Ending, Exchange};
+    /// let ex = Exchange::new(b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK".to_vec());
+    /// assert_eq!(ex.ending, Ending::Open);
+    /// ```
     pub fn new(request: Vec<u8>, response: Vec<u8>) -> Exchange {
         Exchange {
             request,
@@ -97,26 +131,59 @@ impl Exchange {
         }
     }
 
-    /// The request line without the protocol version, such as `GET /v1.41/info`.
+    /// The request line without the protocol version, such as `GET /v1.41/info`; the first
+    /// line as it is when the request head is not understood.
+    ///
+    /// ```
+    /// # use docker_replay::Exchange;
+    /// let ex = Exchange::new(b"POST /v1.41/containers/web/start HTTP/1.1\r\nContent-Length: 0\r\n\r\n".to_vec(), Vec::new());
+    /// assert_eq!(ex.request_line(), "POST /v1.41/containers/web/start");
+    /// assert_eq!(Exchange::new(b"not a request".to_vec(), Vec::new()).request_line(), "not a request");
+    /// ```
     pub fn request_line(&self) -> String {
-        let line = self.request.split(|&b| b == b'\r').next().unwrap_or(&[]);
-        let line = String::from_utf8_lossy(line);
-        match line.rsplit_once(' ') {
-            Some((start, version)) if version.starts_with("HTTP/") => start.to_owned(),
-            _ => line.into_owned(),
+        let mut dec = RequestDecoder::new(Limits::default());
+        match dec.decode(&self.request).map(|res| res.event) {
+            Ok(RequestEvent::Head(head)) => format!("{} {}", head.method, head.target),
+            _ => {
+                let line = self.request.split(|&b| b == b'\r' || b == b'\n').next();
+                String::from_utf8_lossy(line.unwrap_or(&[])).into_owned()
+            }
         }
     }
 
-    /// The response's status code, when its status line is well formed.
+    /// The response's status code, when its head is well formed (after any informational
+    /// heads).
+    ///
+    /// ```
+    /// # use docker_replay::Exchange;
+    /// let ex = Exchange::new(Vec::new(), b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec());
+    /// assert_eq!(ex.status(), Some(404));
+    /// assert_eq!(Exchange::new(Vec::new(), b"HTTP/1.1 40".to_vec()).status(), None);
+    /// ```
     pub fn status(&self) -> Option<u16> {
-        let line = self.response.split(|&b| b == b'\r').next()?;
-        let line = std::str::from_utf8(line).ok()?;
-        line.split(' ').nth(1)?.parse().ok()
+        let mut conn = ClientConn::new(Limits::default());
+        let head = RequestHead::new(Method::Get, "/", "docker");
+        conn.send_request(&head, &mut Vec::new()).ok()?;
+        match conn.decode(&self.response).ok()?.event {
+            Event::Head(head) => Some(head.status),
+            _ => None,
+        }
     }
 }
 
 impl Transcript {
     /// Parses the bytes of a transcript file.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let t = Transcript::parse(b"===== TRANSCRIPT =====\nengine: docker\n\
+    ///     ===== REQUEST 1 =====\nGET /_ping HTTP/1.1\r\n\r\n\n\
+    ///     ===== RESPONSE 1 =====\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK\n\
+    ///     ===== END 1: connection open =====\n")?;
+    /// assert_eq!(t.meta("engine"), Some("docker"));
+    /// assert_eq!(t.exchanges()[0].response, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK");
+    /// # Ok::<(), docker_replay::FormatError>(())
+    /// ```
     pub fn parse(bytes: &[u8]) -> Result<Transcript, FormatError> {
         let rest = bytes
             .strip_prefix(MAGIC.as_bytes())
@@ -181,6 +248,20 @@ impl Transcript {
     }
 
     /// Reads and parses a transcript file.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let dir = std::env::temp_dir().join(format!("docker-replay-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("ping.http");
+    /// std::fs::write(&path, Transcript::default().to_bytes()).unwrap();
+    /// assert_eq!(Transcript::read(&path)?, Transcript::default());
+    /// // Errors name the file.
+    /// let err = Transcript::read(dir.join("missing.http")).unwrap_err();
+    /// assert!(err.to_string().contains("missing.http"));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), docker_replay::FormatError>(())
+    /// ```
     pub fn read(path: impl AsRef<Path>) -> Result<Transcript, FormatError> {
         let path = path.as_ref();
         let bytes = std::fs::read(path)
@@ -189,6 +270,13 @@ impl Transcript {
     }
 
     /// The bytes of the transcript file.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let mut t = Transcript::default();
+    /// t.set_meta("scenario", "ping");
+    /// assert_eq!(t.to_bytes(), b"===== TRANSCRIPT =====\nscenario: ping\n");
+    /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC.as_bytes());
@@ -210,6 +298,14 @@ impl Transcript {
     }
 
     /// The value of a header key, such as `engine` or `api-version`.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let mut t = Transcript::default();
+    /// t.set_meta("api-version", "1.41");
+    /// assert_eq!(t.meta("api-version"), Some("1.41"));
+    /// assert_eq!(t.meta("engine"), None);
+    /// ```
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.meta
             .iter()
@@ -218,12 +314,30 @@ impl Transcript {
     }
 
     /// Every header entry, in file order.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let mut t = Transcript::default();
+    /// t.set_meta("engine", "podman");
+    /// t.set_meta("call", "ping");
+    /// let keys: Vec<&str> = t.meta_entries().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, ["engine", "call"]);
+    /// ```
     pub fn meta_entries(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.meta.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Sets a header entry, replacing the value in place when the key exists and appending
     /// it otherwise. Keys are words with `-`; values are one line.
+    ///
+    /// ```
+    /// # use docker_replay::Transcript;
+    /// let mut t = Transcript::default();
+    /// t.set_meta("outcome", "ok");
+    /// t.set_meta("outcome", "error NotFound\n404");
+    /// assert_eq!(t.meta("outcome"), Some("error NotFound 404"));
+    /// assert_eq!(t.meta_entries().count(), 1);
+    /// ```
     pub fn set_meta(&mut self, key: &str, value: impl Into<String>) {
         let value: String = value.into();
         let value = value.replace(['\r', '\n'], " ");
@@ -234,11 +348,27 @@ impl Transcript {
     }
 
     /// Appends an exchange.
+    ///
+    /// ```
+    /// # use docker_replay::{Exchange, Transcript};
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(b"GET /_ping HTTP/1.1\r\n\r\n".to_vec(), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec()));
+    /// assert_eq!(t.exchanges().len(), 1);
+    /// ```
     pub fn push(&mut self, exchange: Exchange) {
         self.exchanges.push(exchange);
     }
 
     /// The exchanges, in the order they happened.
+    ///
+    /// ```
+    /// # use docker_replay::{Exchange, Transcript};
+    /// let mut t = Transcript::default();
+    /// t.push(Exchange::new(b"GET /a HTTP/1.1\r\n\r\n".to_vec(), Vec::new()));
+    /// t.push(Exchange::new(b"GET /b HTTP/1.1\r\n\r\n".to_vec(), Vec::new()));
+    /// let lines: Vec<String> = t.exchanges().iter().map(Exchange::request_line).collect();
+    /// assert_eq!(lines, ["GET /a", "GET /b"]);
+    /// ```
     pub fn exchanges(&self) -> &[Exchange] {
         &self.exchanges
     }
@@ -258,6 +388,12 @@ const CLOSED: &[u8] = b"engine closed the connection";
 const CLIENT_CLOSED: &[u8] = b"client closed the connection";
 
 /// A transcript file that does not follow the format.
+///
+/// ```
+/// # use docker_replay::Transcript;
+/// let err = Transcript::parse(b"GET / HTTP/1.1\r\n\r\n").unwrap_err();
+/// assert_eq!(err.to_string(), r#"malformed transcript: the first line is not "===== TRANSCRIPT =====""#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormatError {
     message: String,

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::http::{self, Body, Message};
-use super::json::{self, Kind, Scalar, Seg};
-use super::transcript::{Exchange, Transcript};
+use crate::http::{self, Body, Message};
+use crate::json::{self, Kind, Scalar, Seg};
+use crate::transcript::{Exchange, Transcript};
 
 /// 2020-01-01T00:00:00Z: normalised times are this plus their rank in seconds.
 const TIME_BASE: i64 = 1_577_836_800;
@@ -40,7 +40,7 @@ pub(crate) fn normalise(t: &Transcript) -> Transcript {
     let mut messages = Vec::new();
     for ex in t.exchanges() {
         let req = http::parse_request(&ex.request);
-        let res = http::parse_response(&ex.response, &req.method());
+        let res = http::parse_response(&ex.response, &req);
         push_message(&mut segments, &req, Part::RequestHead);
         push_message(&mut segments, &res, Part::ResponseHead);
         messages.push((req, res, ex.ending));
@@ -78,7 +78,7 @@ fn canonical_order(t: &Transcript) -> Transcript {
     let mut out = t.clone();
     for ex in out.exchanges_mut() {
         let req = http::parse_request(&ex.request);
-        let res = http::parse_response(&ex.response, &req.method());
+        let res = http::parse_response(&ex.response, &req);
         let Some(content) = res.content() else {
             continue;
         };
@@ -210,7 +210,7 @@ pub(crate) fn comparable_request(request: &[u8]) -> (String, String, Vec<u8>) {
     let body = m
         .content()
         .unwrap_or_else(|| m.to_bytes()[m.head.len()..].to_vec());
-    (m.method(), m.second_word(), body)
+    (m.method().to_owned(), m.target().to_owned(), body)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,7 +326,7 @@ fn rebuild(
     let (content, edits) = body.rewrite(values);
     let mut out = Message {
         head: head_text,
-        body: m.body.clone(),
+        ..m.clone()
     };
     match &m.body {
         Body::None | Body::Raw(_) => (),
