@@ -757,3 +757,80 @@ fn already_done_is_ok(res: Result<()>) -> Result<()> {
         other => other,
     }
 }
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for ListContainersOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<ListContainersOptions> {
+        let mut o = ListContainersOptions::default()
+            .all(crate::dispatch::flag(v, "all"))
+            .size(crate::dispatch::flag(v, "size"));
+        if let Some(n) = v["limit"].as_u64() {
+            o = o.limit(u32::try_from(n).ok()?);
+        }
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for LogsOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<LogsOptions> {
+        let mut o = LogsOptions::default();
+        if let Some(b) = v["stdout"].as_bool() {
+            o = o.stdout(b);
+        }
+        if let Some(b) = v["stderr"].as_bool() {
+            o = o.stderr(b);
+        }
+        if let Some(n) = v["tail"].as_u64() {
+            o = o.tail(n);
+        }
+        if let Some(b) = v["follow"].as_bool() {
+            o = o.follow(b);
+        }
+        if let Some(b) = v["timestamps"].as_bool() {
+            o = o.timestamps(b);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for RemoveContainerOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<RemoveContainerOptions> {
+        Some(
+            RemoveContainerOptions::default()
+                .force(crate::dispatch::flag(v, "force"))
+                .volumes(crate::dispatch::flag(v, "volumes")),
+        )
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for WaitCondition {
+    fn from_arg(v: &serde_json::Value) -> Option<WaitCondition> {
+        match v.as_str()? {
+            "not-running" => Some(WaitCondition::NotRunning),
+            "next-exit" => Some(WaitCondition::NextExit),
+            "removed" => Some(WaitCondition::Removed),
+            _ => None,
+        }
+    }
+}
+
+/// Stdin attached unless `{"stdin": false}`; stdout and stderr unless `false`.
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for AttachOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<AttachOptions> {
+        let on = |key: &str, default: bool| v[key].as_bool().unwrap_or(default);
+        Some(
+            AttachOptions::default()
+                .stdin(on("stdin", true))
+                .stdout(on("stdout", true))
+                .stderr(on("stderr", true))
+                .logs(on("logs", false)),
+        )
+    }
+}

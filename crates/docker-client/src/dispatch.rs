@@ -31,12 +31,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::{
-    AttachOptions, AttachSession, Client, CreateNetworkOptions, CreateVolumeOptions,
-    DisconnectNetworkOptions, Error, EventsOptions, Flavour, ImportImageOptions, Items,
-    ListContainersOptions, ListImagesOptions, ListNetworksOptions, ListVolumesOptions,
-    LoadImagesOptions, LogChunk, LogsOptions, Method, PruneFilters, PullImageOptions,
-    PushImageOptions, RemoveContainerOptions, RemoveImageOptions, RemoveVolumeOptions, Result,
-    StartExecOptions, WaitCondition,
+    AttachSession, Client, Error, Flavour, Items, LogChunk, Method, Result, StartExecOptions,
 };
 
 /// What a call returned, as JSON.
@@ -483,8 +478,9 @@ impl<F: Flavour> crate::Upload<F> for Chunked {
     }
 }
 
-/// A value made from a JSON argument.
-trait FromArg: Sized {
+/// A value made from a JSON argument. The options of each area implement it next to
+/// their definition.
+pub(crate) trait FromArg: Sized {
     fn from_arg(v: &Value) -> Option<Self>;
 }
 
@@ -569,7 +565,7 @@ impl FromArg for Pairs {
 }
 
 /// `{"key": ["v1", "v2"]}` as pairs, in order.
-fn filters(v: &Value) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn filters(v: &Value) -> impl Iterator<Item = (&str, &str)> {
     v.as_object()
         .into_iter()
         .flatten()
@@ -579,252 +575,13 @@ fn filters(v: &Value) -> impl Iterator<Item = (&str, &str)> {
         })
 }
 
-fn flag(v: &Value, key: &str) -> bool {
+/// The boolean `key` of an object, false when absent.
+pub(crate) fn flag(v: &Value, key: &str) -> bool {
     v[key].as_bool().unwrap_or(false)
 }
 
-impl FromArg for ListContainersOptions {
-    fn from_arg(v: &Value) -> Option<ListContainersOptions> {
-        let mut o = ListContainersOptions::default()
-            .all(flag(v, "all"))
-            .size(flag(v, "size"));
-        if let Some(n) = v["limit"].as_u64() {
-            o = o.limit(u32::try_from(n).ok()?);
-        }
-        for (key, value) in filters(&v["filters"]) {
-            o = o.filter(key, value);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for EventsOptions {
-    fn from_arg(v: &Value) -> Option<EventsOptions> {
-        let mut o = EventsOptions::default();
-        if let Some(t) = v["since"].as_str() {
-            o = o.since(parse_time(t)?);
-        }
-        if let Some(t) = v["until"].as_str() {
-            o = o.until(parse_time(t)?);
-        }
-        for (key, value) in filters(&v["filters"]) {
-            o = o.filter(key, value);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for LogsOptions {
-    fn from_arg(v: &Value) -> Option<LogsOptions> {
-        let mut o = LogsOptions::default();
-        if let Some(b) = v["stdout"].as_bool() {
-            o = o.stdout(b);
-        }
-        if let Some(b) = v["stderr"].as_bool() {
-            o = o.stderr(b);
-        }
-        if let Some(n) = v["tail"].as_u64() {
-            o = o.tail(n);
-        }
-        if let Some(b) = v["follow"].as_bool() {
-            o = o.follow(b);
-        }
-        if let Some(b) = v["timestamps"].as_bool() {
-            o = o.timestamps(b);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for RemoveContainerOptions {
-    fn from_arg(v: &Value) -> Option<RemoveContainerOptions> {
-        Some(
-            RemoveContainerOptions::default()
-                .force(flag(v, "force"))
-                .volumes(flag(v, "volumes")),
-        )
-    }
-}
-
-impl FromArg for WaitCondition {
-    fn from_arg(v: &Value) -> Option<WaitCondition> {
-        match v.as_str()? {
-            "not-running" => Some(WaitCondition::NotRunning),
-            "next-exit" => Some(WaitCondition::NextExit),
-            "removed" => Some(WaitCondition::Removed),
-            _ => None,
-        }
-    }
-}
-
-impl FromArg for PruneFilters {
-    fn from_arg(v: &Value) -> Option<PruneFilters> {
-        let mut f = PruneFilters::default();
-        for (key, value) in filters(v) {
-            f = f.filter(key, value);
-        }
-        Some(f)
-    }
-}
-
-/// Stdin attached unless `{"stdin": false}`; stdout and stderr unless `false`.
-impl FromArg for AttachOptions {
-    fn from_arg(v: &Value) -> Option<AttachOptions> {
-        let on = |key: &str, default: bool| v[key].as_bool().unwrap_or(default);
-        Some(
-            AttachOptions::default()
-                .stdin(on("stdin", true))
-                .stdout(on("stdout", true))
-                .stderr(on("stderr", true))
-                .logs(on("logs", false)),
-        )
-    }
-}
-
-/// A bare boolean, or `{"tty": bool}`.
-impl FromArg for StartExecOptions {
-    fn from_arg(v: &Value) -> Option<StartExecOptions> {
-        let tty = v.as_bool().unwrap_or_else(|| flag(v, "tty"));
-        Some(StartExecOptions::default().tty(tty))
-    }
-}
-
-impl FromArg for ListImagesOptions {
-    fn from_arg(v: &Value) -> Option<ListImagesOptions> {
-        let mut o = ListImagesOptions::default()
-            .all(flag(v, "all"))
-            .digests(flag(v, "digests"));
-        for (key, value) in filters(&v["filters"]) {
-            o = o.filter(key, value);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for RemoveImageOptions {
-    fn from_arg(v: &Value) -> Option<RemoveImageOptions> {
-        Some(
-            RemoveImageOptions::default()
-                .force(flag(v, "force"))
-                .no_prune(flag(v, "no_prune")),
-        )
-    }
-}
-
-impl FromArg for PullImageOptions {
-    fn from_arg(v: &Value) -> Option<PullImageOptions> {
-        let mut o = PullImageOptions::default().all_tags(flag(v, "all_tags"));
-        if let Some(p) = v["platform"].as_str() {
-            o = o.platform(p);
-        }
-        if !v["auth"].is_null() {
-            o = o.auth(serde_json::from_value(v["auth"].clone()).ok()?);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for PushImageOptions {
-    fn from_arg(v: &Value) -> Option<PushImageOptions> {
-        let mut o = PushImageOptions::default().all_tags(flag(v, "all_tags"));
-        if !v["auth"].is_null() {
-            o = o.auth(serde_json::from_value(v["auth"].clone()).ok()?);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for ImportImageOptions {
-    fn from_arg(v: &Value) -> Option<ImportImageOptions> {
-        let mut o = ImportImageOptions::default();
-        if let Some(r) = v["reference"].as_str() {
-            o = o.reference(r);
-        }
-        if let Some(m) = v["message"].as_str() {
-            o = o.message(m);
-        }
-        for c in v["changes"].as_array().into_iter().flatten() {
-            o = o.change(c.as_str()?);
-        }
-        Some(o)
-    }
-}
-
-/// A bare boolean (`quiet`), or `{"quiet": bool}`.
-impl FromArg for LoadImagesOptions {
-    fn from_arg(v: &Value) -> Option<LoadImagesOptions> {
-        let quiet = v.as_bool().unwrap_or_else(|| flag(v, "quiet"));
-        Some(LoadImagesOptions::default().quiet(quiet))
-    }
-}
-
-impl FromArg for CreateNetworkOptions {
-    fn from_arg(v: &Value) -> Option<CreateNetworkOptions> {
-        let mut o = CreateNetworkOptions::new(v["name"].as_str()?);
-        if let Some(d) = v["driver"].as_str() {
-            o = o.driver(d);
-        }
-        for (k, value) in v["labels"].as_object().into_iter().flatten() {
-            o = o.label(k, value.as_str()?);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for ListNetworksOptions {
-    fn from_arg(v: &Value) -> Option<ListNetworksOptions> {
-        let mut o = ListNetworksOptions::default();
-        for (key, value) in filters(&v["filters"]) {
-            o = o.filter(key, value);
-        }
-        Some(o)
-    }
-}
-
-/// A bare boolean (`force`), or `{"force": bool}`.
-impl FromArg for DisconnectNetworkOptions {
-    fn from_arg(v: &Value) -> Option<DisconnectNetworkOptions> {
-        let force = v.as_bool().unwrap_or_else(|| flag(v, "force"));
-        Some(DisconnectNetworkOptions::default().force(force))
-    }
-}
-
-impl FromArg for CreateVolumeOptions {
-    fn from_arg(v: &Value) -> Option<CreateVolumeOptions> {
-        let mut o = CreateVolumeOptions::default();
-        if let Some(name) = v["name"].as_str() {
-            o = o.name(name);
-        }
-        if let Some(d) = v["driver"].as_str() {
-            o = o.driver(d);
-        }
-        for (k, value) in v["labels"].as_object().into_iter().flatten() {
-            o = o.label(k, value.as_str()?);
-        }
-        Some(o)
-    }
-}
-
-impl FromArg for ListVolumesOptions {
-    fn from_arg(v: &Value) -> Option<ListVolumesOptions> {
-        let mut o = ListVolumesOptions::default();
-        for (key, value) in filters(&v["filters"]) {
-            o = o.filter(key, value);
-        }
-        Some(o)
-    }
-}
-
-/// A bare boolean (`force`), or `{"force": bool}`.
-impl FromArg for RemoveVolumeOptions {
-    fn from_arg(v: &Value) -> Option<RemoveVolumeOptions> {
-        let force = v.as_bool().unwrap_or_else(|| flag(v, "force"));
-        Some(RemoveVolumeOptions::default().force(force))
-    }
-}
-
 /// `seconds.nanoseconds` back into a time, as the engine's time arguments are written.
-fn parse_time(text: &str) -> Option<SystemTime> {
+pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
     let (secs, nanos) = text.split_once('.').unwrap_or((text, "0"));
     let nanos = format!("{nanos:0<9}");
     Some(UNIX_EPOCH + Duration::new(secs.parse().ok()?, nanos.get(..9)?.parse().ok()?))

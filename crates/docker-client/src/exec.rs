@@ -119,3 +119,14 @@ impl<F: Flavour> Client<F> {
 fn exec_path(id: &str, suffix: &str) -> Result<String> {
     Ok(format!("/exec/{}{suffix}", path::segment(Kind::Exec, id)?))
 }
+
+/// A bare boolean, or `{"tty": bool}`.
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for StartExecOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<StartExecOptions> {
+        let tty = v
+            .as_bool()
+            .unwrap_or_else(|| crate::dispatch::flag(v, "tty"));
+        Some(StartExecOptions::default().tty(tty))
+    }
+}

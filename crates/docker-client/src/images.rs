@@ -676,6 +676,83 @@ impl Decoder for ProgressLines {
     }
 }
 
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for ListImagesOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<ListImagesOptions> {
+        let mut o = ListImagesOptions::default()
+            .all(crate::dispatch::flag(v, "all"))
+            .digests(crate::dispatch::flag(v, "digests"));
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for RemoveImageOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<RemoveImageOptions> {
+        Some(
+            RemoveImageOptions::default()
+                .force(crate::dispatch::flag(v, "force"))
+                .no_prune(crate::dispatch::flag(v, "no_prune")),
+        )
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for PullImageOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<PullImageOptions> {
+        let mut o = PullImageOptions::default().all_tags(crate::dispatch::flag(v, "all_tags"));
+        if let Some(p) = v["platform"].as_str() {
+            o = o.platform(p);
+        }
+        if !v["auth"].is_null() {
+            o = o.auth(serde_json::from_value(v["auth"].clone()).ok()?);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for PushImageOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<PushImageOptions> {
+        let mut o = PushImageOptions::default().all_tags(crate::dispatch::flag(v, "all_tags"));
+        if !v["auth"].is_null() {
+            o = o.auth(serde_json::from_value(v["auth"].clone()).ok()?);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for ImportImageOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<ImportImageOptions> {
+        let mut o = ImportImageOptions::default();
+        if let Some(r) = v["reference"].as_str() {
+            o = o.reference(r);
+        }
+        if let Some(m) = v["message"].as_str() {
+            o = o.message(m);
+        }
+        for c in v["changes"].as_array().into_iter().flatten() {
+            o = o.change(c.as_str()?);
+        }
+        Some(o)
+    }
+}
+
+/// A bare boolean (`quiet`), or `{"quiet": bool}`.
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for LoadImagesOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<LoadImagesOptions> {
+        let quiet = v
+            .as_bool()
+            .unwrap_or_else(|| crate::dispatch::flag(v, "quiet"));
+        Some(LoadImagesOptions::default().quiet(quiet))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -376,6 +376,42 @@ fn network_path(id: &str, suffix: &str) -> Result<String> {
     ))
 }
 
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for CreateNetworkOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<CreateNetworkOptions> {
+        let mut o = CreateNetworkOptions::new(v["name"].as_str()?);
+        if let Some(d) = v["driver"].as_str() {
+            o = o.driver(d);
+        }
+        for (k, value) in v["labels"].as_object().into_iter().flatten() {
+            o = o.label(k, value.as_str()?);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for ListNetworksOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<ListNetworksOptions> {
+        let mut o = ListNetworksOptions::default();
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}
+
+/// A bare boolean (`force`), or `{"force": bool}`.
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for DisconnectNetworkOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<DisconnectNetworkOptions> {
+        let force = v
+            .as_bool()
+            .unwrap_or_else(|| crate::dispatch::flag(v, "force"));
+        Some(DisconnectNetworkOptions::default().force(force))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

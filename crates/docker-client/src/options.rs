@@ -51,3 +51,14 @@ pub(crate) fn unix_nanos_text(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
     format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
 }
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for PruneFilters {
+    fn from_arg(v: &serde_json::Value) -> Option<PruneFilters> {
+        let mut f = PruneFilters::default();
+        for (key, value) in crate::dispatch::filters(v) {
+            f = f.filter(key, value);
+        }
+        Some(f)
+    }
+}

@@ -297,3 +297,20 @@ impl<F: Flavour> fmt::Debug for RawResponse<F> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for EventsOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<EventsOptions> {
+        let mut o = EventsOptions::default();
+        if let Some(t) = v["since"].as_str() {
+            o = o.since(crate::dispatch::parse_time(t)?);
+        }
+        if let Some(t) = v["until"].as_str() {
+            o = o.until(crate::dispatch::parse_time(t)?);
+        }
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}

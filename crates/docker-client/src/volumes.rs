@@ -202,3 +202,42 @@ impl<F: Flavour> Client<F> {
 fn volume_path(name: &str) -> Result<String> {
     Ok(format!("/volumes/{}", path::segment(Kind::Volume, name)?))
 }
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for CreateVolumeOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<CreateVolumeOptions> {
+        let mut o = CreateVolumeOptions::default();
+        if let Some(name) = v["name"].as_str() {
+            o = o.name(name);
+        }
+        if let Some(d) = v["driver"].as_str() {
+            o = o.driver(d);
+        }
+        for (k, value) in v["labels"].as_object().into_iter().flatten() {
+            o = o.label(k, value.as_str()?);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for ListVolumesOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<ListVolumesOptions> {
+        let mut o = ListVolumesOptions::default();
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}
+
+/// A bare boolean (`force`), or `{"force": bool}`.
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for RemoveVolumeOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<RemoveVolumeOptions> {
+        let force = v
+            .as_bool()
+            .unwrap_or_else(|| crate::dispatch::flag(v, "force"));
+        Some(RemoveVolumeOptions::default().force(force))
+    }
+}
