@@ -231,6 +231,8 @@ fn scenario() -> Vec<Item> {
         step("prune_images", "prune_images", json!([{"label": [LABEL]}])),
         step("load_images_not_an_image", "load_images", json!([{"file": "hello.txt", "content": "hi\n"}, true])),
         step("save_images_missing", "save_images", json!([["dkr-fx-missing:latest"]])),
+        step("commit_container", "commit_container", json!(["$idle", {"reference": "dkr-fx/committed:1", "comment": "fixture", "pause": false}])),
+        step("commit_container_missing", "commit_container", json!(["dkr-fx-missing", {}])),
         step("pull_image_unreachable", "pull_image", json!(["localhost:1/dkr-fx/none:1", {}])),
         act(Act::Tag("dkr-fx/imported:1", "localhost:1/dkr-fx/pushed:1")),
         step("push_image_unreachable", "push_image", json!(["localhost:1/dkr-fx/pushed:1", {}])),

@@ -115,6 +115,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("import_image", |c, a| a.items(c.import_image(a.tar(0)?, &a.get(1)?), None)),
         ("load_images", |c, a| a.items(c.load_images(a.tar(0)?, a.get(1)?), None)),
         ("save_images", |c, a| a.reader(c.save_images(&a.strs(0)?))),
+        ("commit_container", |c, a| a.model(c.commit_container(a.s(0)?, &a.get(1)?))),
         // Networks.
         ("list_networks", |c, a| a.model(c.list_networks(&a.get(0)?))),
         ("inspect_network", |c, a| a.model(c.inspect_network(a.s(0)?))),

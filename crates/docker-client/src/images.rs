@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use docker_models::{
-    AuthConfig, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse,
-    ImageSummary, ProgressMessage,
+    AuthConfig, ContainerConfig, IdResponse, ImageDeleteResponseItem, ImageHistoryItem,
+    ImageInspect, ImagePruneResponse, ImageSummary, ProgressMessage,
 };
 
 use crate::auth;
@@ -219,6 +219,89 @@ impl LoadImagesOptions {
     /// The engine sends only the `Loaded image: ...` lines (in `stream`), no progress.
     pub fn quiet(self, quiet: bool) -> Self {
         LoadImagesOptions { quiet }
+    }
+}
+
+/// Options of `commit_container` (`POST /commit`).
+///
+/// The container is paused while it is committed, unless [`pause`](Self::pause) says not
+/// to, as `docker commit` does.
+///
+/// ```
+/// let opts = docker_client::CommitOptions::default()
+///     .reference("team/app:snapshot")
+///     .comment("before the upgrade")
+///     .author("ops <ops@example.com>")
+///     .change("ENV MODE=debug");
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitOptions {
+    reference: Option<String>,
+    comment: Option<String>,
+    author: Option<String>,
+    pause: bool,
+    changes: Vec<String>,
+    config: Option<ContainerConfig>,
+}
+
+impl Default for CommitOptions {
+    fn default() -> CommitOptions {
+        CommitOptions {
+            reference: None,
+            comment: None,
+            author: None,
+            pause: true,
+            changes: Vec::new(),
+            config: None,
+        }
+    }
+}
+
+impl CommitOptions {
+    /// Tags the new image `name[:tag]` (the tag `latest` when absent). Without it the image
+    /// is untagged.
+    pub fn reference(self, reference: impl Into<String>) -> Self {
+        CommitOptions {
+            reference: Some(reference.into()),
+            ..self
+        }
+    }
+
+    /// The commit message.
+    pub fn comment(self, comment: impl Into<String>) -> Self {
+        CommitOptions {
+            comment: Some(comment.into()),
+            ..self
+        }
+    }
+
+    /// The author, such as `Name <email>`.
+    pub fn author(self, author: impl Into<String>) -> Self {
+        CommitOptions {
+            author: Some(author.into()),
+            ..self
+        }
+    }
+
+    /// Pauses the container while it is committed (default true).
+    pub fn pause(self, pause: bool) -> Self {
+        CommitOptions { pause, ..self }
+    }
+
+    /// A Dockerfile instruction applied to the image (`CMD`, `ENTRYPOINT`, `ENV`,
+    /// `EXPOSE`, `LABEL`, `USER`, `VOLUME`, `WORKDIR`); repeatable.
+    pub fn change(mut self, instruction: impl Into<String>) -> Self {
+        self.changes.push(instruction.into());
+        self
+    }
+
+    /// The image's configuration, instead of the container's.
+    pub fn config(self, config: ContainerConfig) -> Self {
+        CommitOptions {
+            config: Some(config),
+            ..self
+        }
     }
 }
 
@@ -559,6 +642,55 @@ impl<F: Flavour> Client<F> {
         };
         self.run(self.reader(call()))
     }
+
+    /// `POST /commit?container=`: makes an image of a container's filesystem and settings,
+    /// and returns the new image's ID.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::CommitOptions;
+    /// let opts = CommitOptions::default().reference("team/app:snapshot").comment("before");
+    /// let image = client.commit_container("web", &opts)?;
+    /// println!("committed {}", image.id);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn commit_container(
+        &self,
+        container: &str,
+        options: &CommitOptions,
+    ) -> F::Out<'_, IdResponse> {
+        let call = || {
+            let id = path::plain_text("container ID or name", container)?;
+            let id = id.strip_prefix('/').unwrap_or(id);
+            if id.is_empty() {
+                return Err(Error::InvalidArgument {
+                    what: "container ID or name",
+                    reason: format!("{container:?} is empty"),
+                });
+            }
+            let mut q = Query::default();
+            q.push("container", id);
+            if let Some(r) = &options.reference {
+                let (repo, tag) = reference_arg("image reference", r)?;
+                q.push("repo", repo).push("tag", tag.unwrap_or("latest"));
+            }
+            q.push_opt("comment", options.comment.as_deref())
+                .push_opt("author", options.author.as_deref());
+            if !options.pause {
+                q.push("pause", "0");
+            }
+            for c in &options.changes {
+                q.push("changes", path::plain_text("change", c)?);
+            }
+            // Without a configuration the body is `null`, as the Docker CLI sends it: Podman
+            // refuses an empty one.
+            Call::post("/commit")
+                .query(q)
+                .head_timeout(UNPACK_TIMEOUT)
+                .json("image config", &options.config)
+        };
+        self.run(self.json(call()))
+    }
 }
 
 impl<F: Flavour> Items<F, ProgressMessage> {
@@ -750,6 +882,26 @@ impl crate::dispatch::FromArg for LoadImagesOptions {
             .as_bool()
             .unwrap_or_else(|| crate::dispatch::flag(v, "quiet"));
         Some(LoadImagesOptions::default().quiet(quiet))
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for CommitOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<CommitOptions> {
+        let mut o = CommitOptions::default().pause(v["pause"].as_bool().unwrap_or(true));
+        if let Some(r) = v["reference"].as_str() {
+            o = o.reference(r);
+        }
+        if let Some(c) = v["comment"].as_str() {
+            o = o.comment(c);
+        }
+        if let Some(a) = v["author"].as_str() {
+            o = o.author(a);
+        }
+        for c in v["changes"].as_array().into_iter().flatten() {
+            o = o.change(c.as_str()?);
+        }
+        Some(o)
     }
 }
 

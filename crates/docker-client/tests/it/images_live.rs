@@ -1,14 +1,14 @@
 //! Images against a real engine, in both flavours: list, inspect, tag, history, remove,
-//! prune, import, save and load. (Pull and push need a registry: registry_live.rs.)
+//! prune, import, save, load and commit. (Pull and push need a registry: registry_live.rs.)
 
 use std::io::Cursor;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use docker_client::models::SystemDf;
+use docker_client::models::{ContainerCreateConfig, SystemDf};
 use docker_client::{
-    Client, Error, ImportImageOptions, ListImagesOptions, LoadImagesOptions, PruneFilters,
-    RemoveImageOptions,
+    Client, CommitOptions, Error, ImportImageOptions, ListImagesOptions, LoadImagesOptions,
+    PruneFilters, RemoveContainerOptions, RemoveImageOptions, WaitCondition,
 };
 
 use crate::flavours::{both, client, Named, ReadAll, TestFlavour, Wait};
@@ -299,5 +299,68 @@ fn live_df_counts_bb() {
         let df = df_when_free(&api);
         assert!(df.layers_size > 0, "{}: {df:?}", api.name());
         assert!(df.images.iter().any(|i| i.id == bb.id));
+    });
+}
+
+#[test]
+fn live_commit_makes_an_image_of_a_container_with_its_file_and_changes() {
+    let Some(endpoint) = engine() else { return };
+    both!(client(&endpoint, None), |api| {
+        let config = ContainerCreateConfig {
+            image: "bb:latest".into(),
+            cmd: vec!["sh".into(), "-c".into(), "echo committed > /made".into()],
+            ..Default::default()
+        };
+        let name = unique(&format!("commit-{}", api.name()));
+        let created = api.create_container(Some(&name), &config).wait().unwrap();
+        let remove = RemoveContainerOptions::default().force(true);
+        api.start_container(&created.id).wait().unwrap();
+        api.wait_container(&created.id, WaitCondition::NotRunning)
+            .wait()
+            .unwrap();
+
+        let target = format!("{name}:snap");
+        let options = CommitOptions::default()
+            .reference(&target)
+            .comment("made by the live test")
+            .author("docker-rs")
+            .change("ENV COMMITTED=yes")
+            .pause(false);
+        let image = api.commit_container(&name, &options).wait().unwrap();
+        let _guard = ImageGuard(&api, target.clone());
+        assert!(image.id.starts_with("sha256:"), "{}: {image:?}", api.name());
+
+        let inspect = api.inspect_image(&target).wait().unwrap();
+        assert_eq!(inspect.id, image.id);
+        assert_eq!(inspect.comment, "made by the live test");
+        assert_eq!(inspect.author, "docker-rs");
+        let env = inspect.config.map(|c| c.env).unwrap_or_default();
+        assert!(env.iter().any(|e| e == "COMMITTED=yes"), "{env:?}");
+        // The new image holds the file the container wrote.
+        let check = ContainerCreateConfig {
+            image: target.clone(),
+            cmd: vec!["cat".into(), "/made".into()],
+            ..Default::default()
+        };
+        let reader = api.create_container(None, &check).wait().unwrap();
+        api.start_container(&reader.id).wait().unwrap();
+        let exit = api
+            .wait_container(&reader.id, WaitCondition::NotRunning)
+            .wait()
+            .unwrap();
+        assert_eq!(exit.status_code, 0);
+        api.remove_container(&reader.id, remove).wait().unwrap();
+        api.remove_container(&created.id, remove).wait().unwrap();
+
+        let err = api
+            .commit_container("dkr-it-missing", &CommitOptions::default())
+            .wait()
+            .unwrap_err();
+        assert!(err.is_not_found(), "{}: {err}", api.name());
+        let err = api
+            .commit_container("", &CommitOptions::default())
+            .wait()
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
     });
 }
