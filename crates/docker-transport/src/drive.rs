@@ -82,6 +82,7 @@ use std::time::{Duration, Instant};
 
 use crate::buffer::READ_SIZE;
 use crate::exchange::{Exchange, Shared};
+pub(crate) use crate::exchange::{Pull, Read, Write};
 use crate::pool::{Conn, Socket};
 use crate::{Body, Endpoint, Error, Request, TimeoutKind};
 
@@ -118,31 +119,6 @@ pub(crate) enum Want<'a, S: Socket, R> {
     /// The response head arrived: [`Call::into_exchange`] hands out the exchange, which
     /// goes on in the flavour's `Response`.
     Head,
-}
-
-/// What an [`Exchange`] wants while the response is read: a read, or nothing more.
-#[derive(Debug)]
-pub(crate) enum Pull<'a, S, T> {
-    /// Read; report with [`Exchange::handle_read`] and poll again.
-    Read(Read<'a, S>),
-    /// The poll's result.
-    Ready(T),
-}
-
-/// One read from the socket into `spare`, given up at `deadline`.
-#[derive(Debug)]
-pub(crate) struct Read<'a, S> {
-    pub(crate) io: &'a mut S,
-    pub(crate) spare: &'a mut [u8],
-    pub(crate) deadline: Option<Instant>,
-}
-
-/// One write of (a prefix of) `bytes` to the socket, given up at `deadline`.
-#[derive(Debug)]
-pub(crate) struct Write<'a, S> {
-    pub(crate) io: &'a mut S,
-    pub(crate) bytes: &'a [u8],
-    pub(crate) deadline: Option<Instant>,
 }
 
 /// Where to connect.

@@ -13,9 +13,33 @@ use std::time::{Duration, Instant};
 
 use docker_wire::{BodyKind, ClientConn, Decoded, Event, ProtocolError, RequestHead};
 
-use crate::drive::{Pull, Read, Write};
 use crate::pool::{Conn, Pool, Socket};
 use crate::{Body, Config, ConnectFailure, Error, Request, ResponseHead, TimeoutKind};
+
+/// What an [`Exchange`] wants while the response is read: a read, or nothing more.
+#[derive(Debug)]
+pub(crate) enum Pull<'a, S, T> {
+    /// Read; report with [`Exchange::handle_read`] and poll again.
+    Read(Read<'a, S>),
+    /// The poll's result.
+    Ready(T),
+}
+
+/// One read from the socket into `spare`, given up at `deadline`.
+#[derive(Debug)]
+pub(crate) struct Read<'a, S> {
+    pub(crate) io: &'a mut S,
+    pub(crate) spare: &'a mut [u8],
+    pub(crate) deadline: Option<Instant>,
+}
+
+/// One write of (a prefix of) `bytes` to the socket, given up at `deadline`.
+#[derive(Debug)]
+pub(crate) struct Write<'a, S> {
+    pub(crate) io: &'a mut S,
+    pub(crate) bytes: &'a [u8],
+    pub(crate) deadline: Option<Instant>,
+}
 
 /// What a transport shares between its clones: settings, precomputed strings and the pool.
 #[derive(Debug)]
