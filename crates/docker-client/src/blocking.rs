@@ -20,7 +20,8 @@
 //! [`docker_transport::blocking::Transport`], and a method's future, whose IO completes
 //! inside its poll, is run to its end on the calling thread.
 
-use std::future::Future;
+use std::cell::Cell;
+use std::future::{poll_fn, Future};
 use std::io::{self, Read, Write};
 use std::pin::pin;
 use std::sync::Arc;
@@ -38,7 +39,6 @@ pub use docker_transport::blocking::{AbortHandle, BodyReader};
 
 use crate::flavour::io::FlavourIo;
 use crate::stream::Items;
-use crate::watch::{Channel, Overflow, Pause};
 use crate::{Error, Flavour, InventoryChange, LogChunk, Result, WatchItem};
 
 pub use crate::flavour::Blocking;
@@ -120,20 +120,6 @@ impl Flavour for Blocking {
         let read = read.map_err(|e| crate::flavour::session_error("the body", e));
         std::future::ready(read.map(|_| body))
     }
-
-    fn next_item<T: Send>(
-        items: &mut Items<Blocking, T>,
-    ) -> impl Future<Output = Option<Result<T>>> + Send + '_ {
-        std::future::ready(items.next())
-    }
-
-    fn recv<T: Overflow + Send + 'static>(
-        channel: &Channel<T>,
-        timeout: Option<Duration>,
-    ) -> impl Future<Output = std::result::Result<Option<T>, ()>> + Send + '_ {
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        std::future::ready(channel.recv(deadline))
-    }
 }
 
 impl FlavourIo for Blocking {
@@ -175,6 +161,13 @@ impl FlavourIo for Blocking {
         Chunks::Body(response)
     }
 
+    fn poll_chunk<'c>(
+        chunks: &'c mut Chunks,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<&'c [u8]>>> {
+        Poll::Ready(chunks.next().transpose())
+    }
+
     fn write_all<'a>(
         writer: &'a mut UpgradedWriter,
         data: &'a [u8],
@@ -191,8 +184,26 @@ impl FlavourIo for Blocking {
         std::future::ready(())
     }
 
-    fn pause(pause: &dyn Pause, duration: Duration) -> impl Future<Output = bool> + Send + '_ {
-        std::future::ready(pause.sleep(duration))
+    async fn timeout<'a, T: Send + 'a>(
+        duration: Duration,
+        future: impl Future<Output = T> + Send + 'a,
+    ) -> Option<T> {
+        let at = Instant::now().checked_add(duration);
+        let mut future = pin!(future);
+        poll_fn(|cx| {
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                return Poll::Ready(Some(output));
+            }
+            match at {
+                Some(at) if Instant::now() >= at => Poll::Ready(None),
+                Some(at) => {
+                    wake_by(at);
+                    Poll::Pending
+                }
+                None => Poll::Pending,
+            }
+        })
+        .await
     }
 
     fn spawn(name: &'static str, work: impl Future<Output = ()> + Send + 'static) {
@@ -213,18 +224,28 @@ impl<R: Read + Send + 'static> crate::Upload<Blocking> for R {
 
 /// Runs `future` to its end on this thread. The flavour's IO blocks inside the poll, so
 /// the first poll normally returns the output; a future that waits on something else (a
-/// watcher's queue) is polled again when its waker unparks this thread.
-fn block_on<T>(future: impl Future<Output = T>) -> T {
+/// watcher's queue) is polled again when its waker unparks this thread, or when the
+/// earliest deadline that a `timeout` of it asked for has passed.
+pub(crate) fn block_on<T>(future: impl Future<Output = T>) -> T {
     let mut future = pin!(future);
     THREAD_WAKER.with(|waker| {
         let mut cx = Context::from_waker(waker);
         loop {
-            match future.as_mut().poll(&mut cx) {
-                Poll::Ready(output) => return output,
-                Poll::Pending => thread::park(),
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            match WAKE_BY.take() {
+                Some(at) => thread::park_timeout(at.saturating_duration_since(Instant::now())),
+                None => thread::park(),
             }
         }
     })
+}
+
+/// Asks [`block_on`] to poll again by `at` at the latest.
+fn wake_by(at: Instant) {
+    let earliest = WAKE_BY.get().map_or(at, |t| t.min(at));
+    WAKE_BY.set(Some(earliest));
 }
 
 /// Wakes a thread parked in [`block_on`].
@@ -242,6 +263,8 @@ impl Wake for Unpark {
 
 thread_local! {
     static THREAD_WAKER: Waker = Waker::from(Arc::new(Unpark(thread::current())));
+    /// The earliest deadline a pending `timeout` of the future in [`block_on`] waits for.
+    static WAKE_BY: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
 /// Where a blocking stream's bytes come from.
@@ -277,24 +300,11 @@ impl Chunks {
     }
 }
 
-/// The blocking pump: the one loop behind every decoded stream.
 impl<T> Iterator for Items<Blocking, T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {
-        loop {
-            if let Some(item) = self.decoder.pop() {
-                return Some(item);
-            }
-            if self.decoder.is_exhausted() {
-                return None;
-            }
-            match self.chunks.next() {
-                Ok(Some(chunk)) => self.decoder.feed(chunk),
-                Ok(None) => self.decoder.finish(),
-                Err(e) => self.decoder.fail(e),
-            }
-        }
+        block_on(self.pull())
     }
 }
 
@@ -302,7 +312,7 @@ impl Iterator for AttachSession {
     type Item = Result<LogChunk>;
 
     fn next(&mut self) -> Option<Result<LogChunk>> {
-        self.output_mut().next()
+        block_on(self.output_mut().pull())
     }
 }
 
@@ -310,7 +320,7 @@ impl Iterator for EventWatcher {
     type Item = WatchItem;
 
     fn next(&mut self) -> Option<WatchItem> {
-        self.queue().recv(None).ok().flatten()
+        block_on(self.queue().recv())
     }
 }
 
@@ -318,7 +328,7 @@ impl Iterator for &EventWatcher {
     type Item = WatchItem;
 
     fn next(&mut self) -> Option<WatchItem> {
-        self.queue().recv(None).ok().flatten()
+        block_on(self.queue().recv())
     }
 }
 
@@ -326,7 +336,7 @@ impl Iterator for ContainerInventory {
     type Item = InventoryChange;
 
     fn next(&mut self) -> Option<InventoryChange> {
-        self.changes().recv(None).ok().flatten()
+        block_on(self.changes().recv())
     }
 }
 
@@ -334,6 +344,6 @@ impl Iterator for &ContainerInventory {
     type Item = InventoryChange;
 
     fn next(&mut self) -> Option<InventoryChange> {
-        self.changes().recv(None).ok().flatten()
+        block_on(self.changes().recv())
     }
 }

@@ -353,7 +353,7 @@ impl<'a, F: Flavour> Args<'a, F> {
             let mut stream = F::wait(out).await?;
             let mut all = Vec::new();
             while all.len() < limit.unwrap_or(usize::MAX) {
-                match F::next_item(&mut stream).await {
+                match stream.pull().await {
                     Some(item) => all.push(item?),
                     None => break,
                 }
@@ -367,7 +367,7 @@ impl<'a, F: Flavour> Args<'a, F> {
         Ok(F::run(async move {
             let mut stream = F::wait(out).await?;
             let mut chunks = Vec::new();
-            while let Some(chunk) = F::next_item(&mut stream).await {
+            while let Some(chunk) = stream.pull().await {
                 chunks.push(chunk_json(&chunk?));
             }
             Ok(value(chunks))

@@ -13,10 +13,7 @@
 //!   `Result<T>` that runs on whatever runtime polls it.
 
 use std::future::Future;
-use std::time::Duration;
 
-use crate::stream::Items;
-use crate::watch::{Channel, Overflow};
 use crate::Result;
 
 /// A flavour of the client: [`Blocking`] or [`Tokio`]. Sealed: no other flavour exists.
@@ -91,20 +88,6 @@ pub trait Flavour: io::FlavourIo + Sized + Send + Sync + 'static {
     /// The whole of a raw body.
     #[doc(hidden)]
     fn read_all(reader: Self::Reader) -> impl Future<Output = Result<Vec<u8>>> + Send;
-
-    /// The next item of a decoded stream.
-    #[doc(hidden)]
-    fn next_item<T: Send>(
-        items: &mut Items<Self, T>,
-    ) -> impl Future<Output = Option<Result<T>>> + Send + '_;
-
-    /// The next item of a watcher's queue, waiting at most `timeout` (forever when
-    /// `None`): `Err(())` when the wait ran out, `Ok(None)` at the end.
-    #[doc(hidden)]
-    fn recv<T: Overflow + Send + 'static>(
-        channel: &Channel<T>,
-        timeout: Option<Duration>,
-    ) -> impl Future<Output = std::result::Result<Option<T>, ()>> + Send + '_;
 }
 
 /// A request body streamed from a reader while it is sent (chunked): any
@@ -139,11 +122,11 @@ pub(crate) mod io {
     //! go in as docker-transport's, and the shared code turns answers into models.
 
     use std::future::Future;
+    use std::task::{Context, Poll};
     use std::time::Duration;
 
     use docker_transport::{Config, Request, ResponseHead};
 
-    use crate::watch::Pause;
     use crate::Result;
 
     /// What the shared, flavour-generic code asks of a flavour. Implemented by
@@ -182,6 +165,12 @@ pub(crate) mod io {
         ) -> impl Future<Output = Result<Option<&[u8]>>> + Send;
         /// The body as a source of chunks.
         fn chunks(response: Self::Response) -> Self::Chunks;
+        /// The next chunk of a source, `None` at its end. The blocking flavour reads, and
+        /// is always ready.
+        fn poll_chunk<'c>(
+            chunks: &'c mut Self::Chunks,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<&'c [u8]>>>;
         /// Writes all of `data` to a session's stdin, and flushes.
         fn write_all<'a>(
             writer: &'a mut Self::Writer,
@@ -193,8 +182,11 @@ pub(crate) mod io {
         ) -> impl Future<Output = std::io::Result<()>> + Send + '_;
         /// Waits `duration`.
         fn sleep(duration: Duration) -> impl Future<Output = ()> + Send;
-        /// Waits `duration`, unless `pause` stops first: false when it did.
-        fn pause(pause: &dyn Pause, duration: Duration) -> impl Future<Output = bool> + Send + '_;
+        /// Runs `future` for at most `duration`: `None` when the time ran out first.
+        fn timeout<'a, T: Send + 'a>(
+            duration: Duration,
+            future: impl Future<Output = T> + Send + 'a,
+        ) -> impl Future<Output = Option<T>> + Send + 'a;
         /// Starts a background worker named `name`.
         fn spawn(name: &'static str, work: impl Future<Output = ()> + Send + 'static)
             -> Self::Task;

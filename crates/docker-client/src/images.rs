@@ -704,7 +704,7 @@ impl<F: Flavour> Items<F, ProgressMessage> {
     /// ```
     pub fn wait(mut self) -> F::Out<'static, ()> {
         F::run(async move {
-            while let Some(message) = F::next_item(&mut self).await {
+            while let Some(message) = self.pull().await {
                 message?;
             }
             Ok(())
@@ -722,7 +722,7 @@ impl<F: Flavour> Items<F, ProgressMessage> {
     pub fn finish(mut self) -> F::Out<'static, Vec<ProgressMessage>> {
         F::run(async move {
             let mut messages = Vec::new();
-            while let Some(message) = F::next_item(&mut self).await {
+            while let Some(message) = self.pull().await {
                 messages.push(message?);
             }
             Ok(messages)

@@ -96,14 +96,14 @@ impl<F: Flavour> AttachSession<F> {
 
     /// The next piece of output; `None` once the process closed its output.
     pub fn next_output(&mut self) -> F::Out<'_, Option<LogChunk>> {
-        F::run(async move { F::next_item(&mut self.output).await.transpose() })
+        F::run(async move { self.output.pull().await.transpose() })
     }
 
     /// All remaining output, stdout and stderr concatenated in arrival order.
     pub fn collect_output(&mut self) -> F::Out<'_, Vec<u8>> {
         F::run(async move {
             let mut out = Vec::new();
-            while let Some(chunk) = F::next_item(&mut self.output).await {
+            while let Some(chunk) = self.output.pull().await {
                 out.extend_from_slice(&chunk?.data);
             }
             Ok(out)

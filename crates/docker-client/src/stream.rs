@@ -5,7 +5,9 @@
 
 use std::collections::VecDeque;
 use std::fmt;
+use std::future::poll_fn;
 use std::marker::PhantomData;
+use std::task::{Context, Poll};
 
 use docker_wire::frames::LineDecoder;
 use serde::de::DeserializeOwned;
@@ -76,6 +78,47 @@ impl<F: Flavour, T> Items<F, T> {
     /// at once, and the stream ends with an error.
     pub fn abort_handle(&self) -> F::AbortHandle {
         self.abort.clone()
+    }
+
+    /// The pump, the one loop behind every stream of both flavours: a ready item, else the
+    /// end, else the next chunk fed to the decoder.
+    pub(crate) fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        loop {
+            if let Some(item) = self.decoder.pop() {
+                return Poll::Ready(Some(item));
+            }
+            if self.decoder.is_exhausted() {
+                return Poll::Ready(None);
+            }
+            match F::poll_chunk(&mut self.chunks, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => self.decoder.feed(chunk),
+                Poll::Ready(Some(Err(e))) => self.decoder.fail(e),
+                Poll::Ready(None) => self.decoder.finish(),
+            }
+        }
+    }
+
+    /// The next item, as a future, for the code that composes calls.
+    pub(crate) async fn pull(&mut self) -> Option<Result<T>> {
+        poll_fn(|cx| self.poll_item(cx)).await
+    }
+}
+
+impl<F: Flavour, T: Send> Items<F, T> {
+    /// The next item: `Ok(None)` at the end of the stream, an error when it broke. The same
+    /// as the `Iterator` (blocking) or `Stream` (tokio), in the flavour's return type.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut events = client.events(&Default::default())?;
+    /// while let Some(event) = events.next_item()? {
+    ///     println!("{}", event.action);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn next_item(&mut self) -> F::Out<'_, Option<T>> {
+        F::run(async move { self.pull().await.transpose() })
     }
 }
 

@@ -23,7 +23,7 @@
 //! [`docker_transport::tokio::Transport`]; a method's future is boxed, so that its type
 //! can be named.
 
-use std::future::{poll_fn, Future};
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -39,7 +39,6 @@ pub use docker_transport::tokio::{AbortHandle, BodyReader};
 
 use crate::flavour::io::FlavourIo;
 use crate::stream::Items;
-use crate::watch::{Channel, Overflow, Pause};
 use crate::{Flavour, InventoryChange, LogChunk, Result, WatchItem};
 
 pub use crate::flavour::Tokio;
@@ -121,23 +120,6 @@ impl Flavour for Tokio {
         read.map_err(|e| crate::flavour::session_error("the body", e))?;
         Ok(body)
     }
-
-    fn next_item<T: Send>(
-        items: &mut Items<Tokio, T>,
-    ) -> impl Future<Output = Option<Result<T>>> + Send + '_ {
-        poll_fn(|cx| Pin::new(&mut *items).poll_next(cx))
-    }
-
-    async fn recv<T: Overflow + Send + 'static>(
-        channel: &Channel<T>,
-        timeout: Option<Duration>,
-    ) -> std::result::Result<Option<T>, ()> {
-        let next = poll_fn(|cx| channel.poll_recv(cx));
-        match timeout {
-            None => Ok(next.await),
-            Some(t) => tokio::time::timeout(t, next).await.map_err(drop),
-        }
-    }
 }
 
 impl FlavourIo for Tokio {
@@ -176,6 +158,13 @@ impl FlavourIo for Tokio {
         Chunks::Body(response.into_stream())
     }
 
+    fn poll_chunk<'c>(
+        chunks: &'c mut Chunks,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<&'c [u8]>>> {
+        chunks.poll_next(cx)
+    }
+
     async fn write_all<'a>(writer: &'a mut WriteHalf<Upgraded>, data: &'a [u8]) -> io::Result<()> {
         writer.write_all(data).await?;
         writer.flush().await
@@ -189,9 +178,11 @@ impl FlavourIo for Tokio {
         tokio::time::sleep(duration).await;
     }
 
-    async fn pause(pause: &dyn Pause, duration: Duration) -> bool {
-        tokio::time::sleep(duration).await;
-        !pause.is_stopped()
+    async fn timeout<'a, T: Send + 'a>(
+        duration: Duration,
+        future: impl Future<Output = T> + Send + 'a,
+    ) -> Option<T> {
+        tokio::time::timeout(duration, future).await.ok()
     }
 
     /// # Panics
@@ -256,42 +247,11 @@ impl Chunks {
     }
 }
 
-/// The tokio pump: the one loop behind every decoded stream.
 impl<T> Stream for Items<Tokio, T> {
     type Item = Result<T>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(item) = this.decoder.pop() {
-                return Poll::Ready(Some(item));
-            }
-            if this.decoder.is_exhausted() {
-                return Poll::Ready(None);
-            }
-            match ready!(this.chunks.poll_next(cx)) {
-                Some(Ok(chunk)) => this.decoder.feed(chunk),
-                Some(Err(e)) => this.decoder.fail(e),
-                None => this.decoder.finish(),
-            }
-        }
-    }
-}
-
-impl<T> Items<Tokio, T> {
-    /// The next item; `None` at the end. The same as `StreamExt::next`, without the
-    /// extension trait.
-    ///
-    /// ```no_run
-    /// # async fn run(client: docker_client::tokio::Client) -> docker_client::Result<()> {
-    /// let mut events = client.events(&Default::default()).await?;
-    /// while let Some(event) = events.next_item().await {
-    ///     println!("{}", event?.action);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn next_item(&mut self) -> Option<Result<T>> {
-        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+        self.get_mut().poll_item(cx)
     }
 }
 
@@ -299,7 +259,7 @@ impl Stream for AttachSession {
     type Item = Result<LogChunk>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<LogChunk>>> {
-        Pin::new(self.get_mut().output_mut()).poll_next(cx)
+        self.get_mut().output_mut().poll_item(cx)
     }
 }
 

@@ -1,16 +1,14 @@
 //! The bounded queue between a background reader and its consumer.
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
-use std::task::Waker;
-#[cfg(feature = "tokio")]
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::future::poll_fn;
+use std::sync::{Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
 
 use super::{InventoryChange, ResyncReason, WatchItem};
 
 /// An item type that can report its own overflow.
-pub trait Overflow {
+pub(crate) trait Overflow {
     /// The item that stands for `dropped` items dropped.
     fn overflow(dropped: u64) -> Self;
 }
@@ -29,16 +27,18 @@ impl Overflow for InventoryChange {
 
 /// A bounded queue that never blocks its producer. When it is full, items are dropped and
 /// counted; the count reaches the consumer as one overflow item, in the place of the
-/// dropped items. Both flavours use it: the blocking one waits on the condition variable,
-/// the tokio one registers a waker.
+/// dropped items.
+///
+/// Both sides wait through wakers, in both flavours: a consumer for an item (`recv`), the
+/// producer for the consumer to stop (`stopped`, which its backoff races against a timer).
+/// The blocking flavour's wakers unpark the waiting thread.
 #[derive(Debug)]
-pub struct Channel<T> {
-    state: Mutex<ChannelState<T>>,
-    changed: Condvar,
+pub(crate) struct Channel<T> {
+    state: Mutex<State<T>>,
 }
 
 #[derive(Debug)]
-struct ChannelState<T> {
+struct State<T> {
     items: VecDeque<T>,
     capacity: usize,
     dropped: u64,
@@ -46,33 +46,41 @@ struct ChannelState<T> {
     closed: bool,
     /// The consumer is gone: the producer should stop.
     stopped: bool,
-    waker: Option<Waker>,
+    /// The consumers waiting for an item (usually one; a thread that iterates and one that
+    /// waits with a timeout are two).
+    consumers: Vec<Waker>,
+    /// The producer, waiting for `stop`.
+    producer: Option<Waker>,
 }
 
 impl<T: Overflow> Channel<T> {
     pub(crate) fn new(capacity: usize) -> Channel<T> {
         Channel {
-            state: Mutex::new(ChannelState {
+            state: Mutex::new(State {
                 items: VecDeque::new(),
                 capacity: capacity.max(1),
                 dropped: 0,
                 closed: false,
                 stopped: false,
-                waker: None,
+                consumers: Vec::new(),
+                producer: None,
             }),
-            changed: Condvar::new(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, ChannelState<T>> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn notify(&self, mut state: MutexGuard<'_, ChannelState<T>>) {
-        let waker = state.waker.take();
+    /// Wakes the consumers, and the producer too when `producer`.
+    fn notify(mut state: MutexGuard<'_, State<T>>, producer: bool) {
+        let consumers = std::mem::take(&mut state.consumers);
+        let producer = match producer {
+            true => state.producer.take(),
+            false => None,
+        };
         drop(state);
-        self.changed.notify_all();
-        if let Some(w) = waker {
+        for w in consumers.into_iter().chain(producer) {
             w.wake();
         }
     }
@@ -92,14 +100,14 @@ impl<T: Overflow> Channel<T> {
             s.items.push_back(T::overflow(dropped));
         }
         s.items.push_back(item);
-        self.notify(s);
+        Self::notify(s, false);
     }
 
     /// The producer is done; the consumer gets what is queued, then the end.
     pub(crate) fn close(&self) {
         let mut s = self.lock();
         s.closed = true;
-        self.notify(s);
+        Self::notify(s, false);
     }
 
     /// The consumer is gone: queued items are discarded and the producer told to stop.
@@ -107,7 +115,7 @@ impl<T: Overflow> Channel<T> {
         let mut s = self.lock();
         s.stopped = true;
         s.items.clear();
-        self.notify(s);
+        Self::notify(s, true);
     }
 
     pub(crate) fn is_stopped(&self) -> bool {
@@ -120,7 +128,7 @@ impl<T: Overflow> Channel<T> {
         s.stopped || (s.closed && s.items.is_empty() && s.dropped == 0)
     }
 
-    fn take(s: &mut ChannelState<T>) -> Option<T> {
+    fn take(s: &mut State<T>) -> Option<T> {
         if let Some(item) = s.items.pop_front() {
             return Some(item);
         }
@@ -130,39 +138,7 @@ impl<T: Overflow> Channel<T> {
         }
     }
 
-    /// Waits for an item until `deadline` (forever when `None`): `Ok(None)` at the end,
-    /// `Err(())` when the deadline passed first.
-    #[cfg(any(feature = "blocking", test))]
-    pub(crate) fn recv(&self, deadline: Option<Instant>) -> Result<Option<T>, ()> {
-        let mut s = self.lock();
-        loop {
-            if s.stopped {
-                return Ok(None);
-            }
-            if let Some(item) = Self::take(&mut s) {
-                return Ok(Some(item));
-            }
-            if s.closed {
-                return Ok(None);
-            }
-            s = match deadline {
-                None => self.changed.wait(s).unwrap_or_else(|e| e.into_inner()),
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(());
-                    }
-                    self.changed
-                        .wait_timeout(s, left)
-                        .unwrap_or_else(|e| e.into_inner())
-                        .0
-                }
-            };
-        }
-    }
-
-    /// The async receive: an item, the end (`None`), or a registered waker.
-    #[cfg(feature = "tokio")]
+    /// An item, the end (`None`), or a registered waker.
     pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Option<T>> {
         let mut s = self.lock();
         if s.stopped {
@@ -174,46 +150,29 @@ impl<T: Overflow> Channel<T> {
         if s.closed {
             return Poll::Ready(None);
         }
-        s.waker = Some(cx.waker().clone());
+        if !s.consumers.iter().any(|w| w.will_wake(cx.waker())) {
+            s.consumers.push(cx.waker().clone());
+        }
         Poll::Pending
     }
 
-    /// Sleeps for `d` unless the consumer stops first; false when it did.
-    pub(crate) fn sleep(&self, d: Duration) -> bool {
-        let deadline = Instant::now() + d;
-        let mut s = self.lock();
-        loop {
-            if s.stopped {
-                return false;
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return true;
-            }
-            s = self
-                .changed
-                .wait_timeout(s, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-    }
-}
-
-/// A stoppable wait, for a watcher's backoff: the blocking flavour sleeps on the queue's
-/// condition variable so that `stop` wakes it at once.
-pub trait Pause: Send + Sync {
-    /// Sleeps for `d` unless the consumer stops first; false when it did.
-    fn sleep(&self, d: Duration) -> bool;
-    /// True once the consumer stopped.
-    fn is_stopped(&self) -> bool;
-}
-
-impl<T: Overflow + Send> Pause for Channel<T> {
-    fn sleep(&self, d: Duration) -> bool {
-        Channel::sleep(self, d)
+    /// The next item; `None` at the end.
+    pub(crate) async fn recv(&self) -> Option<T> {
+        poll_fn(|cx| self.poll_recv(cx)).await
     }
 
-    fn is_stopped(&self) -> bool {
-        Channel::is_stopped(self)
+    /// Ready once the consumer stops: the producer's backoff waits on this and a timer.
+    pub(crate) async fn stopped(&self) {
+        poll_fn(|cx| {
+            let mut s = self.lock();
+            match s.stopped {
+                true => Poll::Ready(()),
+                false => {
+                    s.producer = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await
     }
 }

@@ -218,9 +218,9 @@ impl<F: Flavour> ContainerInventory<F> {
     /// ```
     pub fn next_timeout(&self, timeout: Duration) -> F::Out<'_, Option<InventoryChange>> {
         F::run(async move {
-            match F::recv(&self.shared.changes, Some(timeout)).await {
-                Ok(change) => Ok(change),
-                Err(()) => Err(wait_timeout(timeout, &self.endpoint)),
+            match F::timeout(timeout, self.shared.changes.recv()).await {
+                Some(change) => Ok(change),
+                None => Err(wait_timeout(timeout, &self.endpoint)),
             }
         })
     }
@@ -292,18 +292,18 @@ impl<F: Flavour> Worker<F> {
                         relist = Some(reason);
                         let wait = self.options.watch.backoff.delay(failures, jitter_sample());
                         // Keep taking the watcher's items meanwhile: a later reason wins.
-                        match F::recv(self.watcher.queue(), Some(wait)).await {
-                            Ok(Some(item)) => self.apply(item, &mut relist).await,
-                            Ok(None) => return self.shared.changes.close(),
-                            Err(()) => (),
+                        match F::timeout(wait, self.watcher.queue().recv()).await {
+                            Some(Some(item)) => self.apply(item, &mut relist).await,
+                            Some(None) => return self.shared.changes.close(),
+                            None => (),
                         }
                         continue;
                     }
                 }
             }
-            match F::recv(self.watcher.queue(), None).await {
-                Ok(Some(item)) => self.apply(item, &mut relist).await,
-                Ok(None) | Err(()) => return self.shared.changes.close(),
+            match self.watcher.queue().recv().await {
+                Some(item) => self.apply(item, &mut relist).await,
+                None => return self.shared.changes.close(),
             }
         }
     }

@@ -28,7 +28,7 @@ mod inventory;
 mod resume;
 mod watcher;
 
-pub(crate) use channel::{Channel, Overflow, Pause};
+pub(crate) use channel::Channel;
 pub use inventory::ContainerInventory;
 pub use watcher::EventWatcher;
 

@@ -619,6 +619,9 @@ fn n(i: i64) -> WatchItem {
     WatchItem::Event(event(i, "c", "kill"))
 }
 
+/// A wait longer than any test.
+const FOREVER: Duration = Duration::from_secs(3600);
+
 fn describe(item: WatchItem) -> String {
     match item {
         WatchItem::Event(e) => e.time_nano.to_string(),
@@ -629,9 +632,17 @@ fn describe(item: WatchItem) -> String {
     }
 }
 
+/// The next item, waiting at most `wait`: `Ok(None)` at the end, `Err(())` when none
+/// came in time. The blocking flavour's way of waiting.
+fn recv(q: &Channel<WatchItem>, wait: Duration) -> Result<Option<WatchItem>, ()> {
+    use crate::flavour::io::FlavourIo;
+    let next = crate::Blocking::timeout(wait, q.recv());
+    crate::blocking::block_on(next).ok_or(())
+}
+
 fn drain(q: &Channel<WatchItem>) -> Vec<String> {
     let mut out = Vec::new();
-    while let Ok(Some(item)) = q.recv(Some(Instant::now())) {
+    while let Ok(Some(item)) = recv(q, Duration::ZERO) {
         out.push(describe(item));
     }
     out
@@ -651,7 +662,7 @@ fn overflow_is_counted_and_reported_in_place_of_the_dropped_items() {
     for i in 20..=24 {
         q.push(n(i));
     }
-    assert_eq!(describe(q.recv(None).unwrap().unwrap()), "20");
+    assert_eq!(describe(recv(&q, FOREVER).unwrap().unwrap()), "20");
     q.push(n(25));
     assert_eq!(drain(&q), ["21", "22", "overflow 2", "25"]);
     assert!(!q.is_finished());
@@ -663,37 +674,44 @@ fn a_stopped_or_closed_queue_ends() {
     q.push(n(1));
     q.close();
     q.push(n(2));
-    assert_eq!(describe(q.recv(None).unwrap().unwrap()), "1");
-    assert!(matches!(q.recv(None), Ok(None)));
+    assert_eq!(describe(recv(&q, FOREVER).unwrap().unwrap()), "1");
+    assert!(matches!(recv(&q, FOREVER), Ok(None)));
     assert!(q.is_finished());
 
     let q = Channel::new(2);
     q.push(n(1));
     q.stop();
     assert!(q.is_stopped() && q.is_finished());
-    assert!(matches!(q.recv(None), Ok(None)));
+    assert!(matches!(recv(&q, FOREVER), Ok(None)));
+    let wait = {
+        use crate::flavour::io::FlavourIo;
+        crate::Blocking::timeout(Duration::from_secs(60), q.stopped())
+    };
+    let start = Instant::now();
     assert!(
-        !q.sleep(Duration::from_secs(60)),
-        "a stopped queue does not sleep"
+        crate::blocking::block_on(wait).is_some() && start.elapsed() < Duration::from_secs(5),
+        "a stopped queue does not make its producer wait"
     );
 
     let q = Channel::<WatchItem>::new(2);
-    assert!(matches!(
-        q.recv(Some(Instant::now() + Duration::from_millis(5))),
-        Err(())
-    ));
+    assert!(matches!(recv(&q, Duration::from_millis(5)), Err(())));
 }
 
 #[test]
 fn stop_wakes_a_sleeping_producer_and_a_waiting_consumer_at_once() {
     let q = std::sync::Arc::new(Channel::<WatchItem>::new(2));
+    // The producer's backoff: a long wait that `stop` ends (`Some`: it ended early).
     let sleeper = {
         let q = q.clone();
-        std::thread::spawn(move || q.sleep(Duration::from_secs(60)))
+        std::thread::spawn(move || {
+            use crate::flavour::io::FlavourIo;
+            let wait = crate::Blocking::timeout(Duration::from_secs(60), q.stopped());
+            crate::blocking::block_on(wait).is_none()
+        })
     };
     let waiter = {
         let q = q.clone();
-        std::thread::spawn(move || matches!(q.recv(None), Ok(None)))
+        std::thread::spawn(move || matches!(recv(&q, FOREVER), Ok(None)))
     };
     std::thread::sleep(Duration::from_millis(20));
     let start = Instant::now();

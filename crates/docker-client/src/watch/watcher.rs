@@ -180,9 +180,9 @@ impl<F: Flavour> EventWatcher<F> {
     /// ```
     pub fn next_timeout(&self, timeout: Duration) -> F::Out<'_, Option<WatchItem>> {
         F::run(async move {
-            match F::recv(&self.shared.queue, Some(timeout)).await {
-                Ok(item) => Ok(item),
-                Err(()) => Err(wait_timeout(timeout, &self.endpoint)),
+            match F::timeout(timeout, self.shared.queue.recv()).await {
+                Some(item) => Ok(item),
+                None => Err(wait_timeout(timeout, &self.endpoint)),
             }
         })
     }
@@ -266,8 +266,11 @@ impl<F: Flavour> Reader<F> {
                         error,
                     });
                     match retry.delay {
-                        Some(d) if F::pause(&self.shared.queue, d).await => continue,
-                        Some(_) => return,
+                        // The wait ends early when the consumer stops the watcher.
+                        Some(d) => match F::timeout(d, self.shared.queue.stopped()).await {
+                            None => continue,
+                            Some(()) => return,
+                        },
                         None => {
                             self.shared.queue.close();
                             return;
@@ -299,7 +302,7 @@ impl<F: Flavour> Reader<F> {
         if let Some(probe) = &plan.probe {
             let mut events = F::wait(self.client.events(probe)).await?;
             self.shared.set_abort(events.abort_handle());
-            let first = F::next_item(&mut events).await;
+            let first = events.pull().await;
             let oldest = first.transpose()?.map(|e| e.time_nano());
             self.resume.on_probe(oldest);
         }
@@ -312,7 +315,7 @@ impl<F: Flavour> Reader<F> {
     }
 
     async fn pump(&mut self, mut events: Items<F, EventMessage>) -> End {
-        while let Some(item) = F::next_item(&mut events).await {
+        while let Some(item) = events.pull().await {
             if self.shared.queue.is_stopped() {
                 return End::Stopped;
             }

@@ -106,7 +106,9 @@ impl TestFlavour for Tokio {
     }
 
     fn pull<T>(items: &mut Items<Tokio, T>) -> Option<Result<T>> {
-        RUNTIME.block_on(items.next_item())
+        use futures_core::Stream;
+        let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut *items).poll_next(cx));
+        RUNTIME.block_on(next)
     }
 
     fn read_body(mut reader: tk::BodyReader) -> io::Result<Vec<u8>> {
