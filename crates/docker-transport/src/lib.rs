@@ -99,6 +99,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// `Debug` that names the type and shows nothing of what it holds (buffers, sockets).
+macro_rules! opaque_debug {
+    ($($t:ident),* $(,)?) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t)).finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+pub(crate) use opaque_debug;
+
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod buffer;

@@ -611,43 +611,11 @@ impl Socket for Sock {
 }
 
 // Debug shows what a value is, never the bytes it carries.
-
-impl std::fmt::Debug for Transport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transport")
-            .field("endpoint", &self.config().endpoint.to_string())
-            .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for Response {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Response")
-            .field("status", &self.status())
-            .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for BodyReader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyReader").finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for BodyStream {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BodyStream").finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for AbortHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AbortHandle").finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for Upgraded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Upgraded").finish_non_exhaustive()
-    }
-}
+crate::opaque_debug!(
+    Transport,
+    Response,
+    BodyReader,
+    BodyStream,
+    AbortHandle,
+    Upgraded
+);
