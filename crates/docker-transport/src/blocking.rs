@@ -77,6 +77,12 @@ impl Transport {
     }
 
     /// The configuration in force.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Transport, Config, Endpoint};
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// assert_eq!(transport.config().endpoint, Endpoint::default());
+    /// ```
     pub fn config(&self) -> &Config {
         &self.shared.config
     }
@@ -195,22 +201,57 @@ fn pull<T>(
 /// When the body reached its end and the connection may be reused, it goes back to the pool
 /// (as soon as [`next_chunk`](Response::next_chunk) returns `None`). Dropping an unfinished
 /// response closes its connection.
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// let res = transport.send(Request::new(Method::Get, "/version"))?;
+/// if res.status() == 200 {
+///     println!("{}", String::from_utf8_lossy(&res.bytes()?));
+/// }
+/// # Ok::<(), docker_transport::Error>(())
+/// ```
 pub struct Response {
     ex: Exchange<Sock>,
 }
 
 impl Response {
     /// The status code.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/_ping"))?;
+    /// assert_eq!(res.status(), 200);
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn status(&self) -> u16 {
         self.ex.head().status
     }
 
     /// The headers.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/_ping"))?;
+    /// println!("API version {:?}", res.headers().get("api-version"));
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn headers(&self) -> &Headers {
         &self.ex.head().headers
     }
 
     /// The whole head.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/_ping"))?;
+    /// let head = res.head();
+    /// println!("HTTP/1.{} {} {}", head.minor_version, head.status, head.reason);
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn head(&self) -> &ResponseHead {
         self.ex.head()
     }
@@ -237,12 +278,28 @@ impl Response {
     /// The whole body, capped at [`Config::max_error_body_bytes`] when the status is 400 or
     /// more, else at [`Config::max_body_bytes`]. Over the cap: [`Error::BodyTooLarge`], and
     /// the connection is closed.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let body = transport.send(Request::new(Method::Get, "/_ping"))?.bytes()?;
+    /// assert_eq!(body, b"OK");
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn bytes(self) -> Result<Vec<u8>, Error> {
         let limit = self.ex.body_cap();
         self.bytes_limited(limit)
     }
 
     /// The whole body, capped at `limit` bytes.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/info"))?;
+    /// let info = res.bytes_limited(1024 * 1024)?; // an Error::BodyTooLarge past 1 MiB
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
         let mut out = self.ex.body_buffer(limit);
         pull(&mut self.ex, |ex, now| {
@@ -253,6 +310,17 @@ impl Response {
 
     /// The body as `std::io::Read`; errors become `io::Error` (see
     /// [`From<Error> for io::Error`](Error)).
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// use std::io::BufRead;
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming())?;
+    /// for line in std::io::BufReader::new(res.into_reader()).lines() {
+    ///     println!("{}", line?);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_reader(self) -> BodyReader {
         BodyReader { res: self }
     }
@@ -295,6 +363,15 @@ impl Response {
     /// A handle that stops this response from another thread: a read blocked in
     /// [`next_chunk`](Response::next_chunk) returns at once with an [`Error::Io`] of kind
     /// `ConnectionAborted`. A connection whose handle is alive is never pooled.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let events = transport.send(Request::new(Method::Get, "/events").streaming())?;
+    /// let handle = events.abort_handle();
+    /// std::thread::spawn(move || handle.abort()); // the events' next read fails at once
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             inner: self.ex.conn().map(|c| c.io.inner.clone()),
@@ -353,6 +430,16 @@ pub struct AbortHandle {
 
 impl AbortHandle {
     /// Shuts the socket down both ways. Idempotent.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming())?;
+    /// let handle = res.abort_handle();
+    /// handle.abort();
+    /// handle.abort(); // a second call does nothing
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn abort(&self) {
         if let Some(inner) = &self.inner {
             inner.aborted.store(true, Ordering::SeqCst);
@@ -362,6 +449,16 @@ impl AbortHandle {
 }
 
 /// A hijacked connection: `Read` yields the bytes that came with the head first.
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// use std::io::Write;
+/// let req = Request::new(Method::Post, "/exec/e1/start").json(br#"{"Tty":true}"#.to_vec());
+/// let mut stream = transport.send(req.upgrade())?.into_upgraded()?;
+/// stream.write_all(b"ls\n")?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Upgraded {
     reader: UpgradedReader,
     writer: UpgradedWriter,
@@ -369,17 +466,57 @@ pub struct Upgraded {
 
 impl Upgraded {
     /// Half-closes the write side: the process sees EOF on stdin, output keeps coming.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// use std::io::Write;
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let mut stream = transport.send(req)?.into_upgraded()?;
+    /// stream.write_all(b"bye\n")?;
+    /// stream.shutdown_write()?; // the process reads end-of-file
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shutdown_write(&mut self) -> io::Result<()> {
         self.writer.shutdown_write()
     }
 
     /// Splits into a reader and a writer usable from two threads. Both share the socket;
     /// the reader keeps the leftover bytes.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// use std::io::{Read, Write};
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let (mut reader, mut writer) = transport.send(req)?.into_upgraded()?.try_split()?;
+    /// let output = std::thread::spawn(move || {
+    ///     let mut out = Vec::new();
+    ///     reader.read_to_end(&mut out).map(|_| out)
+    /// });
+    /// writer.write_all(b"hello\n")?;
+    /// writer.shutdown_write()?;
+    /// let out = output.join().unwrap()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn try_split(self) -> io::Result<(UpgradedReader, UpgradedWriter)> {
         Ok((self.reader, self.writer))
     }
 
     /// A handle that stops this stream from another thread.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let stream = transport.send(req)?.into_upgraded()?;
+    /// let handle = stream.abort_handle();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_secs(30));
+    ///     handle.abort();
+    /// });
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             inner: Some(self.writer.inner.clone()),
@@ -404,6 +541,17 @@ impl Write for Upgraded {
 }
 
 /// The read half of an [`Upgraded`] stream.
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// use std::io::Read;
+/// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+/// let (mut reader, _writer) = transport.send(req)?.into_upgraded()?.try_split()?;
+/// let mut out = String::new();
+/// reader.read_to_string(&mut out)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct UpgradedReader {
     inner: Arc<Inner>,
     leftover: ReadBuf,
@@ -425,12 +573,33 @@ impl Read for UpgradedReader {
 }
 
 /// The write half of an [`Upgraded`] stream.
+///
+/// ```no_run
+/// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+/// # let transport = Transport::new(Config::new(Endpoint::default()));
+/// use std::io::Write;
+/// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+/// let (_reader, mut writer) = transport.send(req)?.into_upgraded()?.try_split()?;
+/// writeln!(writer, "echo hi")?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct UpgradedWriter {
     inner: Arc<Inner>,
 }
 
 impl UpgradedWriter {
     /// Half-closes the write side.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// use std::io::Write;
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let (_reader, mut writer) = transport.send(req)?.into_upgraded()?.try_split()?;
+    /// writer.write_all(b"exit\n")?;
+    /// writer.shutdown_write()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn shutdown_write(&mut self) -> io::Result<()> {
         self.inner.stream.shutdown(Shutdown::Write)
     }

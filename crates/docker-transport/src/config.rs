@@ -76,6 +76,14 @@ pub struct Config {
 
 impl Config {
     /// The defaults for `endpoint`.
+    ///
+    /// ```
+    /// use docker_transport::{Config, Endpoint, Timeouts};
+    /// let config = Config::new(Endpoint::parse("tcp://10.0.0.5:2375")?);
+    /// assert_eq!(config.timeouts, Timeouts::default());
+    /// assert_eq!(config.max_idle_connections, 16);
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
     pub fn new(endpoint: Endpoint) -> Config {
         Config {
             endpoint,

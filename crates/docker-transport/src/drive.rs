@@ -365,11 +365,10 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         stale && !self.retried && self.request.is_replayable()
     }
 
-    /// Takes a pooled connection, or starts connecting. The liveness probe is skipped for a
-    /// request the retry covers (see [`Pool::take`](crate::pool::Pool::take)).
+    /// Takes a pooled connection (probed, see [`Pool::take`](crate::pool::Pool::take)), or
+    /// starts connecting.
     fn choose(&mut self, now: Instant) -> Result<(), Error> {
-        let retryable = !self.retried && self.request.is_replayable();
-        if let Some(conn) = self.shared.pool.take(retryable, now) {
+        if let Some(conn) = self.shared.pool.take(now) {
             return self.start(conn, true, now);
         }
         let deadline = self.shared.config.timeouts.connect.map(|t| now + t);

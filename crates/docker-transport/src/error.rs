@@ -110,6 +110,14 @@ pub enum Error {
 }
 
 /// Why a connection could not be opened.
+///
+/// ```
+/// use docker_transport::{blocking::Transport, Config, ConnectFailure, Endpoint, Error, Method, Request};
+/// let transport = Transport::new(Config::new(Endpoint::parse("unix:///nonexistent/docker.sock")?));
+/// let Err(err) = transport.send(Request::new(Method::Get, "/_ping")) else { panic!() };
+/// assert!(matches!(err, Error::Connect { kind: ConnectFailure::NotFound, .. }));
+/// # Ok::<(), docker_transport::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConnectFailure {
@@ -174,6 +182,17 @@ fn protocol_summary(source: &docker_wire::Error) -> &'static str {
 }
 
 /// Which deadline passed. See [`Timeouts`](crate::Timeouts).
+///
+/// ```
+/// use docker_transport::{Error, TimeoutKind};
+/// let err = Error::Timeout {
+///     endpoint: "unix:///var/run/docker.sock".into(),
+///     kind: TimeoutKind::Idle,
+///     after: std::time::Duration::from_secs(120),
+/// };
+/// assert_eq!(err.timeout_kind(), Some(TimeoutKind::Idle));
+/// assert_eq!(TimeoutKind::Idle.to_string(), "idle");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeoutKind {
@@ -215,11 +234,32 @@ impl fmt::Display for TimeoutKind {
 
 impl Error {
     /// True for [`Error::Timeout`].
+    ///
+    /// ```
+    /// use docker_transport::{Error, TimeoutKind};
+    /// let err = Error::Timeout {
+    ///     endpoint: "unix:///var/run/docker.sock".into(),
+    ///     kind: TimeoutKind::Head,
+    ///     after: std::time::Duration::from_secs(120),
+    /// };
+    /// assert!(err.is_timeout());
+    /// assert!(!Error::NotUpgraded { status: 200 }.is_timeout());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }
 
     /// True for [`Error::Connect`], and for a connect timeout.
+    ///
+    /// ```
+    /// use docker_transport::{Error, TimeoutKind};
+    /// let err = Error::Timeout {
+    ///     endpoint: "tcp://10.0.0.5:2375".into(),
+    ///     kind: TimeoutKind::Connect,
+    ///     after: std::time::Duration::from_secs(5),
+    /// };
+    /// assert!(err.is_connect() && err.is_timeout());
+    /// ```
     pub fn is_connect(&self) -> bool {
         matches!(
             self,

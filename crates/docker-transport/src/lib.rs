@@ -60,8 +60,8 @@
 //! - `pool`: the bounded idle pool, generic over the flavour's socket. Connections carry their
 //!   buffers with them, so a reused connection allocates nothing. A connection is taken only
 //!   if younger than [`Config::idle_expiry`] and a non-blocking one-byte read finds it open
-//!   and quiet. That probe is skipped for a request the stale retry covers (below) on a
-//!   connection idle for under a second, so back-to-back requests pay no system call for it.
+//!   and quiet, however briefly it was idle: bytes a peer sends unasked would otherwise be
+//!   read as the next answer.
 //! - `buffer`: the per-connection read buffer, a `Vec` with start and end cursors. It is
 //!   compacted before a read when the tail is short, and grows only while an incomplete head
 //!   needs room, never past [`Limits::max_head_bytes`] plus one 64 KiB read.

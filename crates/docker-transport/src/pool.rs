@@ -54,9 +54,6 @@ pub(crate) struct Pool<S> {
     expiry: Duration,
 }
 
-/// How long a connection may sit idle and still be reused unprobed by a retryable request.
-pub(crate) const TRUSTED_IDLE: Duration = Duration::from_secs(1);
-
 /// A write buffer grown past this by a large body is not kept.
 const MAX_KEPT_OUT: usize = 256 * 1024;
 
@@ -71,30 +68,24 @@ impl<S: Socket> Pool<S> {
 
     /// The newest live idle connection at `now`, if any. Expired and dead ones are closed.
     ///
-    /// The liveness probe costs system calls (three in the blocking flavour), so it is
-    /// skipped when `retryable` (the request may be sent again should the connection turn
-    /// out stale before any response byte) and the connection was idle for less than
-    /// [`TRUSTED_IDLE`]: a dead connection then costs one retry instead of every request
-    /// paying for the probe.
-    pub(crate) fn take(&self, retryable: bool, now: Instant) -> Option<Conn<S>> {
+    /// Every connection is probed before it is reused, however briefly it was idle: a
+    /// closed one would cost only the stale retry, but bytes the peer sent unasked would be
+    /// read as the next request's answer, and only the probe sees them.
+    pub(crate) fn take(&self, now: Instant) -> Option<Conn<S>> {
         if self.max == 0 {
             return None;
         }
         loop {
-            let (mut conn, idle_for) = {
+            let mut conn = {
                 let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
                 let newest = idle.pop()?;
-                let idle_for = now.saturating_duration_since(newest.since);
-                if idle_for >= self.expiry {
+                if now.saturating_duration_since(newest.since) >= self.expiry {
                     // The newest is expired, so all are.
                     idle.clear();
                     return None;
                 }
-                (newest.conn, idle_for)
+                newest.conn
             };
-            if retryable && idle_for < TRUSTED_IDLE {
-                return Some(conn);
-            }
             if conn.io.is_alive() {
                 return Some(conn);
             }

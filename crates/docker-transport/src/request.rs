@@ -40,6 +40,13 @@ pub struct Request<R> {
 
 impl<R> Request<R> {
     /// A request with no body. `target` is the path and query, already percent-encoded.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Get, "/v1.47/containers/json?all=1");
+    /// assert_eq!(req.method(), Method::Get);
+    /// assert_eq!(req.target(), "/v1.47/containers/json?all=1");
+    /// ```
     pub fn new(method: Method, target: impl Into<String>) -> Request<R> {
         Request {
             method,
@@ -53,18 +60,39 @@ impl<R> Request<R> {
     }
 
     /// Adds a header. CR, LF and NUL in a value are refused when the request is sent.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Post, "/images/create?fromImage=alpine").header("X-Registry-Auth", "e30=");
+    /// assert_eq!(req.headers().collect::<Vec<_>>(), [("X-Registry-Auth", "e30=")]);
+    /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request<R> {
         self.headers.push((name.into(), value.into()));
         self
     }
 
     /// Sets the body.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::{Body, Request}, Method};
+    /// let tar = std::io::Cursor::new(b"a tar archive".to_vec());
+    /// let req = Request::new(Method::Post, "/build?t=web")
+    ///     .header("Content-Type", "application/x-tar")
+    ///     .body(Body::Reader(Box::new(tar)));
+    /// # let _ = req;
+    /// ```
     pub fn body(mut self, body: Body<R>) -> Request<R> {
         self.body = body;
         self
     }
 
     /// Sets a JSON body and `Content-Type: application/json`.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Post, "/networks/create").json(br#"{"Name":"back"}"#.to_vec());
+    /// assert_eq!(req.headers().next(), Some(("Content-Type", "application/json")));
+    /// ```
     pub fn json(self, bytes: Vec<u8>) -> Request<R> {
         self.header("Content-Type", "application/json")
             .body(Body::Bytes(bytes))
@@ -72,6 +100,12 @@ impl<R> Request<R> {
 
     /// Asks the engine to hijack the connection (attach, exec start); see
     /// `Response::into_upgraded` in either flavour.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdout=1").upgrade();
+    /// # let _ = req;
+    /// ```
     pub fn upgrade(mut self) -> Request<R> {
         self.upgrade = Upgrade::Hijack;
         self
@@ -79,6 +113,14 @@ impl<R> Request<R> {
 
     /// Overrides [`Timeouts::head`](crate::Timeouts::head) for this request, for operations
     /// that answer late (stop or restart with a long grace period, wait).
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// use std::time::Duration;
+    /// // `stop` answers after the grace period: wait longer than it for the head.
+    /// let req = Request::new(Method::Post, "/containers/web/stop?t=300").head_timeout(Duration::from_secs(330));
+    /// # let _ = req;
+    /// ```
     pub fn head_timeout(mut self, timeout: Duration) -> Request<R> {
         self.head_timeout = Some(timeout);
         self
@@ -86,22 +128,45 @@ impl<R> Request<R> {
 
     /// Marks an endless stream (events, logs with follow, attach, stats): the idle timeout
     /// does not apply to its body.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Get, "/events?since=0").streaming();
+    /// # let _ = req;
+    /// ```
     pub fn streaming(mut self) -> Request<R> {
         self.streaming = true;
         self
     }
 
     /// The method.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// assert_eq!(Request::new(Method::Delete, "/volumes/data").method(), Method::Delete);
+    /// ```
     pub fn method(&self) -> Method {
         self.method
     }
 
     /// The target: path and query.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// assert_eq!(Request::new(Method::Get, "/info").target(), "/info");
+    /// ```
     pub fn target(&self) -> &str {
         &self.target
     }
 
     /// The headers added with [`header`](Request::header), in order.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Get, "/info").header("Accept", "application/json").header("X-Trace", "1");
+    /// let names: Vec<&str> = req.headers().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["Accept", "X-Trace"]);
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }

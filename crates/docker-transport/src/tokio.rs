@@ -87,6 +87,12 @@ impl Transport {
     }
 
     /// The configuration in force.
+    ///
+    /// ```
+    /// use docker_transport::{tokio::Transport, Config, Endpoint};
+    /// let transport = Transport::new(Config::new(Endpoint::default()));
+    /// assert_eq!(transport.config().endpoint, Endpoint::default());
+    /// ```
     pub fn config(&self) -> &Config {
         &self.shared.config
     }
@@ -214,22 +220,61 @@ fn poll_pull<T>(
 /// Pooling follows the blocking flavour: a finished, reusable connection goes back to the
 /// pool when [`next_chunk`](Response::next_chunk) returns `None`; dropping an unfinished
 /// response closes it.
+///
+/// ```no_run
+/// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+/// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+/// let res = transport.send(Request::new(Method::Get, "/version")).await?;
+/// if res.status() == 200 {
+///     println!("{}", String::from_utf8_lossy(&res.bytes().await?));
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub struct Response {
     ex: Exchange<Sock>,
 }
 
 impl Response {
     /// The status code.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/_ping")).await?;
+    /// assert_eq!(res.status(), 200);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn status(&self) -> u16 {
         self.ex.head().status
     }
 
     /// The headers.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/_ping")).await?;
+    /// println!("API version {:?}", res.headers().get("api-version"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn headers(&self) -> &Headers {
         &self.ex.head().headers
     }
 
     /// The whole head.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/_ping")).await?;
+    /// let head = res.head();
+    /// println!("HTTP/1.{} {} {}", head.minor_version, head.status, head.reason);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn head(&self) -> &ResponseHead {
         self.ex.head()
     }
@@ -258,12 +303,30 @@ impl Response {
 
     /// The whole body, capped as in the blocking
     /// `bytes`.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let body = transport.send(Request::new(Method::Get, "/_ping")).await?.bytes().await?;
+    /// assert_eq!(body, b"OK");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bytes(self) -> Result<Vec<u8>, Error> {
         let limit = self.ex.body_cap();
         self.bytes_limited(limit).await
     }
 
     /// The whole body, capped at `limit` bytes.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/info")).await?;
+    /// let info = res.bytes_limited(1024 * 1024).await?; // an Error::BodyTooLarge past 1 MiB
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
         let mut out = self.ex.body_buffer(limit);
         let ex = &mut self.ex;
@@ -272,12 +335,40 @@ impl Response {
     }
 
     /// The body as `AsyncRead`; errors become `io::Error`.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tokio::io::AsyncBufReadExt;
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+    /// let mut lines = tokio::io::BufReader::new(res.into_async_read()).lines();
+    /// while let Some(line) = lines.next_line().await? {
+    ///     println!("{line}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_async_read(self) -> BodyReader {
         BodyReader { ex: self.ex }
     }
 
     /// The body as a stream of owned chunks, ending after the complete end or the first
     /// error.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// use futures_core::Stream;
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+    /// let mut body = res.into_stream();
+    /// let next = std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_next(cx));
+    /// if let Some(chunk) = next.await {
+    ///     let chunk: Vec<u8> = chunk?;
+    ///     println!("{}", String::from_utf8_lossy(&chunk));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_stream(self) -> BodyStream {
         BodyStream {
             ex: self.ex,
@@ -287,6 +378,20 @@ impl Response {
 
     /// The raw duplex stream after an upgrade; see the blocking
     /// `into_upgraded`.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
+    /// let mut stream = transport.send(req).await?.into_upgraded().await?;
+    /// stream.write_all(b"echo hi\n").await?;
+    /// stream.shutdown().await?;
+    /// let mut out = Vec::new();
+    /// stream.read_to_end(&mut out).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn into_upgraded(mut self) -> Result<Upgraded, Error> {
         let ex = &mut self.ex;
         let conn = poll_fn(|cx| poll_pull(ex, cx, Exchange::poll_upgrade)).await?;
@@ -298,6 +403,22 @@ impl Response {
 
     /// A handle that stops this response from another task or thread: a pending read
     /// returns at once with an [`Error::Io`] of kind `ConnectionAborted`.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let mut events = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+    /// let handle = events.abort_handle();
+    /// tokio::spawn(async move {
+    ///     tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+    ///     handle.abort();
+    /// });
+    /// while let Ok(Some(bytes)) = events.next_chunk().await {
+    ///     println!("{}", String::from_utf8_lossy(bytes));
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             state: self.ex.conn().map(|c| c.io.abort.clone()),
@@ -306,6 +427,17 @@ impl Response {
 }
 
 /// The body of a [`Response`] as `AsyncRead`.
+///
+/// ```no_run
+/// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+/// # async fn run(transport: Transport) -> Result<(), Box<dyn std::error::Error>> {
+/// use tokio::io::AsyncReadExt;
+/// let res = transport.send(Request::new(Method::Get, "/version")).await?;
+/// let mut body = String::new();
+/// res.into_async_read().read_to_string(&mut body).await?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct BodyReader {
     ex: Exchange<Sock>,
 }
@@ -328,6 +460,21 @@ impl AsyncRead for BodyReader {
 }
 
 /// The body of a [`Response`] as a `Stream` of owned chunks.
+///
+/// ```no_run
+/// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+/// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+/// use futures_core::Stream;
+/// use std::pin::Pin;
+/// let res = transport.send(Request::new(Method::Get, "/containers/web/logs?stdout=1")).await?;
+/// let mut body = res.into_stream();
+/// let mut total = 0;
+/// while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+///     total += chunk?.len();
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub struct BodyStream {
     ex: Exchange<Sock>,
     done: bool,
@@ -385,6 +532,18 @@ impl futures_core::Stream for BodyStream {
 }
 
 /// Stops a [`Response`] or an [`Upgraded`] stream from another task or thread.
+///
+/// ```no_run
+/// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+/// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+/// let mut res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+/// let handle = res.abort_handle();
+/// let reader = tokio::spawn(async move { while let Ok(Some(_)) = res.next_chunk().await {} });
+/// handle.abort(); // the reader's pending read fails, and its loop ends
+/// let _ = reader.await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct AbortHandle {
     state: Option<Arc<AbortState>>,
@@ -393,6 +552,17 @@ pub struct AbortHandle {
 impl AbortHandle {
     /// Stops it: the pending or next read or write fails with `ConnectionAborted`, and the
     /// connection is closed when its owner drops it. Idempotent.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
+    /// let handle = res.abort_handle();
+    /// handle.abort();
+    /// handle.abort(); // a second call does nothing
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abort(&self) {
         if let Some(state) = &self.state {
             state.aborted.store(true, Ordering::SeqCst);
@@ -406,6 +576,18 @@ impl AbortHandle {
 
 /// A hijacked connection: reads yield the bytes that came with the head first;
 /// `poll_shutdown` half-closes the write side. Timeouts are lifted.
+///
+/// ```no_run
+/// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+/// # async fn run(transport: Transport) -> Result<(), Box<dyn std::error::Error>> {
+/// use tokio::io::AsyncWriteExt;
+/// let req = Request::new(Method::Post, "/exec/e1/start").json(br#"{"Tty":true}"#.to_vec());
+/// let mut stream = transport.send(req.upgrade()).await?.into_upgraded().await?;
+/// stream.write_all(b"ls\n").await?;
+/// stream.shutdown().await?; // a half-close: output keeps coming
+/// # Ok(())
+/// # }
+/// ```
 pub struct Upgraded {
     sock: Sock,
     leftover: InputBuf,
@@ -413,6 +595,20 @@ pub struct Upgraded {
 
 impl Upgraded {
     /// A handle that stops this stream from another task or thread.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdout=1").upgrade();
+    /// let stream = transport.send(req).await?.into_upgraded().await?;
+    /// let handle = stream.abort_handle();
+    /// tokio::spawn(async move {
+    ///     tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    ///     handle.abort();
+    /// });
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         AbortHandle {
             state: Some(self.sock.abort.clone()),
