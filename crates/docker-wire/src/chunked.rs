@@ -74,6 +74,18 @@ pub enum Chunk<'i> {
 /// `E` is [`Event`](crate::Event) for [`ClientConn`](crate::ClientConn) and
 /// [`RequestEvent`](crate::RequestEvent) for [`RequestDecoder`](crate::RequestDecoder). See
 /// [`Chunk`] for an example.
+///
+/// ```
+/// use docker_wire::{Chunk, ClientConn, Event, Framed, Limits, Method, RequestHead};
+/// let mut conn = ClientConn::new(Limits::default());
+/// conn.send_request(&RequestHead::new(Method::Get, "/events", "docker"), &mut Vec::new())?;
+/// let input = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n";
+/// let head = conn.decode_framed(input)?;
+/// assert!(matches!(head.event, Framed::Event(Event::Head(_))));
+/// let size = conn.decode_framed(&input[head.consumed..])?;
+/// assert!(matches!(size.event, Framed::Chunk(Chunk::Size { size: 2, .. })));
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum Framed<'i, E> {
     /// What `decode` would have returned.

@@ -55,6 +55,17 @@ impl Default for Limits {
 }
 
 /// The result of [`ClientConn::decode`]: how many input bytes to discard, and what happened.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+/// let input = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK";
+/// let res = conn.decode(input)?;
+/// assert!(matches!(res.event, Event::Head(_)));
+/// assert_eq!(&input[res.consumed..], b"OK"); // The head was used; the body is next.
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct Decoded<'i> {
     /// Bytes of the input that were used. The caller must drop exactly these from the front
@@ -67,6 +78,19 @@ pub struct Decoded<'i> {
 /// The result of a `decode_framed` call ([`ClientConn::decode_framed`],
 /// [`RequestDecoder::decode_framed`](crate::RequestDecoder::decode_framed)): how many input
 /// bytes to discard, and an event or a piece of chunk framing. See [`Chunk`] for an example.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+/// # use docker_wire::{Chunk, Framed};
+/// let input = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n";
+/// let head = conn.decode_framed(input)?;
+/// let size = conn.decode_framed(&input[head.consumed..])?;
+/// assert!(matches!(size.event, Framed::Chunk(Chunk::Size { size: 2, .. })));
+/// assert_eq!(size.consumed, 3); // The size line, "2\r\n".
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct FramedDecoded<'i, E> {
     /// Bytes of the input that were used. The caller must drop exactly these from the front
@@ -77,6 +101,16 @@ pub struct FramedDecoded<'i, E> {
 }
 
 /// What a call to [`ClientConn::decode`] produced.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+/// let head = conn.decode(b"HTTP/1.1 204 No Content\r\n\r\n")?;
+/// assert!(matches!(head.event, Event::Head(ref h) if h.status == 204));
+/// assert_eq!(conn.decode(b"")?.event, Event::End { reusable: true });
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum Event<'i> {
     /// No progress is possible without more input (or [`ClientConn::handle_eof`]).
@@ -167,6 +201,12 @@ enum Read {
 
 impl ClientConn {
     /// A connection ready to send one request.
+    ///
+    /// ```
+    /// use docker_wire::{ClientConn, Limits};
+    /// let conn = ClientConn::new(Limits::default());
+    /// assert!(!conn.is_finished() && conn.error().is_none());
+    /// ```
     pub fn new(limits: Limits) -> ClientConn {
         ClientConn {
             limits,
@@ -190,6 +230,22 @@ impl ClientConn {
     /// CR, LF and NUL in the target, the host or a header value, a target outside visible
     /// ASCII, and headers the codec writes itself are refused with [`Misuse`], and nothing
     /// is appended.
+    ///
+    /// ```
+    /// use docker_wire::{BodyKind, ClientConn, Limits, Method, RequestHead};
+    /// let mut conn = ClientConn::new(Limits::default());
+    /// let mut out = Vec::new();
+    /// let head = RequestHead::new(Method::Post, "/containers/web/start", "docker").body(BodyKind::Length(0));
+    /// conn.send_request(&head, &mut out)?;
+    /// assert!(out.starts_with(b"POST /containers/web/start HTTP/1.1\r\nHost: docker\r\n"));
+    ///
+    /// // A target that would smuggle a header in is refused, and nothing is appended.
+    /// let smuggling = RequestHead::new(Method::Get, "/info\r\nX-Evil: 1", "docker");
+    /// let mut fresh = Vec::new();
+    /// assert!(ClientConn::new(Limits::default()).send_request(&smuggling, &mut fresh).is_err());
+    /// assert!(fresh.is_empty());
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn send_request(&mut self, head: &RequestHead<'_>, out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
         if !matches!(self.write, Write::Idle) {
@@ -215,6 +271,18 @@ impl ClientConn {
     ///
     /// Empty data is always accepted once a request was sent: it writes nothing, so a body
     /// declared as `Length(0)` may be "written" like any other.
+    ///
+    /// ```
+    /// use docker_wire::{BodyKind, ClientConn, Limits, Method, RequestHead};
+    /// let mut conn = ClientConn::new(Limits::default());
+    /// let mut out = Vec::new();
+    /// let head = RequestHead::new(Method::Post, "/build", "docker").body(BodyKind::Chunked);
+    /// conn.send_request(&head, &mut out)?;
+    /// out.clear();
+    /// conn.send_body(b"hello", &mut out)?;
+    /// assert_eq!(out, b"5\r\nhello\r\n");
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn send_body(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
         if data.is_empty() && matches!(self.write, Write::Done) {
@@ -254,6 +322,19 @@ impl ClientConn {
 
     /// Ends the request body: writes the last chunk, or checks that the declared length was met.
     /// Does nothing when the request had no body.
+    ///
+    /// ```
+    /// use docker_wire::{BodyKind, ClientConn, Limits, Method, RequestHead};
+    /// let mut conn = ClientConn::new(Limits::default());
+    /// let mut out = Vec::new();
+    /// let head = RequestHead::new(Method::Post, "/build", "docker").body(BodyKind::Chunked);
+    /// conn.send_request(&head, &mut out)?;
+    /// conn.send_body(b"hi", &mut out)?;
+    /// out.clear();
+    /// conn.finish_body(&mut out)?;
+    /// assert_eq!(out, b"0\r\n\r\n"); // The last chunk.
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn finish_body(&mut self, out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
         match self.write {
@@ -280,6 +361,18 @@ impl ClientConn {
     ///
     /// Bytes that were not consumed must be presented again, followed by new ones. The call
     /// loops internally over framing, so `NeedData` means the input is exhausted.
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// let input = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK";
+    /// let head = conn.decode(input)?;
+    /// assert!(matches!(head.event, Event::Head(_)));
+    /// let body = conn.decode(&input[head.consumed..])?;
+    /// assert_eq!(body.event, Event::Body(b"OK"));
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn decode<'i>(&mut self, input: &'i [u8]) -> Result<Decoded<'i>, Error> {
         self.check_decode(Report::Data)?;
         self.seen_input |= !input.is_empty();
@@ -295,6 +388,28 @@ impl ClientConn {
     /// A piece of framing is consumed only once it is complete, so the caller's buffer holds
     /// at most a size line or the trailers, both bounded by [`Limits`]. One response is read
     /// with `decode` or with `decode_framed`, not both.
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// use docker_wire::{Chunk, Framed};
+    /// let mut input: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n";
+    /// let mut pieces = Vec::new();
+    /// while !input.is_empty() {
+    ///     let res = conn.decode_framed(input)?;
+    ///     input = &input[res.consumed..];
+    ///     pieces.push(match res.event {
+    ///         Framed::Event(Event::Head(_)) => "head".to_string(),
+    ///         Framed::Event(Event::Body(data)) => format!("body {}", data.escape_ascii()),
+    ///         Framed::Chunk(Chunk::Size { size, .. }) => format!("size {size}"),
+    ///         Framed::Chunk(Chunk::DataEnd) => "data end".to_string(),
+    ///         other => format!("{other:?}"),
+    ///     });
+    /// }
+    /// assert_eq!(pieces, ["head", "size 2", "body hi", "data end"]);
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn decode_framed<'i>(
         &mut self,
         input: &'i [u8],
@@ -382,6 +497,18 @@ impl ClientConn {
 
     /// Tells the codec the peer closed its side. Returns the final event, or the error that
     /// a truncated response amounts to: a truncated body is never reported as complete.
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// // No length and no chunking: the body runs until the engine closes the connection.
+    /// let input = b"HTTP/1.1 200 OK\r\n\r\nall of it";
+    /// let head = conn.decode(input)?;
+    /// assert_eq!(conn.decode(&input[head.consumed..])?.event, Event::Body(b"all of it"));
+    /// assert_eq!(conn.handle_eof()?, Event::End { reusable: false });
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn handle_eof(&mut self) -> Result<Event<'static>, Error> {
         self.check()?;
         let res = match &self.read {
@@ -416,6 +543,17 @@ impl ClientConn {
     }
 
     /// True once the exchange is complete and the connection may carry another request.
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// conn.decode(b"HTTP/1.1 204 No Content\r\n\r\n")?;
+    /// assert!(!conn.is_reusable()); // The end is not reported yet.
+    /// assert_eq!(conn.decode(b"")?.event, Event::End { reusable: true });
+    /// assert!(conn.is_reusable());
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn is_reusable(&self) -> bool {
         self.failed.is_none()
             && self.reusable
@@ -424,11 +562,32 @@ impl ClientConn {
     }
 
     /// True once the response was fully received (or the connection upgraded).
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// conn.decode(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")?;
+    /// assert_eq!(conn.decode(b"")?.event, Event::End { reusable: false });
+    /// assert!(conn.is_finished() && !conn.is_reusable());
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn is_finished(&self) -> bool {
         matches!(self.read, Read::Done | Read::Upgraded)
     }
 
     /// The error this connection failed with, if any.
+    ///
+    /// ```
+    /// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+    /// # let mut conn = ClientConn::new(Limits::default());
+    /// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+    /// use docker_wire::{Error, ProtocolError};
+    /// assert!(conn.error().is_none());
+    /// let _ = conn.decode(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n");
+    /// assert_eq!(conn.error(), Some(&Error::Protocol(ProtocolError::InvalidContentLength)));
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn error(&self) -> Option<&Error> {
         self.failed.as_ref()
     }

@@ -40,12 +40,29 @@ pub enum Error {
 
 impl Error {
     /// True when the peer is to blame (a malformed or hostile response or request).
+    ///
+    /// ```
+    /// use docker_wire::{Error, Misuse, ProtocolError};
+    /// assert!(Error::Protocol(ProtocolError::InvalidChunkSize).is_peer_fault());
+    /// assert!(!Error::Misuse(Misuse::InvalidTarget { target: "info".into() }).is_peer_fault());
+    /// ```
     pub fn is_peer_fault(&self) -> bool {
         matches!(self, Error::Protocol(_) | Error::BadRequest(_))
     }
 }
 
 /// Where in a message the input ended early.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+/// use docker_wire::{Error, ProtocolError, Stage};
+/// conn.decode(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")?;
+/// let err = conn.handle_eof().unwrap_err(); // None of the 5 body bytes arrived.
+/// assert_eq!(err, Error::Protocol(ProtocolError::UnexpectedEof { stage: Stage::Body }));
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Stage {
@@ -68,6 +85,17 @@ impl fmt::Display for Stage {
 }
 
 /// The peer misbehaved: the message cannot be trusted and the connection must be closed.
+///
+/// ```
+/// # use docker_wire::{ClientConn, Event, Limits, Method, RequestHead};
+/// # let mut conn = ClientConn::new(Limits::default());
+/// # conn.send_request(&RequestHead::new(Method::Get, "/_ping", "docker"), &mut Vec::new())?;
+/// use docker_wire::{Error, ProtocolError};
+/// let res = conn.decode(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n");
+/// let err = Error::Protocol(ProtocolError::ContentLengthWithTransferEncoding);
+/// assert_eq!(res.unwrap_err(), err);
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProtocolError {
@@ -144,6 +172,13 @@ pub enum ProtocolError {
 }
 
 /// The caller used the codec wrongly. Nothing was sent.
+///
+/// ```
+/// use docker_wire::{ClientConn, Error, Limits, Method, Misuse, RequestHead};
+/// let head = RequestHead::new(Method::Get, "/info", "docker").headers(&[("Host", "elsewhere")]);
+/// let err = ClientConn::new(Limits::default()).send_request(&head, &mut Vec::new()).unwrap_err();
+/// assert_eq!(err, Error::Misuse(Misuse::ReservedHeader { name: "Host".into() }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Misuse {

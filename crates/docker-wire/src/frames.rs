@@ -11,6 +11,12 @@
 use std::fmt;
 
 /// An error in a Docker stream framing. The decoder is unusable afterwards.
+///
+/// ```
+/// use docker_wire::frames::{FrameError, MuxDecoder};
+/// let mut dec = MuxDecoder::default();
+/// assert_eq!(dec.decode(b"\x07\0\0\0\0\0\0\x01x"), Err(FrameError::InvalidStreamType(7)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FrameError {
@@ -29,6 +35,14 @@ pub enum FrameError {
 }
 
 /// Which stream a multiplexed frame belongs to.
+///
+/// ```
+/// use docker_wire::frames::{MuxDecoder, StreamKind};
+/// let (_, piece) = MuxDecoder::default().decode(b"\x02\0\0\0\0\0\0\x03err")?;
+/// assert_eq!(piece.unwrap().stream, StreamKind::Stderr);
+/// assert_eq!(StreamKind::Stderr.to_string(), "stderr");
+/// # Ok::<(), docker_wire::frames::FrameError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StreamKind {
     /// Stream 0. The engine writes it only for stdin echo; treat it as stdout.
@@ -53,6 +67,15 @@ impl fmt::Display for StreamKind {
 }
 
 /// A piece of a multiplexed frame: possibly not the whole frame.
+///
+/// ```
+/// use docker_wire::frames::{MuxDecoder, MuxPiece, StreamKind};
+/// let mut dec = MuxDecoder::default();
+/// // A 5-byte stdout frame of which 2 payload bytes arrived so far.
+/// let (_, piece) = dec.decode(b"\x01\0\0\0\0\0\0\x05he")?;
+/// assert_eq!(piece, Some(MuxPiece { stream: StreamKind::Stdout, data: b"he", frame_end: false }));
+/// # Ok::<(), docker_wire::frames::FrameError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MuxPiece<'i> {
     /// The stream the frame belongs to.
@@ -95,6 +118,14 @@ impl MuxDecoder {
     ///
     /// Keep calling with the unconsumed rest until it is empty. A `None` piece with a non-zero
     /// count means header bytes or an empty frame were consumed.
+    ///
+    /// ```
+    /// use docker_wire::frames::MuxDecoder;
+    /// let mut dec = MuxDecoder::default();
+    /// let (used, piece) = dec.decode(b"\x01\0\0\0\0\0\0\x02ok")?;
+    /// assert_eq!((used, piece.map(|p| p.data)), (10, Some(&b"ok"[..])));
+    /// # Ok::<(), docker_wire::frames::FrameError>(())
+    /// ```
     pub fn decode<'i>(
         &mut self,
         input: &'i [u8],
@@ -161,11 +192,29 @@ impl MuxDecoder {
     }
 
     /// True when the decoder sits between frames.
+    ///
+    /// ```
+    /// use docker_wire::frames::MuxDecoder;
+    /// let mut dec = MuxDecoder::default();
+    /// dec.decode(b"\x01\0\0")?; // Three bytes of a header arrived.
+    /// assert!(!dec.is_at_boundary());
+    /// dec.decode(b"\0\0\0\0\x01!")?;
+    /// assert!(dec.is_at_boundary());
+    /// # Ok::<(), docker_wire::frames::FrameError>(())
+    /// ```
     pub fn is_at_boundary(&self) -> bool {
         self.n_header == 0 && self.stream.is_none()
     }
 
     /// Checks that the stream did not end inside a frame.
+    ///
+    /// ```
+    /// use docker_wire::frames::{FrameError, MuxDecoder};
+    /// let mut dec = MuxDecoder::default();
+    /// dec.decode(b"\x01\0\0\0\0\0\0\x05he")?; // Two of 5 bytes arrive, then the stream ends.
+    /// assert_eq!(dec.finish(), Err(FrameError::TruncatedFrame));
+    /// # Ok::<(), FrameError>(())
+    /// ```
     pub fn finish(&self) -> Result<(), FrameError> {
         match self.is_at_boundary() {
             true => Ok(()),
@@ -207,6 +256,12 @@ pub struct LineDecoder {
 
 impl LineDecoder {
     /// A decoder that refuses lines longer than `max_line` bytes.
+    ///
+    /// ```
+    /// use docker_wire::frames::{FrameError, LineDecoder};
+    /// let mut dec = LineDecoder::new(4);
+    /// assert_eq!(dec.decode(b"toolong\n"), Err(FrameError::LineTooLong { limit: 4 }));
+    /// ```
     pub fn new(max_line: usize) -> LineDecoder {
         LineDecoder {
             max_line,
@@ -221,6 +276,14 @@ impl LineDecoder {
     ///
     /// Keep calling with the unconsumed rest until it is empty. The count is non-zero
     /// whenever the input is.
+    ///
+    /// ```
+    /// use docker_wire::frames::LineDecoder;
+    /// let mut dec = LineDecoder::new(1024);
+    /// let (used, line) = dec.decode(b"{\"status\":\"ok\"}\r\n{\"sta")?;
+    /// assert_eq!((used, line), (17, Some(&b"{\"status\":\"ok\"}"[..])));
+    /// # Ok::<(), docker_wire::frames::FrameError>(())
+    /// ```
     pub fn decode<'s, 'i: 's>(
         &'s mut self,
         input: &'i [u8],
@@ -269,6 +332,14 @@ impl LineDecoder {
     }
 
     /// Ends the stream: returns a last line that had no line ending, if any.
+    ///
+    /// ```
+    /// use docker_wire::frames::LineDecoder;
+    /// let mut dec = LineDecoder::new(1024);
+    /// dec.decode(b"{\"last\":true}")?; // The stream ends without a line ending.
+    /// assert_eq!(dec.finish()?, Some(&b"{\"last\":true}"[..]));
+    /// # Ok::<(), docker_wire::frames::FrameError>(())
+    /// ```
     pub fn finish(&mut self) -> Result<Option<&[u8]>, FrameError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());

@@ -61,6 +61,12 @@ struct Span {
 
 impl Headers {
     /// Appends a field.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("X-Registry-Auth", "e30=");
+    /// assert_eq!(h.get("x-registry-auth"), Some("e30="));
+    /// ```
     pub fn push(&mut self, name: &str, value: &str) {
         self.push_raw(name, value.as_bytes());
     }
@@ -89,6 +95,13 @@ impl Headers {
     }
 
     /// The first value of the field `name` (ASCII case-insensitive).
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("Api-Version", "1.47");
+    /// assert_eq!(h.get("API-VERSION"), Some("1.47"));
+    /// assert_eq!(h.get("Server"), None);
+    /// ```
     pub fn get(&self, name: &str) -> Option<&str> {
         let text = self.text.as_bytes();
         let mut name_start = 0usize;
@@ -102,6 +115,13 @@ impl Headers {
     }
 
     /// Every value of the field `name` (ASCII case-insensitive), in order.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("Warning", "first");
+    /// h.push("warning", "second");
+    /// assert_eq!(h.get_all("WARNING").collect::<Vec<_>>(), ["first", "second"]);
+    /// ```
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         // Names are compared as bytes, length first; only a match is sliced as `str`.
         let text = self.text.as_bytes();
@@ -116,11 +136,25 @@ impl Headers {
     }
 
     /// True when the field is present.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("Docker-Experimental", "false");
+    /// assert!(h.contains("docker-experimental"));
+    /// assert!(!h.contains("Ostype"));
+    /// ```
     pub fn contains(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
 
     /// All fields as `(name, value)`, in the order received.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("Server", "Docker/27.0");
+    /// h.push("Ostype", "linux");
+    /// assert_eq!(h.iter().collect::<Vec<_>>(), [("Server", "Docker/27.0"), ("Ostype", "linux")]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         let mut name_start = 0usize;
         self.spans.iter().map(move |s| {
@@ -132,11 +166,25 @@ impl Headers {
     }
 
     /// The number of fields.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// h.push("Vary", "a");
+    /// h.push("Vary", "b");
+    /// assert_eq!(h.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.spans.len()
     }
 
     /// True when there are no fields.
+    ///
+    /// ```
+    /// let mut h = docker_wire::Headers::default();
+    /// assert!(h.is_empty());
+    /// h.push("Server", "Docker");
+    /// assert!(!h.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }

@@ -5,6 +5,12 @@ use std::fmt;
 use crate::Misuse;
 
 /// An HTTP method.
+///
+/// ```
+/// use docker_wire::Method;
+/// assert_eq!(Method::Delete.to_string(), "DELETE");
+/// assert_eq!(Method::parse("get"), Some(Method::Get));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Method {
@@ -26,6 +32,10 @@ pub enum Method {
 
 impl Method {
     /// The method as sent on the wire.
+    ///
+    /// ```
+    /// assert_eq!(docker_wire::Method::Post.as_str(), "POST");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -59,6 +69,12 @@ impl Method {
     }
 
     /// True for methods that can be retried safely when no response byte arrived.
+    ///
+    /// ```
+    /// use docker_wire::Method;
+    /// assert!(Method::Get.is_idempotent() && Method::Delete.is_idempotent());
+    /// assert!(!Method::Post.is_idempotent());
+    /// ```
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Method::Post | Method::Patch)
     }
@@ -71,6 +87,15 @@ impl fmt::Display for Method {
 }
 
 /// How the request body is framed.
+///
+/// ```
+/// use docker_wire::{BodyKind, ClientConn, Limits, Method, RequestHead};
+/// let mut out = Vec::new();
+/// let head = RequestHead::new(Method::Post, "/build", "docker").body(BodyKind::Chunked);
+/// ClientConn::new(Limits::default()).send_request(&head, &mut out)?;
+/// assert!(out.ends_with(b"Transfer-Encoding: chunked\r\n\r\n"));
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     /// No body and no framing header.
@@ -82,6 +107,16 @@ pub enum BodyKind {
 }
 
 /// Whether the request asks the engine to hijack the connection (attach, exec start).
+///
+/// ```
+/// use docker_wire::{ClientConn, Limits, Method, RequestHead, Upgrade};
+/// let mut out = Vec::new();
+/// let target = "/containers/web/attach?stream=1&stdout=1";
+/// let head = RequestHead::new(Method::Post, target, "docker").upgrade(Upgrade::Hijack);
+/// ClientConn::new(Limits::default()).send_request(&head, &mut out)?;
+/// assert!(out.ends_with(b"Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"));
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upgrade {
     /// An ordinary request.
@@ -119,6 +154,13 @@ pub struct RequestHead<'a> {
 
 impl<'a> RequestHead<'a> {
     /// A head with no extra headers, no body and no upgrade.
+    ///
+    /// ```
+    /// use docker_wire::{BodyKind, Method, RequestHead, Upgrade};
+    /// let head = RequestHead::new(Method::Get, "/version", "docker");
+    /// assert_eq!((head.body, head.upgrade), (BodyKind::None, Upgrade::No));
+    /// assert!(head.headers.is_empty());
+    /// ```
     pub fn new(method: Method, target: &'a str, host: &'a str) -> RequestHead<'a> {
         RequestHead {
             method,
@@ -131,16 +173,34 @@ impl<'a> RequestHead<'a> {
     }
 
     /// Sets the extra header fields.
+    ///
+    /// ```
+    /// use docker_wire::{Method, RequestHead};
+    /// let head = RequestHead::new(Method::Get, "/info", "docker").headers(&[("Accept", "application/json")]);
+    /// assert_eq!(head.headers, [("Accept", "application/json")]);
+    /// ```
     pub fn headers(self, headers: &'a [(&'a str, &'a str)]) -> Self {
         RequestHead { headers, ..self }
     }
 
     /// Sets the body framing.
+    ///
+    /// ```
+    /// use docker_wire::{BodyKind, Method, RequestHead};
+    /// let head = RequestHead::new(Method::Post, "/containers/create", "docker").body(BodyKind::Length(2));
+    /// assert_eq!(head.body, BodyKind::Length(2));
+    /// ```
     pub fn body(self, body: BodyKind) -> Self {
         RequestHead { body, ..self }
     }
 
     /// Sets the upgrade mode.
+    ///
+    /// ```
+    /// use docker_wire::{Method, RequestHead, Upgrade};
+    /// let head = RequestHead::new(Method::Post, "/exec/e1/start", "docker").upgrade(Upgrade::Hijack);
+    /// assert_eq!(head.upgrade, Upgrade::Hijack);
+    /// ```
     pub fn upgrade(self, upgrade: Upgrade) -> Self {
         RequestHead { upgrade, ..self }
     }

@@ -63,6 +63,16 @@ impl ReceivedRequest {
 
 /// The result of [`RequestDecoder::decode`]: how many input bytes to discard, and what
 /// happened.
+///
+/// ```
+/// use docker_wire::{Limits, RequestDecoder, RequestEvent};
+/// let mut dec = RequestDecoder::new(Limits::default());
+/// let input = b"GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n";
+/// let res = dec.decode(input)?;
+/// assert!(matches!(res.event, RequestEvent::Head(_)));
+/// assert_eq!(res.consumed, input.len());
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct RequestDecoded<'i> {
     /// Bytes of the input that were used. The caller must drop exactly these from the front
@@ -73,6 +83,18 @@ pub struct RequestDecoded<'i> {
 }
 
 /// What a call to [`RequestDecoder::decode`] produced.
+///
+/// ```
+/// use docker_wire::{Limits, RequestDecoder, RequestEvent};
+/// let mut dec = RequestDecoder::new(Limits::default());
+/// let input = b"POST /containers/create HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}";
+/// let head = dec.decode(input)?;
+/// assert!(matches!(head.event, RequestEvent::Head(ref h) if h.target == "/containers/create"));
+/// let body = dec.decode(&input[head.consumed..])?;
+/// assert_eq!(body.event, RequestEvent::Body(b"{}"));
+/// assert_eq!(dec.decode(b"")?.event, RequestEvent::End);
+/// # Ok::<(), docker_wire::Error>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum RequestEvent<'i> {
     /// No progress is possible without more input (or [`RequestDecoder::handle_eof`]).
@@ -142,6 +164,12 @@ enum Read {
 
 impl RequestDecoder {
     /// A decoder waiting for a request head.
+    ///
+    /// ```
+    /// use docker_wire::{Limits, RequestDecoder};
+    /// let dec = RequestDecoder::new(Limits { max_headers: 20, ..Limits::default() });
+    /// assert!(!dec.is_finished() && dec.error().is_none());
+    /// ```
     pub fn new(limits: Limits) -> RequestDecoder {
         RequestDecoder {
             limits,
@@ -158,6 +186,15 @@ impl RequestDecoder {
     ///
     /// Bytes that were not consumed must be presented again, followed by new ones. The call
     /// loops internally over framing, so `NeedData` means the input is exhausted.
+    ///
+    /// ```
+    /// use docker_wire::{Limits, RequestDecoder, RequestEvent};
+    /// let mut dec = RequestDecoder::new(Limits::default());
+    /// assert_eq!(dec.decode(b"GET /info HTTP/1.1\r\n")?.event, RequestEvent::NeedData);
+    /// let res = dec.decode(b"GET /info HTTP/1.1\r\n\r\n")?; // The same bytes again, with the rest.
+    /// assert!(matches!(res.event, RequestEvent::Head(ref h) if h.target == "/info"));
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn decode<'i>(&mut self, input: &'i [u8]) -> Result<RequestDecoded<'i>, Error> {
         let FramedDecoded { consumed, event } = self.decode_with(input, Report::Data)?;
         match event {
@@ -228,11 +265,28 @@ impl RequestDecoder {
     }
 
     /// True once the request was fully received.
+    ///
+    /// ```
+    /// use docker_wire::{Limits, RequestDecoder, RequestEvent};
+    /// let mut dec = RequestDecoder::new(Limits::default());
+    /// let input = b"GET /info HTTP/1.1\r\n\r\n";
+    /// let head = dec.decode(input)?;
+    /// assert_eq!(dec.decode(&input[head.consumed..])?.event, RequestEvent::End);
+    /// assert!(dec.is_finished());
+    /// # Ok::<(), docker_wire::Error>(())
+    /// ```
     pub fn is_finished(&self) -> bool {
         matches!(self.read, Read::Done)
     }
 
     /// The error this decoder failed with, if any.
+    ///
+    /// ```
+    /// use docker_wire::{Error, Limits, ProtocolError, RequestDecoder};
+    /// let mut dec = RequestDecoder::new(Limits::default());
+    /// let _ = dec.decode(b"POST /build HTTP/1.1\r\nContent-Length: -1\r\n\r\n");
+    /// assert_eq!(dec.error(), Some(&Error::BadRequest(ProtocolError::InvalidContentLength)));
+    /// ```
     pub fn error(&self) -> Option<&Error> {
         self.failed.as_ref()
     }
