@@ -297,7 +297,7 @@ impl Response {
     /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
     /// # let transport = Transport::new(Config::new(Endpoint::default()));
     /// let res = transport.send(Request::new(Method::Get, "/info"))?;
-    /// let info = res.bytes_limited(1024 * 1024)?; // an Error::BodyTooLarge past 1 MiB
+    /// let info = res.bytes_limited(1024 * 1024)?; // A body over 1 MiB is an `Error::BodyTooLarge`.
     /// # Ok::<(), docker_transport::Error>(())
     /// ```
     pub fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
@@ -369,7 +369,7 @@ impl Response {
     /// # let transport = Transport::new(Config::new(Endpoint::default()));
     /// let events = transport.send(Request::new(Method::Get, "/events").streaming())?;
     /// let handle = events.abort_handle();
-    /// std::thread::spawn(move || handle.abort()); // the events' next read fails at once
+    /// std::thread::spawn(move || handle.abort()); // The events' next read fails at once.
     /// # Ok::<(), docker_transport::Error>(())
     /// ```
     pub fn abort_handle(&self) -> AbortHandle {
@@ -437,7 +437,7 @@ impl AbortHandle {
     /// let res = transport.send(Request::new(Method::Get, "/events").streaming())?;
     /// let handle = res.abort_handle();
     /// handle.abort();
-    /// handle.abort(); // a second call does nothing
+    /// handle.abort(); // A second call does nothing.
     /// # Ok::<(), docker_transport::Error>(())
     /// ```
     pub fn abort(&self) {
@@ -474,7 +474,7 @@ impl Upgraded {
     /// let req = Request::new(Method::Post, "/containers/web/attach?stream=1&stdin=1&stdout=1").upgrade();
     /// let mut stream = transport.send(req)?.into_upgraded()?;
     /// stream.write_all(b"bye\n")?;
-    /// stream.shutdown_write()?; // the process reads end-of-file
+    /// stream.shutdown_write()?; // The process reads end-of-file.
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shutdown_write(&mut self) -> io::Result<()> {

@@ -323,7 +323,7 @@ impl Response {
     /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
     /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
     /// let res = transport.send(Request::new(Method::Get, "/info")).await?;
-    /// let info = res.bytes_limited(1024 * 1024).await?; // an Error::BodyTooLarge past 1 MiB
+    /// let info = res.bytes_limited(1024 * 1024).await?; // A body over 1 MiB is an `Error::BodyTooLarge`.
     /// # Ok(())
     /// # }
     /// ```
@@ -539,7 +539,7 @@ impl futures_core::Stream for BodyStream {
 /// let mut res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
 /// let handle = res.abort_handle();
 /// let reader = tokio::spawn(async move { while let Ok(Some(_)) = res.next_chunk().await {} });
-/// handle.abort(); // the reader's pending read fails, and its loop ends
+/// handle.abort(); // The reader's pending read fails, and its loop ends.
 /// let _ = reader.await;
 /// # Ok(())
 /// # }
@@ -559,7 +559,7 @@ impl AbortHandle {
     /// let res = transport.send(Request::new(Method::Get, "/events").streaming()).await?;
     /// let handle = res.abort_handle();
     /// handle.abort();
-    /// handle.abort(); // a second call does nothing
+    /// handle.abort(); // A second call does nothing.
     /// # Ok(())
     /// # }
     /// ```
@@ -584,7 +584,7 @@ impl AbortHandle {
 /// let req = Request::new(Method::Post, "/exec/e1/start").json(br#"{"Tty":true}"#.to_vec());
 /// let mut stream = transport.send(req.upgrade()).await?.into_upgraded().await?;
 /// stream.write_all(b"ls\n").await?;
-/// stream.shutdown().await?; // a half-close: output keeps coming
+/// stream.shutdown().await?; // It is a half-close: output keeps coming.
 /// # Ok(())
 /// # }
 /// ```
