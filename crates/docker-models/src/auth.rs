@@ -102,6 +102,14 @@ impl fmt::Debug for AuthConfig {
 /// The answer of `POST /auth`.
 ///
 /// `Debug` never prints the identity token.
+///
+/// ```
+/// use docker_models::AuthResponse;
+/// let res: AuthResponse =
+///     serde_json::from_str(r#"{"Status":"Login Succeeded","IdentityToken":"9cbaf023786cd7"}"#).unwrap();
+/// assert_eq!(res.status, "Login Succeeded");
+/// assert!(!format!("{res:?}").contains("9cbaf023786cd7"));
+/// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AuthResponse {

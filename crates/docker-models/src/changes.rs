@@ -63,6 +63,12 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// The wire integer.
+    ///
+    /// ```
+    /// use docker_models::ChangeKind;
+    /// assert_eq!(ChangeKind::Deleted.code(), 2);
+    /// assert_eq!(ChangeKind::Unknown(9).code(), 9);
+    /// ```
     pub fn code(self) -> u8 {
         match self {
             ChangeKind::Modified => 0,
@@ -73,6 +79,12 @@ impl ChangeKind {
     }
 
     /// The kind for a wire integer.
+    ///
+    /// ```
+    /// use docker_models::ChangeKind;
+    /// assert_eq!(ChangeKind::from_code(1), ChangeKind::Added);
+    /// assert_eq!(ChangeKind::from_code(9), ChangeKind::Unknown(9));
+    /// ```
     pub fn from_code(code: u8) -> ChangeKind {
         match code {
             0 => ChangeKind::Modified,
@@ -83,6 +95,12 @@ impl ChangeKind {
     }
 
     /// The `docker diff` letter: `C`, `A`, `D`, or `?` for an unknown kind.
+    ///
+    /// ```
+    /// use docker_models::ChangeKind;
+    /// assert_eq!(ChangeKind::Modified.symbol(), 'C');
+    /// assert_eq!(ChangeKind::Unknown(9).symbol(), '?');
+    /// ```
     pub fn symbol(self) -> char {
         match self {
             ChangeKind::Modified => 'C',

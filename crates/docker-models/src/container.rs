@@ -94,6 +94,13 @@ impl ContainerSummary {
     /// The container's name without the leading `/`: the first name that is not a
     /// legacy link alias (`/other/alias`), else the first name; `None` when `Names` is
     /// empty.
+    ///
+    /// ```
+    /// use docker_models::ContainerSummary;
+    /// let c: ContainerSummary = serde_json::from_str(r#"{"Names":["/db/web-db","/db"]}"#).unwrap();
+    /// assert_eq!(c.name(), Some("db")); // The other name, `/db/web-db`, is a link alias.
+    /// assert_eq!(ContainerSummary::default().name(), None);
+    /// ```
     pub fn name(&self) -> Option<&str> {
         fn strip(n: &str) -> &str {
             n.strip_prefix('/').unwrap_or(n)
@@ -106,6 +113,12 @@ impl ContainerSummary {
     }
 
     /// The first 12 characters of the id, as the CLI shows it.
+    ///
+    /// ```
+    /// use docker_models::ContainerSummary;
+    /// let c: ContainerSummary = serde_json::from_str(r#"{"Id":"1cd78d71f60d4a6e3b3c"}"#).unwrap();
+    /// assert_eq!(c.short_id(), "1cd78d71f60d");
+    /// ```
     pub fn short_id(&self) -> &str {
         short_id(&self.id)
     }
@@ -127,6 +140,14 @@ impl fmt::Display for ContainerSummary {
 }
 
 /// One entry of `Ports` in [`ContainerSummary`].
+///
+/// ```
+/// use docker_models::Port;
+/// let port: Port = serde_json::from_str(
+///     r#"{"IP":"0.0.0.0","PrivatePort":80,"PublicPort":8080,"Type":"tcp"}"#,
+/// ).unwrap();
+/// assert_eq!((port.private_port, port.public_port, port.typ.as_str()), (80, 8080, "tcp"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Port {
@@ -153,6 +174,12 @@ pub struct Port {
 }
 
 /// `HostConfig` in [`ContainerSummary`].
+///
+/// ```
+/// use docker_models::ContainerSummary;
+/// let c: ContainerSummary = serde_json::from_str(r#"{"HostConfig":{"NetworkMode":"host"}}"#).unwrap();
+/// assert_eq!(c.host_config.network_mode, "host");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SummaryHostConfig {
@@ -169,6 +196,14 @@ pub struct SummaryHostConfig {
 }
 
 /// `NetworkSettings` in [`ContainerSummary`].
+///
+/// ```
+/// use docker_models::ContainerSummary;
+/// let c: ContainerSummary = serde_json::from_str(
+///     r#"{"NetworkSettings":{"Networks":{"bridge":{"IPAddress":"172.17.0.2"}}}}"#,
+/// ).unwrap();
+/// assert_eq!(c.network_settings.networks["bridge"].ip_address, "172.17.0.2");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SummaryNetworkSettings {
@@ -216,6 +251,15 @@ pub struct MountPoint {
 }
 
 /// `GraphDriver`: the storage driver and its per-object data.
+///
+/// ```
+/// use docker_models::GraphDriver;
+/// let driver: GraphDriver = serde_json::from_str(
+///     r#"{"Name":"overlay2","Data":{"MergedDir":"/var/lib/docker/overlay2/4f2a/merged"}}"#,
+/// ).unwrap();
+/// assert_eq!(driver.name, "overlay2");
+/// assert!(driver.data["MergedDir"].ends_with("/merged"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GraphDriver {
@@ -330,11 +374,23 @@ pub struct ContainerInspect {
 
 impl ContainerInspect {
     /// The name without the leading `/`.
+    ///
+    /// ```
+    /// use docker_models::ContainerInspect;
+    /// let c: ContainerInspect = serde_json::from_str(r#"{"Name":"/web"}"#).unwrap();
+    /// assert_eq!(c.name(), "web");
+    /// ```
     pub fn name(&self) -> &str {
         self.name.strip_prefix('/').unwrap_or(&self.name)
     }
 
     /// The first 12 characters of the id.
+    ///
+    /// ```
+    /// use docker_models::ContainerInspect;
+    /// let c: ContainerInspect = serde_json::from_str(r#"{"Id":"1cd78d71f60d4a6e3b3c"}"#).unwrap();
+    /// assert_eq!(c.short_id(), "1cd78d71f60d");
+    /// ```
     pub fn short_id(&self) -> &str {
         short_id(&self.id)
     }
@@ -375,6 +431,16 @@ impl fmt::Display for ContainerInspect {
 /// `State` of [`ContainerInspect`].
 ///
 /// Times are RFC 3339 strings; an unset time is `0001-01-01T00:00:00Z`.
+///
+/// ```
+/// use docker_models::ContainerState;
+/// let state: ContainerState = serde_json::from_str(
+///     r#"{"Status":"exited","Running":false,"OOMKilled":true,"ExitCode":137,"Health":null}"#,
+/// ).unwrap();
+/// assert!(state.oom_killed && !state.running);
+/// assert_eq!((state.status.as_str(), state.exit_code), ("exited", 137));
+/// assert!(state.health.is_none());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ContainerState {
@@ -417,6 +483,16 @@ pub struct ContainerState {
 }
 
 /// `State.Health` of [`ContainerInspect`].
+///
+/// ```
+/// use docker_models::ContainerState;
+/// let state: ContainerState = serde_json::from_str(
+///     r#"{"Health":{"Status":"unhealthy","FailingStreak":3,"Log":[{"ExitCode":1,"Output":"refused"}]}}"#,
+/// ).unwrap();
+/// let health = state.health.unwrap();
+/// assert_eq!((health.status.as_str(), health.failing_streak), ("unhealthy", 3));
+/// assert_eq!(health.log[0].output, "refused");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Health {
@@ -432,6 +508,14 @@ pub struct Health {
 }
 
 /// One entry of `Health.Log`.
+///
+/// ```
+/// use docker_models::HealthcheckResult;
+/// let result: HealthcheckResult = serde_json::from_str(
+///     r#"{"Start":"2024-05-01T10:00:00Z","End":"2024-05-01T10:00:01Z","ExitCode":0,"Output":"ok\n"}"#,
+/// ).unwrap();
+/// assert_eq!((result.exit_code, result.output.as_str()), (0, "ok\n"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HealthcheckResult {
@@ -453,6 +537,19 @@ pub struct HealthcheckResult {
 ///
 /// Durations are nanoseconds; 0 means inherit. Empty fields are skipped when
 /// serializing.
+///
+/// ```
+/// use docker_models::HealthConfig;
+/// let check = HealthConfig {
+///     test: vec!["CMD-SHELL".into(), "curl -f http://localhost/ || exit 1".into()],
+///     interval: 30_000_000_000,
+///     retries: 3,
+///     ..Default::default()
+/// };
+/// let json = serde_json::to_value(&check).unwrap();
+/// assert_eq!(json["Interval"], 30_000_000_000i64);
+/// assert!(json.get("Timeout").is_none()); // A 0 (inherit) is not sent.
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HealthConfig {
@@ -503,6 +600,16 @@ pub struct HealthConfig {
 /// `Config` of [`ContainerInspect`], and `Config`/`ContainerConfig` of
 /// [`ImageInspect`](crate::ImageInspect): the portable part of a container's
 /// configuration.
+///
+/// ```
+/// use docker_models::ContainerInspect;
+/// let c: ContainerInspect = serde_json::from_str(
+///     r#"{"Config":{"Image":"nginx:1.27","Env":["PATH=/usr/bin"],"Cmd":null,"Labels":{"app":"web"}}}"#,
+/// ).unwrap();
+/// assert_eq!(c.config.image, "nginx:1.27");
+/// assert!(c.config.cmd.is_empty());
+/// assert_eq!(c.config.labels["app"], "web");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ContainerConfig {

@@ -215,6 +215,12 @@ pub struct ContainerCreateConfig {
 
 impl ContainerCreateConfig {
     /// A body that creates a container from `image` with the image's defaults.
+    ///
+    /// ```
+    /// use docker_models::ContainerCreateConfig;
+    /// let body = ContainerCreateConfig::new("alpine:3");
+    /// assert_eq!(serde_json::to_value(&body).unwrap(), serde_json::json!({"Image": "alpine:3"}));
+    /// ```
     pub fn new(image: impl Into<String>) -> ContainerCreateConfig {
         ContainerCreateConfig {
             image: image.into(),
@@ -224,6 +230,15 @@ impl ContainerCreateConfig {
 }
 
 /// `NetworkingConfig` of a [`ContainerCreateConfig`].
+///
+/// ```
+/// use docker_models::{ContainerCreateConfig, EndpointSettings};
+/// let mut body = ContainerCreateConfig::new("nginx");
+/// let endpoint = EndpointSettings { aliases: vec!["web".into()], ..Default::default() };
+/// body.networking_config.endpoints_config.insert("backend".into(), endpoint);
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json["NetworkingConfig"]["EndpointsConfig"]["backend"]["Aliases"][0], "web");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkingConfig {
@@ -275,6 +290,13 @@ pub struct ContainerWaitResponse {
 }
 
 /// `Error` of a [`ContainerWaitResponse`].
+///
+/// ```
+/// use docker_models::ContainerWaitResponse;
+/// let res: ContainerWaitResponse =
+///     serde_json::from_str(r#"{"StatusCode":-1,"Error":{"Message":"container removed"}}"#).unwrap();
+/// assert_eq!(res.error.unwrap().message, "container removed");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WaitExitError {

@@ -26,6 +26,15 @@ pub struct ContainerPruneResponse {
 }
 
 /// The answer of `POST /images/prune`.
+///
+/// ```
+/// use docker_models::ImagePruneResponse;
+/// let res: ImagePruneResponse = serde_json::from_str(
+///     r#"{"ImagesDeleted":[{"Untagged":"bb:old"},{"Deleted":"sha256:74b4c581"}],"SpaceReclaimed":1982256}"#,
+/// ).unwrap();
+/// assert_eq!(res.images_deleted.len(), 2);
+/// assert_eq!(res.space_reclaimed, 1982256);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ImagePruneResponse {
@@ -38,6 +47,13 @@ pub struct ImagePruneResponse {
 }
 
 /// The answer of `POST /volumes/prune`.
+///
+/// ```
+/// use docker_models::VolumePruneResponse;
+/// let res: VolumePruneResponse =
+///     serde_json::from_str(r#"{"VolumesDeleted":null,"SpaceReclaimed":0}"#).unwrap();
+/// assert!(res.volumes_deleted.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VolumePruneResponse {
@@ -50,6 +66,12 @@ pub struct VolumePruneResponse {
 }
 
 /// The answer of `POST /networks/prune` (networks free no disk space).
+///
+/// ```
+/// use docker_models::NetworkPruneResponse;
+/// let res: NetworkPruneResponse = serde_json::from_str(r#"{"NetworksDeleted":["backend"]}"#).unwrap();
+/// assert_eq!(res.networks_deleted, ["backend"]);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkPruneResponse {
@@ -92,6 +114,14 @@ pub struct SystemDf {
 }
 
 /// One entry of `BuildCache` in [`SystemDf`].
+///
+/// ```
+/// use docker_models::BuildCacheRecord;
+/// let record: BuildCacheRecord = serde_json::from_str(
+///     r#"{"ID":"ndlpt0hhvkqcdfkputsk4cq9c","Type":"regular","InUse":false,"Size":51,"UsageCount":2}"#,
+/// ).unwrap();
+/// assert_eq!((record.typ.as_str(), record.size, record.usage_count), ("regular", 51, 2));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BuildCacheRecord {

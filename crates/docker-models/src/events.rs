@@ -81,6 +81,14 @@ pub struct EventMessage {
 impl EventMessage {
     /// The event time in Unix nanoseconds: `timeNano`, or `time` × 10⁹ when `timeNano`
     /// is 0 (saturating).
+    ///
+    /// ```
+    /// use docker_models::EventMessage;
+    /// let old: EventMessage = serde_json::from_str(r#"{"time":1700000000}"#).unwrap();
+    /// assert_eq!(old.time_nano(), 1_700_000_000_000_000_000);
+    /// let new: EventMessage = serde_json::from_str(r#"{"time":1700000000,"timeNano":1700000000123456789}"#).unwrap();
+    /// assert_eq!(new.time_nano(), 1_700_000_000_123_456_789);
+    /// ```
     pub fn time_nano(&self) -> i64 {
         if self.time_nano != 0 {
             self.time_nano
@@ -90,6 +98,12 @@ impl EventMessage {
     }
 
     /// The object's id: `Actor.ID`, or the legacy `id` when the actor has none.
+    ///
+    /// ```
+    /// use docker_models::EventMessage;
+    /// let legacy: EventMessage = serde_json::from_str(r#"{"id":"1cd78d71f60d","status":"die"}"#).unwrap();
+    /// assert_eq!(legacy.actor_id(), "1cd78d71f60d");
+    /// ```
     pub fn actor_id(&self) -> &str {
         if self.actor.id.is_empty() {
             &self.id
@@ -129,6 +143,15 @@ impl fmt::Display for EventMessage {
 }
 
 /// `Actor` of an [`EventMessage`]: the object the event is about.
+///
+/// ```
+/// use docker_models::EventMessage;
+/// let event: EventMessage = serde_json::from_str(
+///     r#"{"Type":"container","Action":"die","Actor":{"ID":"1cd78d71f60d","Attributes":{"exitCode":"0","name":"web"}}}"#,
+/// ).unwrap();
+/// assert_eq!(event.actor.id, "1cd78d71f60d");
+/// assert_eq!(event.actor.attributes["exitCode"], "0");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EventActor {

@@ -95,6 +95,12 @@ pub struct ExecCreateConfig {
 }
 
 /// The answer of `POST /containers/{id}/exec`.
+///
+/// ```
+/// use docker_models::ExecCreateResponse;
+/// let res: ExecCreateResponse = serde_json::from_str(r#"{"Id":"b7a6d2e9c0f1"}"#).unwrap();
+/// assert_eq!(res.id, "b7a6d2e9c0f1");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExecCreateResponse {
@@ -104,6 +110,12 @@ pub struct ExecCreateResponse {
 }
 
 /// The body of `POST /exec/{id}/start`.
+///
+/// ```
+/// use docker_models::ExecStartConfig;
+/// let body = ExecStartConfig { detach: true, ..Default::default() };
+/// assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"Detach":true,"Tty":false}"#);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExecStartConfig {
@@ -164,6 +176,15 @@ pub struct ExecInspect {
 }
 
 /// `ProcessConfig` of an [`ExecInspect`] (lowercase keys on the wire).
+///
+/// ```
+/// use docker_models::ExecInspect;
+/// let exec: ExecInspect = serde_json::from_str(
+///     r#"{"ProcessConfig":{"tty":false,"entrypoint":"sh","arguments":["-c","date"],"user":"1000"}}"#,
+/// ).unwrap();
+/// assert_eq!(exec.process_config.entrypoint, "sh");
+/// assert_eq!(exec.process_config.arguments, ["-c", "date"]);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExecProcessConfig {

@@ -443,6 +443,16 @@ pub struct HostConfig {
 }
 
 /// `RestartPolicy` in [`HostConfig`].
+///
+/// ```
+/// use docker_models::{HostConfig, RestartPolicy};
+/// let hc = HostConfig {
+///     restart_policy: RestartPolicy { name: "on-failure".into(), maximum_retry_count: 5 },
+///     ..Default::default()
+/// };
+/// let json = serde_json::to_value(&hc).unwrap();
+/// assert_eq!(json["RestartPolicy"], serde_json::json!({"Name": "on-failure", "MaximumRetryCount": 5}));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestartPolicy {
@@ -455,6 +465,14 @@ pub struct RestartPolicy {
 }
 
 /// `LogConfig` in [`HostConfig`].
+///
+/// ```
+/// use docker_models::LogConfig;
+/// let log: LogConfig =
+///     serde_json::from_str(r#"{"Type":"json-file","Config":{"max-size":"10m"}}"#).unwrap();
+/// assert_eq!(log.typ, "json-file");
+/// assert_eq!(log.config["max-size"], "10m");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogConfig {
@@ -467,6 +485,19 @@ pub struct LogConfig {
 }
 
 /// One entry of `Devices` in [`HostConfig`].
+///
+/// ```
+/// use docker_models::{DeviceMapping, HostConfig};
+/// let hc = HostConfig {
+///     devices: vec![DeviceMapping {
+///         path_on_host: "/dev/fuse".into(),
+///         path_in_container: "/dev/fuse".into(),
+///         cgroup_permissions: "rwm".into(),
+///     }],
+///     ..Default::default()
+/// };
+/// assert_eq!(serde_json::to_value(&hc).unwrap()["Devices"][0]["CgroupPermissions"], "rwm");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeviceMapping {
@@ -482,6 +513,15 @@ pub struct DeviceMapping {
 }
 
 /// One entry of `Ulimits` in [`HostConfig`].
+///
+/// ```
+/// use docker_models::Ulimit;
+/// let nofile = Ulimit { name: "nofile".into(), soft: 1024, hard: 4096 };
+/// assert_eq!(
+///     serde_json::to_value(&nofile).unwrap(),
+///     serde_json::json!({"Name": "nofile", "Soft": 1024, "Hard": 4096})
+/// );
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Ulimit {
@@ -499,6 +539,20 @@ pub struct Ulimit {
 /// One entry of `Mounts` in [`HostConfig`]: a mount requested at create time.
 ///
 /// (The mounts a container actually has are [`MountPoint`](crate::MountPoint)s.)
+///
+/// ```
+/// use docker_models::Mount;
+/// let mut mount = Mount {
+///     typ: "volume".into(),
+///     source: "data".into(),
+///     target: "/var/lib/postgresql/data".into(),
+///     ..Default::default()
+/// };
+/// mount.extra.insert("VolumeOptions".into(), serde_json::json!({"NoCopy": true}));
+/// let json = serde_json::to_value(&mount).unwrap();
+/// assert_eq!(json["Type"], "volume");
+/// assert_eq!(json["VolumeOptions"]["NoCopy"], true);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self", default)]
 pub struct Mount {

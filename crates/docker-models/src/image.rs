@@ -101,6 +101,12 @@ pub struct ImageInspect {
 
 impl ImageInspect {
     /// The first tag, if any.
+    ///
+    /// ```
+    /// use docker_models::ImageInspect;
+    /// let image: ImageInspect = serde_json::from_str(r#"{"RepoTags":["bb:latest","bb:1.36"]}"#).unwrap();
+    /// assert_eq!(image.first_tag(), Some("bb:latest"));
+    /// ```
     pub fn first_tag(&self) -> Option<&str> {
         self.repo_tags.first().map(String::as_str)
     }
@@ -122,6 +128,15 @@ impl fmt::Display for ImageInspect {
 }
 
 /// `RootFS` of [`ImageInspect`].
+///
+/// ```
+/// use docker_models::ImageInspect;
+/// let image: ImageInspect = serde_json::from_str(
+///     r#"{"RootFS":{"Type":"layers","Layers":["sha256:d1d4a6d1","sha256:3e207b40"]}}"#,
+/// ).unwrap();
+/// assert_eq!(image.root_fs.typ, "layers");
+/// assert_eq!(image.root_fs.layers.len(), 2);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RootFs {
@@ -134,6 +149,13 @@ pub struct RootFs {
 }
 
 /// `Metadata` of [`ImageInspect`].
+///
+/// ```
+/// use docker_models::ImageInspect;
+/// let image: ImageInspect =
+///     serde_json::from_str(r#"{"Metadata":{"LastTagTime":"2024-05-01T10:00:00Z"}}"#).unwrap();
+/// assert_eq!(image.metadata.last_tag_time, "2024-05-01T10:00:00Z");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ImageMetadata {
@@ -194,6 +216,16 @@ pub struct ImageSummary {
 }
 
 /// One item of `GET /images/{name}/history`, newest layer first.
+///
+/// ```
+/// use docker_models::ImageHistoryItem;
+/// let history: Vec<ImageHistoryItem> = serde_json::from_str(
+///     r#"[{"Id":"sha256:74b4c581","Created":1700000000,"CreatedBy":"/bin/sh -c #(nop) CMD [\"sh\"]","Tags":["bb:latest"],"Size":0},
+///         {"Id":"<missing>","Created":1699999990,"CreatedBy":"/bin/sh -c #(nop) ADD file:ab12 in / ","Tags":null,"Size":4261550}]"#,
+/// ).unwrap();
+/// assert_eq!(history[0].tags, ["bb:latest"]);
+/// assert!(history[1].tags.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ImageHistoryItem {
@@ -220,6 +252,15 @@ pub struct ImageHistoryItem {
 /// One item of `DELETE /images/{name}` and of `ImagesDeleted` in an image prune.
 ///
 /// Exactly one of the two fields is set.
+///
+/// ```
+/// use docker_models::ImageDeleteResponseItem;
+/// let items: Vec<ImageDeleteResponseItem> =
+///     serde_json::from_str(r#"[{"Untagged":"bb:latest"},{"Deleted":"sha256:74b4c581"}]"#).unwrap();
+/// assert_eq!(items[0].untagged, "bb:latest");
+/// assert!(items[0].deleted.is_empty());
+/// assert_eq!(items[1].deleted, "sha256:74b4c581");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ImageDeleteResponseItem {

@@ -98,6 +98,15 @@ impl fmt::Display for NetworkInspect {
 }
 
 /// `IPAM` of a [`NetworkInspect`]: address management.
+///
+/// ```
+/// use docker_models::NetworkInspect;
+/// let net: NetworkInspect = serde_json::from_str(
+///     r#"{"Name":"backend","IPAM":{"Driver":"default","Options":null,"Config":[{"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]}}"#,
+/// ).unwrap();
+/// assert_eq!(net.ipam.driver, "default");
+/// assert_eq!(net.ipam.config[0].subnet, "172.18.0.0/16");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Ipam {
@@ -113,6 +122,15 @@ pub struct Ipam {
 }
 
 /// One entry of `IPAM.Config`.
+///
+/// ```
+/// use docker_models::IpamConfig;
+/// let config: IpamConfig = serde_json::from_str(
+///     r#"{"Subnet":"10.10.0.0/24","IPRange":"10.10.0.128/25","Gateway":"10.10.0.1","AuxiliaryAddresses":{"router":"10.10.0.2"}}"#,
+/// ).unwrap();
+/// assert_eq!(config.ip_range, "10.10.0.128/25");
+/// assert_eq!(config.auxiliary_addresses["router"], "10.10.0.2");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IpamConfig {
@@ -147,6 +165,13 @@ pub struct IpamConfig {
 }
 
 /// `ConfigFrom` of a [`NetworkInspect`].
+///
+/// ```
+/// use docker_models::NetworkInspect;
+/// let net: NetworkInspect =
+///     serde_json::from_str(r#"{"Name":"prod","ConfigFrom":{"Network":"prod-config"}}"#).unwrap();
+/// assert_eq!(net.config_from.network, "prod-config");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConfigReference {
@@ -156,6 +181,15 @@ pub struct ConfigReference {
 }
 
 /// A value of `Containers` in a [`NetworkInspect`]: one container's endpoint.
+///
+/// ```
+/// use docker_models::NetworkInspect;
+/// let net: NetworkInspect = serde_json::from_str(
+///     r#"{"Name":"backend","Containers":{"1cd78d71f60d":{"Name":"web","IPv4Address":"172.18.0.2/16"}}}"#,
+/// ).unwrap();
+/// let web = &net.containers["1cd78d71f60d"];
+/// assert_eq!((web.name.as_str(), web.ipv4_address.as_str()), ("web", "172.18.0.2/16"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkContainer {
@@ -177,6 +211,14 @@ pub struct NetworkContainer {
 }
 
 /// The answer of `POST /networks/create`.
+///
+/// ```
+/// use docker_models::NetworkCreateResponse;
+/// let res: NetworkCreateResponse =
+///     serde_json::from_str(r#"{"Id":"22be93d5babb089c5aab8dbc369042fad48ff791584ca2da2100db837a1c7c30","Warning":""}"#).unwrap();
+/// assert!(res.id.starts_with("22be93d5babb"));
+/// assert!(res.warning.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkCreateResponse {

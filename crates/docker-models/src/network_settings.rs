@@ -9,6 +9,18 @@ use crate::de;
 
 /// Container port (`"22/tcp"`) → host bindings. A `None` value (`null` on the wire)
 /// is an exposed port that is not published.
+///
+/// ```
+/// use docker_models::{PortBinding, PortMap};
+/// let mut ports = PortMap::new();
+/// let binding = PortBinding { host_ip: String::new(), host_port: "8080".into() };
+/// ports.insert("80/tcp".into(), Some(vec![binding]));
+/// ports.insert("443/tcp".into(), None); // The port is exposed, not published.
+/// assert_eq!(
+///     serde_json::to_string(&ports).unwrap(),
+///     r#"{"443/tcp":null,"80/tcp":[{"HostIp":"","HostPort":"8080"}]}"#
+/// );
+/// ```
 pub type PortMap = BTreeMap<String, Option<Vec<PortBinding>>>;
 
 /// One host binding of a container port: `{"HostIp":"0.0.0.0","HostPort":"8888"}`.
@@ -107,6 +119,15 @@ pub struct NetworkSettings {
 impl NetworkSettings {
     /// The container's IPv4 address: the legacy top-level `IPAddress` when set, else the
     /// first non-empty address among [`networks`](Self::networks) (in name order).
+    ///
+    /// ```
+    /// use docker_models::NetworkSettings;
+    /// let settings: NetworkSettings = serde_json::from_str(
+    ///     r#"{"IPAddress":"","Networks":{"backend":{"IPAddress":"172.18.0.2"},"frontend":{"IPAddress":"172.19.0.2"}}}"#,
+    /// ).unwrap();
+    /// assert_eq!(settings.ip_address(), Some("172.18.0.2"));
+    /// assert_eq!(NetworkSettings::default().ip_address(), None);
+    /// ```
     pub fn ip_address(&self) -> Option<&str> {
         if !self.ip_address.is_empty() {
             return Some(&self.ip_address);
@@ -162,6 +183,12 @@ impl fmt::Display for NetworkSettings {
 }
 
 /// An address with its prefix length (`SecondaryIPAddresses` entries).
+///
+/// ```
+/// use docker_models::Address;
+/// let address: Address = serde_json::from_str(r#"{"Addr":"172.17.0.3","PrefixLen":16}"#).unwrap();
+/// assert_eq!(format!("{}/{}", address.addr, address.prefix_len), "172.17.0.3/16");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Address {
@@ -285,6 +312,17 @@ pub struct EndpointSettings {
 }
 
 /// `IPAMConfig` of an [`EndpointSettings`].
+///
+/// ```
+/// use docker_models::{EndpointIpamConfig, EndpointSettings};
+/// // A fixed address on a user-defined network, as `docker network connect --ip` asks.
+/// let endpoint = EndpointSettings {
+///     ipam_config: Some(EndpointIpamConfig { ipv4_address: "172.18.0.10".into(), ..Default::default() }),
+///     ..Default::default()
+/// };
+/// let json = serde_json::to_value(&endpoint).unwrap();
+/// assert_eq!(json["IPAMConfig"]["IPv4Address"], "172.18.0.10");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EndpointIpamConfig {

@@ -81,6 +81,16 @@ pub struct ProgressMessage {
 
 impl ProgressMessage {
     /// The error this line reports, if any: `errorDetail.message`, else `error`.
+    ///
+    /// ```
+    /// use docker_models::ProgressMessage;
+    /// let msg: ProgressMessage = serde_json::from_str(
+    ///     r#"{"errorDetail":{"message":"manifest unknown"},"error":"manifest unknown"}"#,
+    /// ).unwrap();
+    /// assert_eq!(msg.error_message(), Some("manifest unknown"));
+    /// let ok: ProgressMessage = serde_json::from_str(r#"{"status":"Pulling fs layer","id":"4c89"}"#).unwrap();
+    /// assert_eq!(ok.error_message(), None);
+    /// ```
     pub fn error_message(&self) -> Option<&str> {
         match &self.error_detail {
             Some(d) if !d.message.is_empty() => Some(&d.message),
@@ -111,6 +121,15 @@ impl fmt::Display for ProgressMessage {
 }
 
 /// `progressDetail` of a [`ProgressMessage`].
+///
+/// ```
+/// use docker_models::ProgressMessage;
+/// let msg: ProgressMessage = serde_json::from_str(
+///     r#"{"status":"Downloading","id":"4c89","progressDetail":{"current":512,"total":2048}}"#,
+/// ).unwrap();
+/// let detail = msg.progress_detail.unwrap();
+/// assert_eq!(detail.current * 100 / detail.total, 25);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProgressDetail {
@@ -123,6 +142,14 @@ pub struct ProgressDetail {
 }
 
 /// `errorDetail` of a [`ProgressMessage`].
+///
+/// ```
+/// use docker_models::ProgressMessage;
+/// let msg: ProgressMessage = serde_json::from_str(
+///     r#"{"errorDetail":{"code":1,"message":"The command '/bin/sh -c false' returned a non-zero code: 1"}}"#,
+/// ).unwrap();
+/// assert_eq!(msg.error_detail.unwrap().code, 1);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ErrorDetail {

@@ -71,6 +71,16 @@ impl ContainerStats {
     /// CPU use since the previous sample, in percent of one CPU (so up to
     /// `online_cpus × 100`), computed as the CLI does. `None` when there is no usable
     /// previous sample or the system counter did not advance.
+    ///
+    /// ```
+    /// use docker_models::ContainerStats;
+    /// let stats: ContainerStats = serde_json::from_str(
+    ///     r#"{"cpu_stats":{"cpu_usage":{"total_usage":1200},"system_cpu_usage":11000,"online_cpus":2},
+    ///         "precpu_stats":{"cpu_usage":{"total_usage":1000},"system_cpu_usage":10000,"online_cpus":2}}"#,
+    /// ).unwrap();
+    /// assert_eq!(stats.cpu_percent(), Some(40.0)); // It used 200 of 1000 ticks, on 2 CPUs.
+    /// assert_eq!(ContainerStats::default().cpu_percent(), None);
+    /// ```
     pub fn cpu_percent(&self) -> Option<f64> {
         let cpu_delta = self
             .cpu_stats
@@ -93,6 +103,12 @@ impl ContainerStats {
 }
 
 /// `pids_stats` of [`ContainerStats`].
+///
+/// ```
+/// use docker_models::ContainerStats;
+/// let stats: ContainerStats = serde_json::from_str(r#"{"pids_stats":{"current":7,"limit":100}}"#).unwrap();
+/// assert_eq!((stats.pids_stats.current, stats.pids_stats.limit), (7, 100));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PidsStats {
@@ -110,6 +126,15 @@ pub struct PidsStats {
 
 /// `blkio_stats` of [`ContainerStats`]. On cgroup v2 only
 /// `io_service_bytes_recursive` is filled; the engine sends `null` for the rest.
+///
+/// ```
+/// use docker_models::BlkioStats;
+/// let blkio: BlkioStats = serde_json::from_str(
+///     r#"{"io_service_bytes_recursive":[{"major":8,"minor":0,"op":"read","value":4096}],"io_serviced_recursive":null}"#,
+/// ).unwrap();
+/// assert_eq!(blkio.io_service_bytes_recursive[0].value, 4096);
+/// assert!(blkio.io_serviced_recursive.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BlkioStats {
@@ -146,6 +171,14 @@ pub struct BlkioStats {
 }
 
 /// One counter of [`BlkioStats`].
+///
+/// ```
+/// use docker_models::BlkioStatEntry;
+/// let entry: BlkioStatEntry =
+///     serde_json::from_str(r#"{"major":8,"minor":0,"op":"Write","value":8192}"#).unwrap();
+/// assert!(entry.op.eq_ignore_ascii_case("write"));
+/// assert_eq!(entry.value, 8192);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BlkioStatEntry {
@@ -164,6 +197,15 @@ pub struct BlkioStatEntry {
 }
 
 /// `cpu_stats` / `precpu_stats` of [`ContainerStats`].
+///
+/// ```
+/// use docker_models::CpuStats;
+/// let cpu: CpuStats = serde_json::from_str(
+///     r#"{"cpu_usage":{"total_usage":250000000},"system_cpu_usage":9000000000,"online_cpus":4}"#,
+/// ).unwrap();
+/// assert_eq!(cpu.online_cpus, 4);
+/// assert_eq!(cpu.cpu_usage.total_usage, 250_000_000);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CpuStats {
@@ -182,6 +224,15 @@ pub struct CpuStats {
 }
 
 /// `cpu_usage` of [`CpuStats`]; times in nanoseconds.
+///
+/// ```
+/// use docker_models::CpuUsage;
+/// let usage: CpuUsage = serde_json::from_str(
+///     r#"{"total_usage":300,"percpu_usage":null,"usage_in_kernelmode":100,"usage_in_usermode":200}"#,
+/// ).unwrap();
+/// assert_eq!(usage.usage_in_kernelmode + usage.usage_in_usermode, usage.total_usage);
+/// assert!(usage.percpu_usage.is_empty()); // The engine does not send it on cgroup v2.
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CpuUsage {
@@ -204,6 +255,14 @@ pub struct CpuUsage {
 }
 
 /// `throttling_data` of [`CpuStats`].
+///
+/// ```
+/// use docker_models::ThrottlingData;
+/// let throttling: ThrottlingData = serde_json::from_str(
+///     r#"{"periods":100,"throttled_periods":25,"throttled_time":1500000000}"#,
+/// ).unwrap();
+/// assert_eq!(throttling.throttled_periods * 100 / throttling.periods, 25);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ThrottlingData {
@@ -219,6 +278,15 @@ pub struct ThrottlingData {
 }
 
 /// `memory_stats` of [`ContainerStats`].
+///
+/// ```
+/// use docker_models::MemoryStats;
+/// let memory: MemoryStats = serde_json::from_str(
+///     r#"{"usage":52428800,"limit":1073741824,"stats":{"inactive_file":10485760}}"#,
+/// ).unwrap();
+/// assert_eq!(memory.limit, 1 << 30);
+/// assert_eq!(memory.stats["inactive_file"], 10 << 20);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MemoryStats {
@@ -251,6 +319,13 @@ pub struct MemoryStats {
 impl MemoryStats {
     /// Memory in use without the reclaimable page cache, as the CLI shows it:
     /// `usage` minus `total_inactive_file` (cgroup v1) or `inactive_file` (v2).
+    ///
+    /// ```
+    /// use docker_models::MemoryStats;
+    /// let memory: MemoryStats =
+    ///     serde_json::from_str(r#"{"usage":1000,"stats":{"inactive_file":300}}"#).unwrap();
+    /// assert_eq!(memory.usage_without_cache(), 700);
+    /// ```
     pub fn usage_without_cache(&self) -> u64 {
         let cache = self
             .stats
@@ -263,6 +338,15 @@ impl MemoryStats {
 }
 
 /// Counters of one interface in `networks` of [`ContainerStats`].
+///
+/// ```
+/// use docker_models::ContainerStats;
+/// let stats: ContainerStats = serde_json::from_str(
+///     r#"{"networks":{"eth0":{"rx_bytes":1500,"tx_bytes":600,"rx_dropped":0}}}"#,
+/// ).unwrap();
+/// let eth0 = &stats.networks["eth0"];
+/// assert_eq!((eth0.rx_bytes, eth0.tx_bytes), (1500, 600));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NetworkStats {

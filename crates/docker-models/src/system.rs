@@ -92,6 +92,13 @@ pub struct SystemVersion {
 }
 
 /// `Platform` in [`SystemVersion`].
+///
+/// ```
+/// use docker_models::SystemVersion;
+/// let version: SystemVersion =
+///     serde_json::from_str(r#"{"Platform":{"Name":"Docker Engine - Community"},"Version":"27.3.1"}"#).unwrap();
+/// assert_eq!(version.platform.name, "Docker Engine - Community");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Platform {
@@ -101,6 +108,16 @@ pub struct Platform {
 }
 
 /// One entry of `Components` in [`SystemVersion`].
+///
+/// ```
+/// use docker_models::SystemVersion;
+/// let version: SystemVersion = serde_json::from_str(
+///     r#"{"Components":[{"Name":"containerd","Version":"1.7.22","Details":{"GitCommit":"7f7fdf5f"}}]}"#,
+/// ).unwrap();
+/// let containerd = &version.components[0];
+/// assert_eq!((containerd.name.as_str(), containerd.version.as_str()), ("containerd", "1.7.22"));
+/// assert_eq!(containerd.details["GitCommit"], "7f7fdf5f");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ComponentVersion {
@@ -318,6 +335,15 @@ impl fmt::Display for SystemInfo {
 }
 
 /// `Plugins` in [`SystemInfo`]: the plugin names per kind.
+///
+/// ```
+/// use docker_models::SystemInfo;
+/// let info: SystemInfo = serde_json::from_str(
+///     r#"{"Plugins":{"Volume":["local"],"Network":["bridge","host","null"],"Authorization":null,"Log":["json-file"]}}"#,
+/// ).unwrap();
+/// assert!(info.plugins.network.iter().any(|n| n == "bridge"));
+/// assert!(info.plugins.authorization.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PluginsInfo {
@@ -336,6 +362,14 @@ pub struct PluginsInfo {
 }
 
 /// One entry of `Runtimes` in [`SystemInfo`] (lowercase keys on the wire).
+///
+/// ```
+/// use docker_models::SystemInfo;
+/// let info: SystemInfo = serde_json::from_str(
+///     r#"{"Runtimes":{"runc":{"path":"runc"},"crun":{"path":"/usr/bin/crun","runtimeArgs":["--debug"]}}}"#,
+/// ).unwrap();
+/// assert_eq!(info.runtimes["crun"].runtime_args, ["--debug"]);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Runtime {
@@ -348,6 +382,15 @@ pub struct Runtime {
 }
 
 /// `Swarm` in [`SystemInfo`] (the local node's view; a subset).
+///
+/// ```
+/// use docker_models::SystemInfo;
+/// let info: SystemInfo = serde_json::from_str(
+///     r#"{"Swarm":{"NodeID":"","LocalNodeState":"inactive","ControlAvailable":false,"RemoteManagers":null}}"#,
+/// ).unwrap();
+/// assert_eq!(info.swarm.local_node_state, "inactive");
+/// assert!(info.swarm.remote_managers.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SwarmInfo {
@@ -372,6 +415,14 @@ pub struct SwarmInfo {
 }
 
 /// One entry of `RemoteManagers` in [`SwarmInfo`].
+///
+/// ```
+/// use docker_models::SwarmInfo;
+/// let swarm: SwarmInfo = serde_json::from_str(
+///     r#"{"LocalNodeState":"active","RemoteManagers":[{"NodeID":"x5jm4pbz","Addr":"10.0.0.2:2377"}]}"#,
+/// ).unwrap();
+/// assert_eq!(swarm.remote_managers[0].addr, "10.0.0.2:2377");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PeerNode {
@@ -384,6 +435,14 @@ pub struct PeerNode {
 }
 
 /// A component commit in [`SystemInfo`] (`ContainerdCommit`, `RuncCommit`, `InitCommit`).
+///
+/// ```
+/// use docker_models::SystemInfo;
+/// let info: SystemInfo = serde_json::from_str(
+///     r#"{"RuncCommit":{"ID":"v1.1.14-0-g2c9f560","Expected":"v1.1.14-0-g2c9f560"}}"#,
+/// ).unwrap();
+/// assert_eq!(info.runc_commit.id, info.runc_commit.expected);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Commit {

@@ -45,6 +45,16 @@ pub struct ContainerTop {
 /// | `command` | `CMD`, `COMMAND`, `ARGS`       | empty string       |
 ///
 /// Titles match ASCII case-insensitively after trimming; the first matching column wins.
+///
+/// ```
+/// use docker_models::ContainerTop;
+/// let top: ContainerTop = serde_json::from_str(
+///     r#"{"Titles":["USER","PID","COMMAND"],"Processes":[["www-data","4242","nginx: worker process"]]}"#,
+/// ).unwrap();
+/// let p = &top.entries().unwrap()[0];
+/// assert_eq!((p.pid, p.ppid), (4242, None)); // There is no PPID column.
+/// assert_eq!(p.to_string(), "pid 4242 user www-data: nginx: worker process");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProcessEntry {
@@ -81,6 +91,14 @@ impl fmt::Display for ProcessEntry {
 }
 
 /// Why [`ContainerTop::entries`] could not read the table.
+///
+/// ```
+/// use docker_models::{ContainerTop, TopError};
+/// let top: ContainerTop =
+///     serde_json::from_str(r#"{"Titles":["USER","CMD"],"Processes":[["root","sh"]]}"#).unwrap();
+/// let err = top.entries().unwrap_err();
+/// assert_eq!(err, TopError::MissingPidColumn { titles: vec!["USER".into(), "CMD".into()] });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TopError {

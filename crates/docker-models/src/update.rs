@@ -143,6 +143,12 @@ fn restart_policy<S: serde::Serializer>(
 }
 
 /// The answer to `POST /containers/{id}/update`.
+///
+/// ```
+/// use docker_models::ContainerUpdateResponse;
+/// let res: ContainerUpdateResponse = serde_json::from_str(r#"{"Warnings":null}"#).unwrap();
+/// assert!(res.warnings.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ContainerUpdateResponse {

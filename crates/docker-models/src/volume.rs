@@ -53,6 +53,14 @@ pub struct Volume {
 }
 
 /// `UsageData` of a [`Volume`].
+///
+/// ```
+/// use docker_models::Volume;
+/// let volume: Volume =
+///     serde_json::from_str(r#"{"Name":"data","UsageData":{"Size":1048576,"RefCount":1}}"#).unwrap();
+/// let usage = volume.usage_data.unwrap();
+/// assert_eq!((usage.size, usage.ref_count), (1 << 20, 1));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VolumeUsageData {
@@ -65,6 +73,15 @@ pub struct VolumeUsageData {
 }
 
 /// `GET /volumes`.
+///
+/// ```
+/// use docker_models::VolumeListResponse;
+/// let res: VolumeListResponse = serde_json::from_str(
+///     r#"{"Volumes":[{"Name":"data","Driver":"local","Mountpoint":"/var/lib/docker/volumes/data/_data"}],"Warnings":null}"#,
+/// ).unwrap();
+/// assert_eq!(res.volumes[0].name, "data");
+/// assert!(res.warnings.is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VolumeListResponse {
