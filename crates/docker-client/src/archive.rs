@@ -32,6 +32,12 @@ pub struct PathStat {
 
 impl PathStat {
     /// True for a directory.
+    ///
+    /// ```
+    /// use docker_client::PathStat;
+    /// let file = PathStat { name: "hosts".into(), mode: 0o644, ..Default::default() };
+    /// assert!(!file.is_dir());
+    /// ```
     pub fn is_dir(&self) -> bool {
         self.mode & (1 << 31) != 0
     }

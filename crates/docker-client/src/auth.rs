@@ -151,6 +151,12 @@ struct FileAuth {
 impl DockerConfig {
     /// The path the Docker CLI reads: `$DOCKER_CONFIG/config.json`, else
     /// `$HOME/.docker/config.json`. `None` when neither variable is set.
+    ///
+    /// ```
+    /// if let Some(path) = docker_client::DockerConfig::default_path() {
+    ///     assert!(path.ends_with("config.json"));
+    /// }
+    /// ```
     pub fn default_path() -> Option<PathBuf> {
         let dir = match std::env::var_os("DOCKER_CONFIG") {
             Some(d) if !d.is_empty() => PathBuf::from(d),
@@ -161,6 +167,14 @@ impl DockerConfig {
 
     /// Reads [`default_path`](Self::default_path). A missing file (or no home) is an empty
     /// configuration, as for the Docker CLI.
+    ///
+    /// ```no_run
+    /// let config = docker_client::DockerConfig::load()?;
+    /// if let Some(auth) = config.credentials_for("ghcr.io")? {
+    ///     println!("logged in to ghcr.io as {}", auth.username);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn load() -> Result<DockerConfig> {
         match DockerConfig::default_path() {
             Some(path) => DockerConfig::from_path(&path),
@@ -169,6 +183,13 @@ impl DockerConfig {
     }
 
     /// Reads the configuration at `path`; a missing file is an empty configuration.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// let config = docker_client::DockerConfig::from_path(Path::new("/nonexistent/.docker/config.json"))?;
+    /// assert!(config.credentials_for("docker.io")?.is_none()); // A missing file holds no credentials.
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn from_path(path: &Path) -> Result<DockerConfig> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
@@ -242,12 +263,30 @@ impl DockerConfig {
     }
 
     /// The file this configuration came from, if any.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use docker_client::DockerConfig;
+    /// let config = DockerConfig::from_path(Path::new("/nonexistent/config.json"))?;
+    /// assert_eq!(config.path(), Some(Path::new("/nonexistent/config.json")));
+    /// assert_eq!(DockerConfig::from_json("{}")?.path(), None);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
 
     /// The credential helper that holds `registry`'s credentials, if the configuration
     /// names one (`credHelpers`, else `credsStore`).
+    ///
+    /// ```
+    /// let config = docker_client::DockerConfig::from_json(
+    ///     r#"{"credsStore":"desktop","credHelpers":{"gcr.io":"gcloud"}}"#,
+    /// )?;
+    /// assert_eq!(config.helper_for("gcr.io"), Some("gcloud"));
+    /// assert_eq!(config.helper_for("ghcr.io"), Some("desktop"));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn helper_for(&self, registry: &str) -> Option<&str> {
         let (key, host) = keys(registry);
         self.cred_helpers
@@ -266,6 +305,16 @@ impl DockerConfig {
     /// (`credHelpers`, else `credsStore`) is asked first, by running
     /// `docker-credential-<name> get`. Without the feature only the credentials stored in
     /// the file itself (`auths`) are found. `Ok(None)` when there are none.
+    ///
+    /// ```
+    /// let config = docker_client::DockerConfig::from_json(
+    ///     r#"{"auths":{"registry.example.com:5000":{"auth":"dXNlcjpzZWNyZXQ="}}}"#,
+    /// )?;
+    /// let auth = config.credentials_for("https://registry.example.com:5000/v2/")?.unwrap();
+    /// assert_eq!((auth.username.as_str(), auth.password.as_str()), ("user", "secret"));
+    /// assert!(config.credentials_for("ghcr.io")?.is_none());
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn credentials_for(&self, registry: &str) -> Result<Option<AuthConfig>> {
         let (key, host) = keys(registry);
         #[cfg(feature = "credential-helpers")]
@@ -289,6 +338,15 @@ impl DockerConfig {
     }
 
     /// The credentials for the registry of an image reference (see [`image_registry`]).
+    ///
+    /// ```
+    /// let config = docker_client::DockerConfig::from_json(
+    ///     r#"{"auths":{"registry.example.com:5000":{"auth":"dXNlcjpzZWNyZXQ="}}}"#,
+    /// )?;
+    /// let auth = config.credentials_for_image("registry.example.com:5000/team/app:1.2")?.unwrap();
+    /// assert_eq!(auth.serveraddress, "registry.example.com:5000");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn credentials_for_image(&self, reference: &str) -> Result<Option<AuthConfig>> {
         self.credentials_for(image_registry(reference))
     }

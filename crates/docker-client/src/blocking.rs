@@ -44,28 +44,135 @@ use crate::{Error, Flavour, InventoryChange, LogChunk, Result, WatchItem};
 pub use crate::flavour::Blocking;
 
 /// A blocking Docker Engine API client. See [`crate::Client`] for its methods.
+///
+/// ```no_run
+/// let client = docker_client::blocking::Client::from_env()?;
+/// println!("engine {}", client.version()?.version);
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type Client = crate::Client<Blocking>;
 /// The builder of a blocking [`Client`].
+///
+/// ```
+/// use docker_client::blocking::{Client, ClientBuilder};
+/// let builder: ClientBuilder = Client::builder().host("tcp://10.0.0.5:2375");
+/// let client = builder.build()?;
+/// # let _ = client;
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type ClientBuilder = crate::ClientBuilder<Blocking>;
 /// The events of [`Client::events`]: an iterator of `Result<EventMessage>`.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::Events, EventsOptions};
+/// let events: Events = client.events(&EventsOptions::default().filter("event", "die"))?;
+/// for event in events {
+///     println!("{}", event?);
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type Events = Items<Blocking, EventMessage>;
 /// Stats samples from [`Client::stats_container_stream`]: an iterator.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// let mut stats: docker_client::blocking::Stats = client.stats_container_stream("web")?;
+/// if let Some(sample) = stats.next() {
+///     println!("cpu {:?}%", sample?.cpu_percent());
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type Stats = Items<Blocking, ContainerStats>;
 /// Container output from [`Client::logs_container`]: an iterator of [`LogChunk`]s.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::Logs, LogsOptions};
+/// let logs: Logs = client.logs_container("web", &LogsOptions::default().tail(20))?;
+/// for chunk in logs {
+///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type Logs = Items<Blocking, LogChunk>;
 /// The progress of a pull, push, import or load: an iterator of [`ProgressMessage`]s.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::Progress, PullImageOptions};
+/// let progress: Progress = client.pull_image("alpine:3", &PullImageOptions::default())?;
+/// for message in progress {
+///     println!("{}", message?);
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type Progress = Items<Blocking, ProgressMessage>;
 /// A hijacked connection to a container's or an exec's stdio.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::AttachSession, AttachOptions};
+/// let mut session: AttachSession = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+/// session.write_stdin(b"uname -a\n")?;
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type AttachSession = crate::AttachSession<Blocking>;
 /// The stdin half of an [`AttachSession`].
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::AttachInput, AttachOptions};
+/// let session = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+/// let (mut input, _output): (AttachInput, _) = session.split();
+/// input.write_stdin(b"exit\n")?;
+/// input.close()?;
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type AttachInput = crate::AttachInput<Blocking>;
 /// The output half of an [`AttachSession`]: an iterator of [`LogChunk`]s.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::AttachOutput, AttachOptions};
+/// let session = client.attach_container("web", AttachOptions::default())?;
+/// let (_input, output): (_, AttachOutput) = session.split();
+/// for chunk in output {
+///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type AttachOutput = Items<Blocking, LogChunk>;
 /// The answer to [`Client::request`], whatever its status.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{blocking::RawResponse, Method};
+/// let res: RawResponse = client.request(Method::Get, "/info", &[], None)?;
+/// println!("{}", res.status());
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type RawResponse = crate::RawResponse<Blocking>;
 /// A reconnecting event subscription: an iterator of [`WatchItem`]s.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// let watcher: docker_client::blocking::EventWatcher = client.watch_events(&Default::default());
+/// for item in &watcher {
+///     println!("{item:?}");
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type EventWatcher = crate::EventWatcher<Blocking>;
 /// A live map of the running containers: an iterator of [`InventoryChange`]s.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// let inventory: docker_client::blocking::ContainerInventory =
+///     client.watch_containers(&Default::default())?;
+/// println!("{} containers running", inventory.len());
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type ContainerInventory = crate::ContainerInventory<Blocking>;
 
 impl Flavour for Blocking {

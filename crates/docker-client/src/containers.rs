@@ -39,11 +39,23 @@ pub struct ListContainersOptions {
 
 impl ListContainersOptions {
     /// Lists stopped containers too (the default lists running ones only).
+    ///
+    /// ```
+    /// use docker_client::ListContainersOptions;
+    /// let opts = ListContainersOptions::default().all(true);
+    /// # let _ = opts;
+    /// ```
     pub fn all(self, all: bool) -> Self {
         ListContainersOptions { all, ..self }
     }
 
     /// Lists only the `n` most recently created containers, stopped ones included.
+    ///
+    /// ```
+    /// use docker_client::ListContainersOptions;
+    /// let opts = ListContainersOptions::default().limit(5);
+    /// # let _ = opts;
+    /// ```
     pub fn limit(self, n: u32) -> Self {
         ListContainersOptions {
             limit: Some(n),
@@ -52,12 +64,28 @@ impl ListContainersOptions {
     }
 
     /// Fills `SizeRw` and `SizeRootFs` (slow on large containers).
+    ///
+    /// ```
+    /// use docker_client::ListContainersOptions;
+    /// let opts = ListContainersOptions::default().all(true).size(true);
+    /// # let _ = opts;
+    /// ```
     pub fn size(self, size: bool) -> Self {
         ListContainersOptions { size, ..self }
     }
 
     /// Adds a filter such as `("status", "running")`, `("label", "k=v")`, `("name", "web")`.
     /// Several values of one key are ORed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListContainersOptions;
+    /// let opts = ListContainersOptions::default().filter("status", "exited").filter("status", "dead");
+    /// for c in client.list_containers(&opts.all(true))? {
+    ///     println!("{} {}", c.id, c.state);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.add(key, value);
         self
@@ -107,11 +135,24 @@ impl Default for LogsOptions {
 
 impl LogsOptions {
     /// Keeps the stream open and follows new output.
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// let opts = LogsOptions::default().follow(true);
+    /// # let _ = opts;
+    /// ```
     pub fn follow(self, follow: bool) -> Self {
         LogsOptions { follow, ..self }
     }
 
     /// Only output written at or after this time.
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// use std::time::{Duration, SystemTime};
+    /// let opts = LogsOptions::default().since(SystemTime::now() - Duration::from_secs(600));
+    /// # let _ = opts;
+    /// ```
     pub fn since(self, since: SystemTime) -> Self {
         LogsOptions {
             since: Some(since),
@@ -120,6 +161,14 @@ impl LogsOptions {
     }
 
     /// Only output written before this time.
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// use std::time::{Duration, SystemTime};
+    /// let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    /// let opts = LogsOptions::default().until(an_hour_ago);
+    /// # let _ = opts;
+    /// ```
     pub fn until(self, until: SystemTime) -> Self {
         LogsOptions {
             until: Some(until),
@@ -128,6 +177,12 @@ impl LogsOptions {
     }
 
     /// Only the last `n` lines.
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// let opts = LogsOptions::default().tail(100);
+    /// # let _ = opts;
+    /// ```
     pub fn tail(self, n: u64) -> Self {
         LogsOptions {
             tail: Some(n),
@@ -136,16 +191,36 @@ impl LogsOptions {
     }
 
     /// Prefixes each line with its RFC 3339 timestamp.
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// let opts = LogsOptions::default().timestamps(true);
+    /// # let _ = opts;
+    /// ```
     pub fn timestamps(self, timestamps: bool) -> Self {
         LogsOptions { timestamps, ..self }
     }
 
     /// Includes stdout (default true).
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// let stderr_only = LogsOptions::default().stdout(false);
+    /// assert_eq!(LogsOptions::default().stdout(true), LogsOptions::default());
+    /// # let _ = stderr_only;
+    /// ```
     pub fn stdout(self, stdout: bool) -> Self {
         LogsOptions { stdout, ..self }
     }
 
     /// Includes stderr (default true).
+    ///
+    /// ```
+    /// use docker_client::LogsOptions;
+    /// let stdout_only = LogsOptions::default().stderr(false);
+    /// assert_eq!(LogsOptions::default().stderr(true), LogsOptions::default());
+    /// # let _ = stdout_only;
+    /// ```
     pub fn stderr(self, stderr: bool) -> Self {
         LogsOptions { stderr, ..self }
     }
@@ -164,6 +239,15 @@ impl LogsOptions {
 }
 
 /// What `wait` waits for.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::WaitCondition;
+/// client.restart_container("web", None)?;
+/// let exit = client.wait_container("web", WaitCondition::NextExit)?;
+/// println!("web exited with {}", exit.status_code);
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum WaitCondition {
@@ -200,11 +284,23 @@ pub struct RemoveContainerOptions {
 
 impl RemoveContainerOptions {
     /// Kills a running container first.
+    ///
+    /// ```
+    /// use docker_client::RemoveContainerOptions;
+    /// let opts = RemoveContainerOptions::default().force(true);
+    /// # let _ = opts;
+    /// ```
     pub fn force(self, force: bool) -> Self {
         RemoveContainerOptions { force, ..self }
     }
 
     /// Removes the container's anonymous volumes too.
+    ///
+    /// ```
+    /// use docker_client::RemoveContainerOptions;
+    /// let opts = RemoveContainerOptions::default().volumes(true);
+    /// # let _ = opts;
+    /// ```
     pub fn volumes(self, volumes: bool) -> Self {
         RemoveContainerOptions { volumes, ..self }
     }
@@ -237,21 +333,47 @@ impl Default for AttachOptions {
 
 impl AttachOptions {
     /// Attaches stdin (the container must have been created with `OpenStdin`).
+    ///
+    /// ```
+    /// use docker_client::AttachOptions;
+    /// let opts = AttachOptions::default().stdin(true);
+    /// # let _ = opts;
+    /// ```
     pub fn stdin(self, stdin: bool) -> Self {
         AttachOptions { stdin, ..self }
     }
 
     /// Attaches stdout (default true).
+    ///
+    /// ```
+    /// use docker_client::AttachOptions;
+    /// let stderr_only = AttachOptions::default().stdout(false);
+    /// assert_eq!(AttachOptions::default().stdout(true), AttachOptions::default());
+    /// # let _ = stderr_only;
+    /// ```
     pub fn stdout(self, stdout: bool) -> Self {
         AttachOptions { stdout, ..self }
     }
 
     /// Attaches stderr (default true).
+    ///
+    /// ```
+    /// use docker_client::AttachOptions;
+    /// let stdout_only = AttachOptions::default().stderr(false);
+    /// assert_eq!(AttachOptions::default().stderr(true), AttachOptions::default());
+    /// # let _ = stdout_only;
+    /// ```
     pub fn stderr(self, stderr: bool) -> Self {
         AttachOptions { stderr, ..self }
     }
 
     /// Replays the output written so far before the live output.
+    ///
+    /// ```
+    /// use docker_client::AttachOptions;
+    /// let opts = AttachOptions::default().logs(true);
+    /// # let _ = opts;
+    /// ```
     pub fn logs(self, logs: bool) -> Self {
         AttachOptions { logs, ..self }
     }

@@ -53,6 +53,16 @@ pub struct Outcome {
 }
 
 /// Decodes a body as a model, and encodes the model again.
+///
+/// ```
+/// use docker_client::{dispatch::Recode, models::ContainerInspect};
+/// let recode: Recode = |body| {
+///     let model: ContainerInspect = serde_json::from_slice(body).ok()?;
+///     serde_json::to_value(model).ok()
+/// };
+/// let value = recode(br#"{"Id":"1cd78d71f60d","Name":"/web"}"#).unwrap();
+/// assert_eq!(value["Name"], "/web");
+/// ```
 pub type Recode = fn(&[u8]) -> Option<Value>;
 
 /// One line of the table: what a name calls.
@@ -589,6 +599,12 @@ pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
 }
 
 /// A ustar archive holding one regular file, with fixed owner, mode and time.
+///
+/// ```
+/// let tar = docker_client::dispatch::tar_of("hello.txt", b"hi\n");
+/// assert_eq!(&tar[..9], b"hello.txt");
+/// assert_eq!(tar.len(), 512 + 512 + 1024); // The header, the padded content and the end.
+/// ```
 pub fn tar_of(name: &str, content: &[u8]) -> Vec<u8> {
     let mut header = [0u8; 512];
     let put = |h: &mut [u8; 512], at: usize, bytes: &[u8]| {

@@ -7,6 +7,13 @@ use std::time::Duration;
 use crate::ApiVersion;
 
 /// A specialised `Result` for client calls.
+///
+/// ```
+/// use docker_client::Result;
+/// fn is_running(client: &docker_client::blocking::Client, id: &str) -> Result<bool> {
+///     Ok(client.inspect_container(id)?.state.running)
+/// }
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything a client call can fail with, in either flavour.
@@ -227,6 +234,13 @@ enum Failure {
 
 impl TransportError {
     /// True when the engine could not be reached at all (no socket, refused, permission).
+    ///
+    /// ```
+    /// use docker_client::Error;
+    /// let client = docker_client::blocking::Client::unix("/nonexistent/docker.sock");
+    /// let Err(Error::Transport(err)) = client.ping() else { panic!("no engine listens there") };
+    /// assert!(err.is_connect());
+    /// ```
     pub fn is_connect(&self) -> bool {
         match &self.0 {
             Failure::Transport(e) => e.is_connect(),
@@ -280,22 +294,48 @@ impl std::error::Error for TransportError {
 
 impl Error {
     /// True for a 404.
+    ///
+    /// ```
+    /// assert!(docker_client::Error::NotFound { message: "no such container: web".into() }.is_not_found());
+    /// assert!(!docker_client::Error::NotModified.is_not_found());
+    /// ```
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::NotFound { .. })
     }
 
     /// True for a 409.
+    ///
+    /// ```
+    /// let err = docker_client::Error::Conflict { message: "the name /web is already in use".into() };
+    /// assert!(err.is_conflict());
+    /// ```
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Conflict { .. })
     }
 
     /// True for a timeout.
+    ///
+    /// ```
+    /// use docker_client::{Error, TimeoutKind};
+    /// let err = Error::Timeout {
+    ///     kind: TimeoutKind::Head,
+    ///     after: std::time::Duration::from_secs(120),
+    ///     endpoint: "unix:///var/run/docker.sock".into(),
+    ///     request: Some("POST /containers/web/stop".into()),
+    /// };
+    /// assert!(err.is_timeout() && !err.is_connect());
+    /// ```
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
     }
 
     /// True when the engine could not be reached at all (no socket, refused, permission,
     /// or a connect timeout).
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::unix("/nonexistent/docker.sock");
+    /// assert!(client.ping().unwrap_err().is_connect());
+    /// ```
     pub fn is_connect(&self) -> bool {
         match self {
             Error::Transport(e) => e.is_connect(),
@@ -305,6 +345,13 @@ impl Error {
     }
 
     /// The HTTP status the engine answered with, when the error came from one.
+    ///
+    /// ```
+    /// use docker_client::Error;
+    /// assert_eq!(Error::Conflict { message: "in use".into() }.status_code(), Some(409));
+    /// assert_eq!(Error::NotModified.status_code(), Some(304));
+    /// assert_eq!(Error::Api { status: 500, message: "boom".into() }.status_code(), Some(500));
+    /// ```
     pub fn status_code(&self) -> Option<u16> {
         match self {
             Error::NotFound { .. } => Some(404),
@@ -319,6 +366,13 @@ impl Error {
     }
 
     /// The engine's message, when the error came from one.
+    ///
+    /// ```
+    /// use docker_client::Error;
+    /// let err = Error::Api { status: 500, message: "driver failed programming external connectivity".into() };
+    /// assert_eq!(err.message(), Some("driver failed programming external connectivity"));
+    /// assert_eq!(Error::NotModified.message(), None);
+    /// ```
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::NotFound { message }

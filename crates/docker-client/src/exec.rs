@@ -23,6 +23,11 @@ pub struct StartExecOptions {
 impl StartExecOptions {
     /// The exec was created with `Tty`: its output is raw, not multiplexed. It must match
     /// the exec's configuration.
+    ///
+    /// ```
+    /// let opts = docker_client::StartExecOptions::default().tty(true);
+    /// # let _ = opts;
+    /// ```
     pub fn tty(self, tty: bool) -> Self {
         StartExecOptions { tty }
     }

@@ -108,11 +108,27 @@ pub trait Upload<F: Flavour>: Send + 'static {
 }
 
 /// The blocking flavour: std sockets, no runtime. See [`crate::blocking`].
+///
+/// ```
+/// use docker_client::{Blocking, Client};
+/// // Code for the blocking client only names its flavour.
+/// fn running(client: &Client<Blocking>) -> docker_client::Result<usize> {
+///     Ok(client.list_containers(&Default::default())?.len())
+/// }
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[cfg(feature = "blocking")]
 pub struct Blocking;
 
 /// The tokio flavour: async, on the caller's runtime. See [`crate::tokio`].
+///
+/// ```
+/// use docker_client::{Client, Tokio};
+/// // Code for the tokio client only names its flavour.
+/// async fn running(client: &Client<Tokio>) -> docker_client::Result<usize> {
+///     Ok(client.list_containers(&Default::default()).await?.len())
+/// }
+/// ```
 #[derive(Debug, Clone, Copy)]
 #[cfg(feature = "tokio")]
 pub struct Tokio;

@@ -34,17 +34,39 @@ pub struct ListImagesOptions {
 
 impl ListImagesOptions {
     /// Lists intermediate images too (the default hides them).
+    ///
+    /// ```
+    /// use docker_client::ListImagesOptions;
+    /// let opts = ListImagesOptions::default().all(true);
+    /// # let _ = opts;
+    /// ```
     pub fn all(self, all: bool) -> Self {
         ListImagesOptions { all, ..self }
     }
 
     /// Fills `RepoDigests`.
+    ///
+    /// ```
+    /// use docker_client::ListImagesOptions;
+    /// let opts = ListImagesOptions::default().digests(true);
+    /// # let _ = opts;
+    /// ```
     pub fn digests(self, digests: bool) -> Self {
         ListImagesOptions { digests, ..self }
     }
 
     /// Adds a filter such as `("reference", "bb:*")`, `("dangling", "true")`,
     /// `("label", "k=v")`, `("before", "bb:latest")`. Several values of one key are ORed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListImagesOptions;
+    /// let dangling = ListImagesOptions::default().filter("dangling", "true");
+    /// for image in client.list_images(&dangling)? {
+    ///     println!("{} {} bytes", image.id, image.size);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.add(key, value);
         self
@@ -72,11 +94,23 @@ pub struct RemoveImageOptions {
 
 impl RemoveImageOptions {
     /// Removes the image even when containers use it or other tags point to it.
+    ///
+    /// ```
+    /// use docker_client::RemoveImageOptions;
+    /// let opts = RemoveImageOptions::default().force(true);
+    /// # let _ = opts;
+    /// ```
     pub fn force(self, force: bool) -> Self {
         RemoveImageOptions { force, ..self }
     }
 
     /// Keeps untagged parent images.
+    ///
+    /// ```
+    /// use docker_client::RemoveImageOptions;
+    /// let opts = RemoveImageOptions::default().no_prune(true);
+    /// # let _ = opts;
+    /// ```
     pub fn no_prune(self, no_prune: bool) -> Self {
         RemoveImageOptions { no_prune, ..self }
     }
@@ -106,6 +140,12 @@ pub struct PullImageOptions {
 
 impl PullImageOptions {
     /// Pulls the image for this platform (`os[/arch[/variant]]`) instead of the engine's.
+    ///
+    /// ```
+    /// use docker_client::PullImageOptions;
+    /// let opts = PullImageOptions::default().platform("linux/arm64/v8");
+    /// # let _ = opts;
+    /// ```
     pub fn platform(self, platform: impl Into<String>) -> Self {
         PullImageOptions {
             platform: Some(platform.into()),
@@ -115,11 +155,29 @@ impl PullImageOptions {
 
     /// Pulls every tag of a reference given without a tag. Without it, a reference
     /// without a tag or digest means `:latest`, as for `docker pull`.
+    ///
+    /// ```
+    /// use docker_client::PullImageOptions;
+    /// let opts = PullImageOptions::default().all_tags(true);
+    /// # let _ = opts;
+    /// ```
     pub fn all_tags(self, all_tags: bool) -> Self {
         PullImageOptions { all_tags, ..self }
     }
 
     /// Sends these credentials (`X-Registry-Auth`). Without them no header is sent.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PullImageOptions;
+    /// let config = docker_client::DockerConfig::load()?;
+    /// let mut opts = PullImageOptions::default();
+    /// if let Some(auth) = config.credentials_for_image("ghcr.io/team/app:1.2")? {
+    ///     opts = opts.auth(auth);
+    /// }
+    /// client.pull_image("ghcr.io/team/app:1.2", &opts)?.wait()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn auth(self, auth: AuthConfig) -> Self {
         PullImageOptions {
             auth: Some(auth),
@@ -131,6 +189,17 @@ impl PullImageOptions {
 /// Options of `push_image` (`POST /images/{name}/push`).
 ///
 /// `Debug` never prints the credentials.
+///
+/// ```
+/// use docker_client::models::AuthConfig;
+/// let opts = docker_client::PushImageOptions::default().auth(AuthConfig {
+///     username: "me".into(),
+///     password: "s3cret".into(),
+///     serveraddress: "127.0.0.1:5000".into(),
+///     ..Default::default()
+/// });
+/// assert!(!format!("{opts:?}").contains("s3cret"));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PushImageOptions {
     all_tags: bool,
@@ -140,12 +209,27 @@ pub struct PushImageOptions {
 impl PushImageOptions {
     /// Pushes every local tag of a reference given without a tag. Without it, a
     /// reference without a tag means `:latest`.
+    ///
+    /// ```
+    /// use docker_client::PushImageOptions;
+    /// let opts = PushImageOptions::default().all_tags(true);
+    /// # let _ = opts;
+    /// ```
     pub fn all_tags(self, all_tags: bool) -> Self {
         PushImageOptions { all_tags, ..self }
     }
 
     /// Sends these credentials (`X-Registry-Auth`). Without them the encoded empty
     /// object `{}` is sent, as the Docker CLI does.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PushImageOptions;
+    /// use docker_client::models::AuthConfig;
+    /// let auth = AuthConfig { username: "me".into(), password: "s3cret".into(), ..Default::default() };
+    /// client.push_image("127.0.0.1:5000/team/app:1.2", &PushImageOptions::default().auth(auth))?.wait()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn auth(self, auth: AuthConfig) -> Self {
         PushImageOptions {
             auth: Some(auth),
@@ -173,6 +257,12 @@ pub struct ImportImageOptions {
 
 impl ImportImageOptions {
     /// Tags the new image `name[:tag]`. Without it the image is untagged.
+    ///
+    /// ```
+    /// use docker_client::ImportImageOptions;
+    /// let opts = ImportImageOptions::default().reference("rootfs:1.0");
+    /// # let _ = opts;
+    /// ```
     pub fn reference(self, reference: impl Into<String>) -> Self {
         ImportImageOptions {
             reference: Some(reference.into()),
@@ -181,6 +271,12 @@ impl ImportImageOptions {
     }
 
     /// The commit message of the image.
+    ///
+    /// ```
+    /// use docker_client::ImportImageOptions;
+    /// let opts = ImportImageOptions::default().message("imported from rootfs.tar");
+    /// # let _ = opts;
+    /// ```
     pub fn message(self, message: impl Into<String>) -> Self {
         ImportImageOptions {
             message: Some(message.into()),
@@ -190,12 +286,26 @@ impl ImportImageOptions {
 
     /// A Dockerfile instruction applied to the image (`CMD`, `ENTRYPOINT`, `ENV`,
     /// `EXPOSE`, `LABEL`, `USER`, `VOLUME`, `WORKDIR`); repeatable.
+    ///
+    /// ```
+    /// use docker_client::ImportImageOptions;
+    /// let opts = ImportImageOptions::default()
+    ///     .change("ENV LANG=C.UTF-8")
+    ///     .change(r#"ENTRYPOINT ["/bin/sh"]"#);
+    /// # let _ = opts;
+    /// ```
     pub fn change(mut self, instruction: impl Into<String>) -> Self {
         self.changes.push(instruction.into());
         self
     }
 
     /// The platform of the image (`os[/arch]`).
+    ///
+    /// ```
+    /// use docker_client::ImportImageOptions;
+    /// let opts = ImportImageOptions::default().platform("linux/amd64");
+    /// # let _ = opts;
+    /// ```
     pub fn platform(self, platform: impl Into<String>) -> Self {
         ImportImageOptions {
             platform: Some(platform.into()),
@@ -217,6 +327,16 @@ pub struct LoadImagesOptions {
 
 impl LoadImagesOptions {
     /// The engine sends only the `Loaded image: ...` lines (in `stream`), no progress.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::LoadImagesOptions;
+    /// let tar = std::fs::File::open("images.tar")?;
+    /// for message in client.load_images(tar, LoadImagesOptions::default().quiet(true))?.finish()? {
+    ///     print!("{}", message.stream);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn quiet(self, quiet: bool) -> Self {
         LoadImagesOptions { quiet }
     }
@@ -261,6 +381,12 @@ impl Default for CommitOptions {
 impl CommitOptions {
     /// Tags the new image `name[:tag]` (the tag `latest` when absent). Without it the image
     /// is untagged.
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// let opts = CommitOptions::default().reference("team/app:snapshot");
+    /// # let _ = opts;
+    /// ```
     pub fn reference(self, reference: impl Into<String>) -> Self {
         CommitOptions {
             reference: Some(reference.into()),
@@ -269,6 +395,12 @@ impl CommitOptions {
     }
 
     /// The commit message.
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// let opts = CommitOptions::default().comment("with the debug tools installed");
+    /// # let _ = opts;
+    /// ```
     pub fn comment(self, comment: impl Into<String>) -> Self {
         CommitOptions {
             comment: Some(comment.into()),
@@ -277,6 +409,12 @@ impl CommitOptions {
     }
 
     /// The author, such as `Name <email>`.
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// let opts = CommitOptions::default().author("Ops <ops@example.com>");
+    /// # let _ = opts;
+    /// ```
     pub fn author(self, author: impl Into<String>) -> Self {
         CommitOptions {
             author: Some(author.into()),
@@ -285,18 +423,39 @@ impl CommitOptions {
     }
 
     /// Pauses the container while it is committed (default true).
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// let live = CommitOptions::default().pause(false);
+    /// assert_eq!(CommitOptions::default().pause(true), CommitOptions::default());
+    /// # let _ = live;
+    /// ```
     pub fn pause(self, pause: bool) -> Self {
         CommitOptions { pause, ..self }
     }
 
     /// A Dockerfile instruction applied to the image (`CMD`, `ENTRYPOINT`, `ENV`,
     /// `EXPOSE`, `LABEL`, `USER`, `VOLUME`, `WORKDIR`); repeatable.
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// let opts = CommitOptions::default().change("EXPOSE 8080").change(r#"CMD ["serve"]"#);
+    /// # let _ = opts;
+    /// ```
     pub fn change(mut self, instruction: impl Into<String>) -> Self {
         self.changes.push(instruction.into());
         self
     }
 
     /// The image's configuration, instead of the container's.
+    ///
+    /// ```
+    /// use docker_client::CommitOptions;
+    /// use docker_client::models::ContainerConfig;
+    /// let config = ContainerConfig { cmd: vec!["serve".into()], ..Default::default() };
+    /// let opts = CommitOptions::default().config(config);
+    /// # let _ = opts;
+    /// ```
     pub fn config(self, config: ContainerConfig) -> Self {
         CommitOptions {
             config: Some(config),

@@ -28,6 +28,16 @@ pub struct ListNetworksOptions {
 impl ListNetworksOptions {
     /// Adds a filter such as `("name", "web")`, `("driver", "bridge")`, `("label", "k=v")`,
     /// `("type", "custom")`, `("dangling", "true")`. Several values of one key are ORed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListNetworksOptions;
+    /// let custom = ListNetworksOptions::default().filter("type", "custom");
+    /// for network in client.list_networks(&custom)? {
+    ///     println!("{} {}", network.name, network.driver);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.add(key, value);
         self
@@ -78,6 +88,14 @@ pub struct CreateNetworkOptions {
 
 impl CreateNetworkOptions {
     /// A network named `name`, with the engine's default driver (`bridge`).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::CreateNetworkOptions;
+    /// let created = client.create_network(&CreateNetworkOptions::new("backend"))?;
+    /// println!("network {}", created.id);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn new(name: impl Into<String>) -> CreateNetworkOptions {
         CreateNetworkOptions {
             name: name.into(),
@@ -94,6 +112,12 @@ impl CreateNetworkOptions {
     }
 
     /// The driver: `bridge`, `macvlan`, `ipvlan`, `overlay` or a plugin.
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("lan").driver("macvlan").option("parent", "eth0");
+    /// # let _ = opts;
+    /// ```
     pub fn driver(self, driver: impl Into<String>) -> Self {
         CreateNetworkOptions {
             driver: Some(driver.into()),
@@ -102,16 +126,34 @@ impl CreateNetworkOptions {
     }
 
     /// No external connectivity.
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("db-only").internal(true);
+    /// # let _ = opts;
+    /// ```
     pub fn internal(self, internal: bool) -> Self {
         CreateNetworkOptions { internal, ..self }
     }
 
     /// Standalone containers may attach (swarm-scoped networks).
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("mesh").driver("overlay").attachable(true);
+    /// # let _ = opts;
+    /// ```
     pub fn attachable(self, attachable: bool) -> Self {
         CreateNetworkOptions { attachable, ..self }
     }
 
     /// Enables IPv6.
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("dual-stack").enable_ipv6(true);
+    /// # let _ = opts;
+    /// ```
     pub fn enable_ipv6(self, enable_ipv6: bool) -> Self {
         CreateNetworkOptions {
             enable_ipv6,
@@ -121,6 +163,13 @@ impl CreateNetworkOptions {
 
     /// Refuses to create a second network of the same name (default true, as the Docker
     /// CLI sends it; engines from API 1.44 always refuse).
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("backend").check_duplicate(false);
+    /// assert_eq!(CreateNetworkOptions::new("backend").check_duplicate(true), CreateNetworkOptions::new("backend"));
+    /// # let _ = opts;
+    /// ```
     pub fn check_duplicate(self, check_duplicate: bool) -> Self {
         CreateNetworkOptions {
             check_duplicate,
@@ -129,18 +178,41 @@ impl CreateNetworkOptions {
     }
 
     /// Adds a label.
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("backend").label("team", "web").label("env", "prod");
+    /// # let _ = opts;
+    /// ```
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels.insert(key.into(), value.into());
         self
     }
 
     /// Adds a driver option (`com.docker.network.bridge.name`, `parent`...).
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("backend").option("com.docker.network.driver.mtu", "1400");
+    /// # let _ = opts;
+    /// ```
     pub fn option(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.options.insert(key.into(), value.into());
         self
     }
 
     /// Sets the whole IPAM configuration (driver, options and subnets).
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// use docker_client::models::{Ipam, IpamConfig};
+    /// let opts = CreateNetworkOptions::new("backend").ipam(Ipam {
+    ///     driver: "default".into(),
+    ///     config: vec![IpamConfig { subnet: "10.213.0.0/24".into(), ..Default::default() }],
+    ///     ..Default::default()
+    /// });
+    /// # let _ = opts;
+    /// ```
     pub fn ipam(self, ipam: Ipam) -> Self {
         CreateNetworkOptions {
             ipam: Some(ipam),
@@ -150,6 +222,15 @@ impl CreateNetworkOptions {
 
     /// Adds a subnet to the IPAM configuration (with the default IPAM driver unless
     /// [`ipam`](Self::ipam) set another).
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// use docker_client::models::{Ipam, IpamConfig};
+    /// let subnet = IpamConfig { subnet: "10.213.0.0/24".into(), ..Default::default() };
+    /// let opts = CreateNetworkOptions::new("backend").ipam_config(subnet.clone());
+    /// let ipam = Ipam { config: vec![subnet], ..Default::default() };
+    /// assert_eq!(opts, CreateNetworkOptions::new("backend").ipam(ipam));
+    /// ```
     pub fn ipam_config(mut self, config: IpamConfig) -> Self {
         self.ipam
             .get_or_insert_with(Ipam::default)
@@ -159,6 +240,12 @@ impl CreateNetworkOptions {
     }
 
     /// Sets a top-level field of the request body as raw JSON, after the typed ones.
+    ///
+    /// ```
+    /// use docker_client::CreateNetworkOptions;
+    /// let opts = CreateNetworkOptions::new("backend").raw("Scope", serde_json::json!("local"));
+    /// # let _ = opts;
+    /// ```
     pub fn raw(mut self, key: impl Into<String>, value: Value) -> Self {
         self.raw.insert(key.into(), value);
         self
@@ -215,6 +302,11 @@ pub struct DisconnectNetworkOptions {
 
 impl DisconnectNetworkOptions {
     /// Disconnects the container even when it is not running.
+    ///
+    /// ```
+    /// let opts = docker_client::DisconnectNetworkOptions::default().force(true);
+    /// # let _ = opts;
+    /// ```
     pub fn force(self, force: bool) -> Self {
         DisconnectNetworkOptions { force }
     }

@@ -33,6 +33,15 @@ pub struct PruneFilters(Filters);
 
 impl PruneFilters {
     /// Adds a filter.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::PruneFilters;
+    /// let old = PruneFilters::default().filter("until", "24h").filter("label!", "keep");
+    /// let report = client.prune_images(&old)?;
+    /// println!("{} bytes reclaimed", report.space_reclaimed);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.0.add(key, value);
         self

@@ -12,6 +12,12 @@ use crate::stream::Decoder;
 use crate::{ApiVersion, Error, Result};
 
 /// Which stream a piece of container output came from.
+///
+/// ```
+/// use docker_client::OutputStream;
+/// assert_eq!(OutputStream::Stderr.to_string(), "stderr");
+/// assert_ne!(OutputStream::Console, OutputStream::Stdout); // A TTY's output is one stream.
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputStream {
     /// The process's stdout.
@@ -33,6 +39,18 @@ impl fmt::Display for OutputStream {
 }
 
 /// A piece of container output (logs, attach, exec), as it arrived: not necessarily a line.
+///
+/// ```no_run
+/// # let client = docker_client::blocking::Client::from_env()?;
+/// use docker_client::{LogChunk, LogsOptions, OutputStream};
+/// for chunk in client.logs_container("web", &LogsOptions::default())? {
+///     let LogChunk { stream, data } = chunk?;
+///     if stream == OutputStream::Stderr {
+///         eprint!("{}", String::from_utf8_lossy(&data));
+///     }
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct LogChunk {
     /// The stream it belongs to.

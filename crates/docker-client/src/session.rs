@@ -85,21 +85,58 @@ impl<F: Flavour> Client<F> {
 
 impl<F: Flavour> AttachSession<F> {
     /// Writes all of `data` to the process's stdin.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut session = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+    /// session.write_stdin(b"echo hello\n")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn write_stdin<'a>(&'a mut self, data: &'a [u8]) -> F::Out<'a, ()> {
         self.input.write_stdin(data)
     }
 
     /// Closes stdin: the process reads end-of-file. Output keeps flowing.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut session = client.attach_container("sort", AttachOptions::default().stdin(true))?;
+    /// session.write_stdin(b"b\na\n")?;
+    /// session.close_stdin()?; // The process reads end-of-file; its output keeps coming.
+    /// assert_eq!(session.collect_output()?, b"a\nb\n");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn close_stdin(&mut self) -> F::Out<'_, ()> {
         self.input.close()
     }
 
     /// The next piece of output; `None` once the process closed its output.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut session = client.attach_container("web", AttachOptions::default())?;
+    /// while let Some(chunk) = session.next_output()? {
+    ///     print!("{}: {}", chunk.stream, String::from_utf8_lossy(&chunk.data));
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn next_output(&mut self) -> F::Out<'_, Option<LogChunk>> {
         F::run(async move { self.output.pull().await.transpose() })
     }
 
     /// All remaining output, stdout and stderr concatenated in arrival order.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut session = client.attach_container("job", AttachOptions::default().logs(true))?;
+    /// let output = session.collect_output()?;
+    /// println!("{}", String::from_utf8_lossy(&output));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn collect_output(&mut self) -> F::Out<'_, Vec<u8>> {
         F::run(async move {
             let mut out = Vec::new();
@@ -111,11 +148,39 @@ impl<F: Flavour> AttachSession<F> {
     }
 
     /// Splits into an input half and an output half, for use from two threads or tasks.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let session = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+    /// let (mut input, output) = session.split();
+    /// let writer = std::thread::spawn(move || input.write_stdin(b"ls /\n").and_then(|()| input.close()));
+    /// for chunk in output {
+    ///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+    /// }
+    /// writer.join().unwrap()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn split(self) -> (AttachInput<F>, Items<F, LogChunk>) {
         (self.input, self.output)
     }
 
     /// A handle that closes the session from another thread or task.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let session = client.attach_container("web", AttachOptions::default())?;
+    /// let handle = session.abort_handle();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_secs(60));
+    ///     handle.abort();
+    /// });
+    /// for chunk in session {
+    ///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn abort_handle(&self) -> F::AbortHandle {
         self.output.abort_handle()
     }
@@ -127,6 +192,15 @@ impl<F: Flavour> AttachSession<F> {
 
 impl<F: Flavour> AttachInput<F> {
     /// Writes all of `data` to stdin.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let session = client.attach_container("shell", AttachOptions::default().stdin(true))?;
+    /// let (mut input, _output) = session.split();
+    /// input.write_stdin(b"ls /\n")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn write_stdin<'a>(&'a mut self, data: &'a [u8]) -> F::Out<'a, ()> {
         F::run(async move {
             F::write_all(&mut self.writer, data)
@@ -136,6 +210,19 @@ impl<F: Flavour> AttachInput<F> {
     }
 
     /// Closes stdin (a half-close): the process reads end-of-file.
+    ///
+    /// ```no_run
+    /// # use docker_client::AttachOptions;
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let session = client.attach_container("cat", AttachOptions::default().stdin(true))?;
+    /// let (mut input, output) = session.split();
+    /// input.write_stdin(b"the end\n")?;
+    /// input.close()?; // `cat` reads end-of-file and exits.
+    /// for chunk in output {
+    ///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn close(&mut self) -> F::Out<'_, ()> {
         F::run(async move {
             F::shutdown(&mut self.writer)

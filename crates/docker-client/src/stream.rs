@@ -76,6 +76,21 @@ impl<F: Flavour, T> Items<F, T> {
 
     /// A handle that ends the stream from another thread or task: a waiting read returns
     /// at once, and the stream ends with an error.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::LogsOptions;
+    /// let logs = client.logs_container("web", &LogsOptions::default().follow(true))?;
+    /// let handle = logs.abort_handle();
+    /// std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_secs(10));
+    ///     handle.abort(); // The loop below then ends with an error.
+    /// });
+    /// for chunk in logs {
+    ///     print!("{}", String::from_utf8_lossy(&chunk?.data));
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn abort_handle(&self) -> F::AbortHandle {
         self.abort.clone()
     }

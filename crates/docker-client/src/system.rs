@@ -39,6 +39,14 @@ pub struct EventsOptions {
 
 impl EventsOptions {
     /// Replays events from this time on (the engine keeps only the last 256 events).
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use docker_client::EventsOptions;
+    /// let ten_minutes_ago = SystemTime::now() - Duration::from_secs(600);
+    /// let opts = EventsOptions::default().since(ten_minutes_ago);
+    /// assert_eq!(opts.since_time(), Some(ten_minutes_ago));
+    /// ```
     pub fn since(self, since: SystemTime) -> Self {
         EventsOptions {
             since: Some(since),
@@ -47,6 +55,14 @@ impl EventsOptions {
     }
 
     /// Ends the stream at this time. Without it the stream follows live events forever.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use docker_client::EventsOptions;
+    /// let now = SystemTime::now();
+    /// let opts = EventsOptions::default().since(now - Duration::from_secs(60)).until(now);
+    /// assert_eq!(opts.until_time(), Some(now));
+    /// ```
     pub fn until(self, until: SystemTime) -> Self {
         EventsOptions {
             until: Some(until),
@@ -56,17 +72,40 @@ impl EventsOptions {
 
     /// Adds a filter such as `("type", "container")`, `("event", "die")`,
     /// `("container", "web")`, `("label", "k=v")`.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::EventsOptions;
+    /// let opts = EventsOptions::default().filter("type", "container").filter("event", "oom");
+    /// for event in client.events(&opts)? {
+    ///     println!("out of memory: {}", event?.actor_id());
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.add(key, value);
         self
     }
 
     /// The `since` time, if set.
+    ///
+    /// ```
+    /// use docker_client::EventsOptions;
+    /// assert_eq!(EventsOptions::default().since_time(), None);
+    /// ```
     pub fn since_time(&self) -> Option<SystemTime> {
         self.since
     }
 
     /// The `until` time, if set.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use docker_client::EventsOptions;
+    /// assert_eq!(EventsOptions::default().until_time(), None);
+    /// let opts = EventsOptions::default().until(SystemTime::UNIX_EPOCH);
+    /// assert_eq!(opts.until_time(), Some(SystemTime::UNIX_EPOCH));
+    /// ```
     pub fn until_time(&self) -> Option<SystemTime> {
         self.until
     }
@@ -252,31 +291,84 @@ pub struct RawResponse<F: Flavour> {
 
 impl<F: Flavour> RawResponse<F> {
     /// The HTTP status.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let res = client.request(Method::Get, "/containers/no-such-thing/json", &[], None)?;
+    /// assert_eq!(res.status(), 404); // Any status comes back as an answer, not an error.
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn status(&self) -> u16 {
         F::head(&self.response).status
     }
 
     /// The response headers.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let res = client.request(Method::Get, "/_ping", &[], None)?;
+    /// println!("API {:?}", res.headers().get("api-version"));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn headers(&self) -> &Headers {
         &F::head(&self.response).headers
     }
 
     /// The status line and headers.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let res = client.request(Method::Get, "/_ping", &[], None)?;
+    /// let head = res.head();
+    /// println!("{} {} ({} headers)", head.status, head.reason, head.headers.len());
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn head(&self) -> &ResponseHead {
         F::head(&self.response)
     }
 
     /// The next piece of the body as it arrives; `None` at its end.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let mut res = client.request(Method::Get, "/containers/web/export", &[], None)?;
+    /// let mut size = 0;
+    /// while let Some(bytes) = res.next_chunk()? {
+    ///     size += bytes.len();
+    /// }
+    /// println!("{size} bytes of tar");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn next_chunk(&mut self) -> F::Out<'_, Option<&[u8]>> {
         F::run(F::next_chunk(&mut self.response))
     }
 
     /// The whole body, collected up to the client's body cap.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let body = client.request(Method::Get, "/info", &[], None)?.bytes()?;
+    /// println!("{}", String::from_utf8_lossy(&body));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn bytes(self) -> F::Out<'static, Vec<u8>> {
         F::run(F::bytes(self.response))
     }
 
     /// The body decoded as JSON.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// let info: serde_json::Value = client.request(Method::Get, "/info", &[], None)?.json()?;
+    /// println!("{} CPUs", info["NCPU"]);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn json<T: DeserializeOwned + Send + 'static>(self) -> F::Out<'static, T> {
         F::run(async move {
             let body = F::bytes(self.response).await?;
@@ -285,6 +377,15 @@ impl<F: Flavour> RawResponse<F> {
     }
 
     /// The body as a reader, for streaming.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::Method;
+    /// use std::io::Read;
+    /// let mut text = String::new();
+    /// client.request(Method::Get, "/version", &[], None)?.into_reader().read_to_string(&mut text)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_reader(self) -> F::Reader {
         F::reader(self.response)
     }

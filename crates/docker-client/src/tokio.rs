@@ -45,31 +45,158 @@ pub use crate::flavour::Tokio;
 
 /// What a tokio client method returns: a boxed `Send` future of `Result<T>` that borrows
 /// the client for `'a`.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// let client = docker_client::tokio::Client::from_env()?;
+/// let pending: docker_client::tokio::Pending<'_, docker_client::models::SystemVersion> = client.version();
+/// println!("engine {}", pending.await?.version);
+/// # Ok(()) }
+/// ```
 pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
 
 /// An async Docker Engine API client on tokio. See [`crate::Client`] for its methods.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// let client = docker_client::tokio::Client::from_env()?;
+/// println!("engine {}", client.version().await?.version);
+/// # Ok(()) }
+/// ```
 pub type Client = crate::Client<Tokio>;
 /// The builder of a tokio [`Client`].
+///
+/// ```
+/// use docker_client::tokio::{Client, ClientBuilder};
+/// let builder: ClientBuilder = Client::builder().host("tcp://10.0.0.5:2375");
+/// let client = builder.build()?;
+/// # let _ = client;
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub type ClientBuilder = crate::ClientBuilder<Tokio>;
 /// The events of [`Client::events`]: a `Stream` of `Result<EventMessage>`.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::Events, EventsOptions};
+/// let mut events: Events = client.events(&EventsOptions::default().filter("event", "die")).await?;
+/// while let Some(event) = events.next_item().await? {
+///     println!("{event}");
+/// }
+/// # Ok(()) }
+/// ```
 pub type Events = Items<Tokio, EventMessage>;
 /// Stats samples from [`Client::stats_container_stream`]: a `Stream`.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// let mut stats: docker_client::tokio::Stats = client.stats_container_stream("web").await?;
+/// if let Some(sample) = stats.next_item().await? {
+///     println!("cpu {:?}%", sample.cpu_percent());
+/// }
+/// # Ok(()) }
+/// ```
 pub type Stats = Items<Tokio, ContainerStats>;
 /// Container output from [`Client::logs_container`]: a `Stream` of [`LogChunk`]s.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::Logs, LogsOptions};
+/// let mut logs: Logs = client.logs_container("web", &LogsOptions::default().tail(20)).await?;
+/// while let Some(chunk) = logs.next_item().await? {
+///     print!("{}", String::from_utf8_lossy(&chunk.data));
+/// }
+/// # Ok(()) }
+/// ```
 pub type Logs = Items<Tokio, LogChunk>;
 /// The progress of a pull, push, import or load: a `Stream` of [`ProgressMessage`]s.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::Progress, PullImageOptions};
+/// let progress: Progress = client.pull_image("alpine:3", &PullImageOptions::default()).await?;
+/// for message in progress.finish().await? {
+///     println!("{message}");
+/// }
+/// # Ok(()) }
+/// ```
 pub type Progress = Items<Tokio, ProgressMessage>;
 /// A hijacked connection to a container's or an exec's stdio.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::AttachSession, AttachOptions};
+/// let mut session: AttachSession = client.attach_container("shell", AttachOptions::default().stdin(true)).await?;
+/// session.write_stdin(b"uname -a\n").await?;
+/// # Ok(()) }
+/// ```
 pub type AttachSession = crate::AttachSession<Tokio>;
 /// The stdin half of an [`AttachSession`].
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::AttachInput, AttachOptions};
+/// let session = client.attach_container("shell", AttachOptions::default().stdin(true)).await?;
+/// let (mut input, _output): (AttachInput, _) = session.split();
+/// input.write_stdin(b"exit\n").await?;
+/// input.close().await?;
+/// # Ok(()) }
+/// ```
 pub type AttachInput = crate::AttachInput<Tokio>;
 /// The output half of an [`AttachSession`]: a `Stream` of [`LogChunk`]s.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::AttachOutput, AttachOptions};
+/// let session = client.attach_container("web", AttachOptions::default()).await?;
+/// let (_input, mut output): (_, AttachOutput) = session.split();
+/// while let Some(chunk) = output.next_item().await? {
+///     print!("{}", String::from_utf8_lossy(&chunk.data));
+/// }
+/// # Ok(()) }
+/// ```
 pub type AttachOutput = Items<Tokio, LogChunk>;
 /// The answer to [`Client::request`], whatever its status.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use docker_client::{tokio::RawResponse, Method};
+/// let res: RawResponse = client.request(Method::Get, "/info", &[], None).await?;
+/// println!("{}", res.status());
+/// # Ok(()) }
+/// ```
 pub type RawResponse = crate::RawResponse<Tokio>;
 /// A reconnecting event subscription: a `Stream` of [`WatchItem`]s.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// use std::time::Duration;
+/// let watcher: docker_client::tokio::EventWatcher = client.watch_events(&Default::default());
+/// while let Some(item) = watcher.next_timeout(Duration::from_secs(60)).await? {
+///     println!("{item:?}");
+/// }
+/// # Ok(()) }
+/// ```
 pub type EventWatcher = crate::EventWatcher<Tokio>;
 /// A live map of the running containers: a `Stream` of [`InventoryChange`]s.
+///
+/// ```no_run
+/// # async fn run() -> docker_client::Result<()> {
+/// # let client = docker_client::tokio::Client::from_env()?;
+/// let inventory: docker_client::tokio::ContainerInventory =
+///     client.watch_containers(&Default::default()).await?;
+/// println!("{} containers running", inventory.len());
+/// # Ok(()) }
+/// ```
 pub type ContainerInventory = crate::ContainerInventory<Tokio>;
 
 impl Flavour for Tokio {

@@ -22,6 +22,13 @@ pub struct ApiVersion {
 
 impl ApiVersion {
     /// The version `major.minor`.
+    ///
+    /// ```
+    /// use docker_client::ApiVersion;
+    /// const PINNED: ApiVersion = ApiVersion::new(1, 43);
+    /// assert_eq!(PINNED.to_string(), "1.43");
+    /// assert!(ApiVersion::MIN <= PINNED && PINNED <= ApiVersion::MAX);
+    /// ```
     pub const fn new(major: u16, minor: u16) -> ApiVersion {
         ApiVersion { major, minor }
     }
@@ -38,11 +45,21 @@ impl ApiVersion {
     pub const FALLBACK: ApiVersion = ApiVersion::new(1, 24);
 
     /// The major number.
+    ///
+    /// ```
+    /// assert_eq!(docker_client::ApiVersion::new(1, 41).major(), 1);
+    /// ```
     pub fn major(self) -> u16 {
         self.major
     }
 
     /// The minor number.
+    ///
+    /// ```
+    /// let v: docker_client::ApiVersion = "1.41".parse()?;
+    /// assert_eq!(v.minor(), 41);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn minor(self) -> u16 {
         self.minor
     }

@@ -26,6 +26,16 @@ pub struct ListVolumesOptions {
 impl ListVolumesOptions {
     /// Adds a filter such as `("name", "data")`, `("driver", "local")`, `("label", "k=v")`,
     /// `("dangling", "true")`. Several values of one key are ORed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::ListVolumesOptions;
+    /// let unused = ListVolumesOptions::default().filter("dangling", "true");
+    /// for volume in client.list_volumes(&unused)?.volumes {
+    ///     println!("{} ({})", volume.name, volume.driver);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.filters.add(key, value);
         self
@@ -58,6 +68,12 @@ pub struct CreateVolumeOptions {
 
 impl CreateVolumeOptions {
     /// The volume's name; without it the engine picks a random one.
+    ///
+    /// ```
+    /// use docker_client::CreateVolumeOptions;
+    /// let opts = CreateVolumeOptions::default().name("pgdata");
+    /// # let _ = opts;
+    /// ```
     pub fn name(self, name: impl Into<String>) -> Self {
         CreateVolumeOptions {
             name: Some(name.into()),
@@ -66,6 +82,12 @@ impl CreateVolumeOptions {
     }
 
     /// The driver (default `local`).
+    ///
+    /// ```
+    /// use docker_client::CreateVolumeOptions;
+    /// let opts = CreateVolumeOptions::default().name("shared").driver("rexray/ebs");
+    /// # let _ = opts;
+    /// ```
     pub fn driver(self, driver: impl Into<String>) -> Self {
         CreateVolumeOptions {
             driver: Some(driver.into()),
@@ -74,12 +96,29 @@ impl CreateVolumeOptions {
     }
 
     /// Adds a driver option (for `local`: `type`, `device`, `o`).
+    ///
+    /// ```
+    /// use docker_client::CreateVolumeOptions;
+    /// // An NFS share, as `docker volume create --opt` takes it.
+    /// let opts = CreateVolumeOptions::default()
+    ///     .name("nfs-data")
+    ///     .driver_opt("type", "nfs")
+    ///     .driver_opt("o", "addr=10.0.0.10,rw")
+    ///     .driver_opt("device", ":/exports/data");
+    /// # let _ = opts;
+    /// ```
     pub fn driver_opt(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.driver_opts.insert(key.into(), value.into());
         self
     }
 
     /// Adds a label.
+    ///
+    /// ```
+    /// use docker_client::CreateVolumeOptions;
+    /// let opts = CreateVolumeOptions::default().name("cache").label("backup", "never");
+    /// # let _ = opts;
+    /// ```
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels.insert(key.into(), value.into());
         self
@@ -99,6 +138,11 @@ pub struct RemoveVolumeOptions {
 
 impl RemoveVolumeOptions {
     /// Removes the volume even when a container uses it.
+    ///
+    /// ```
+    /// let opts = docker_client::RemoveVolumeOptions::default().force(true);
+    /// # let _ = opts;
+    /// ```
     pub fn force(self, force: bool) -> Self {
         RemoveVolumeOptions { force }
     }
