@@ -17,6 +17,9 @@
 //! no runtime is started; the first request goes out at once.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// The argument types' doc comments are clap's help text, in docker's words:
+// `NAME[:TAG]` there is usage, not a link.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 pub mod args;
 pub mod cmd;
