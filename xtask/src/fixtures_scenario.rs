@@ -129,6 +129,8 @@ fn scenario() -> Vec<Item> {
         step("info", "info", json!([])),
         // Reading containers, images and networks.
         step("list_containers", "list_containers", json!([{}])),
+        // API 1.24, the oldest the client speaks, answers in the same shape.
+        step("list_containers_v1.24", "list_containers", json!([{}])).pinned("1.24"),
         step("list_containers_all", "list_containers", json!([{"all": true}])),
         step("list_containers_filters", "list_containers", json!([{"all": true, "filters": {"label": [LABEL], "status": ["exited"]}}])),
         step("inspect_container", "inspect_container", json!(["$main"])),
@@ -259,7 +261,14 @@ fn scenario() -> Vec<Item> {
         step("remove_volume_missing", "remove_volume", json!(["dkr-fx-missing", false])),
         // Events of the scenario's containers, and the watchers built on them.
         act(Act::Settle),
-        step("events", "events", events),
+        step("events", "events", events.clone()),
+        step("events_v1.24", "events", events).pinned("1.24"),
+        // A container that modifies, deletes and adds files, after the event windows so
+        // that no other transcript sees it: its diff holds all three kinds.
+        act(Act::Create("changer", json!({"Cmd": ["sh", "-c", "rm /bin/touch; echo x > /added; sleep 0.2"]}))),
+        act(Act::Start("changer")),
+        act(Act::WaitExit("changer")),
+        step("container_diff_kinds", "diff_container", json!(["$changer"])).ran(&["changer"]),
         // Last, because whether the engine reports a `detach` event when an attached
         // container exits varies from run to run: the event windows above end before it.
         step("attach_container", "attach_container", json!(["$stdin", "hello\n"])).running(&["stdin"]),
