@@ -1,4 +1,4 @@
-//! The one-line `Display` summaries, on the recorded captures.
+//! The one-line `Display` summaries, on the recorded answers of `fixtures/docker-20.10`.
 
 use docker_models::{
     ContainerInspect, ContainerSummary, ContainerTop, EventActor, EventMessage, ImageInspect,
@@ -9,33 +9,45 @@ use crate::support::{decode, decode_stream};
 
 #[test]
 fn system_info_one_liner() {
-    let info: SystemInfo = decode("info.txt");
+    let info: SystemInfo = decode("docker-20.10/info");
     assert_eq!(
         info.to_string(),
-        "vm (ID OS3O:FV3E:QK7Y:MOXA:V4WV:DAF6:QLIA:L6NC:3XDG:BSRI:6OPV:UTE5): engine 20.10.24+dfsg1 \
-         on Debian GNU/Linux 12 (bookworm) (linux/x86_64, kernel 6.18.44-fc-v657), 2 CPUs, \
-         1/2 containers running, 1 images"
+        "host (ID O3IB:QRZ3:KTA3:URX2:CVSI:2NK2:KPIX:G5WZ:DIYS:CQZU:M3E7:V2ZV): engine \
+         20.10.24+dfsg1 on Debian GNU/Linux 12 (bookworm) (linux/x86_64, kernel \
+         6.18.44-fc-v782), 2 CPUs, 0/0 containers running, 0 images"
+    );
+    // The recording normalises the counters to zero; which is which:
+    let busy = SystemInfo {
+        containers: 2,
+        containers_running: 1,
+        images: 3,
+        ..info
+    };
+    assert!(
+        busy.to_string()
+            .ends_with(", 2 CPUs, 1/2 containers running, 3 images"),
+        "{busy}"
     );
 }
 
 #[test]
 fn container_summary_one_liner() {
-    let list: Vec<ContainerSummary> = decode("containers_json.txt");
+    let list: Vec<ContainerSummary> = decode("docker-20.10/list_containers");
     assert_eq!(
-        list[0].to_string(),
-        "1cd78d71f60d research-main bb:latest running (Up 55 seconds)"
+        list[2].to_string(),
+        "444444444444 dkr-fx-main bb:latest running (Up 2 seconds)"
     );
     assert_eq!(ContainerSummary::default().to_string(), " -   ()");
 }
 
 #[test]
 fn container_inspect_one_liner() {
-    let c: ContainerInspect = decode("container_inspect.txt");
+    let c: ContainerInspect = decode("docker-20.10/inspect_container");
     assert_eq!(
         c.to_string(),
-        "/research-main 1cd78d71f60d running pid 10104 started 2026-11-28T11:03:35.996835815Z \
-         image 74b4c5814d47 cmd [sh -c echo hi > /foo; rm /bin/touch; mkdir -p /root; \
-         echo x > /root/.ash_history; exec sleep 3600] ip - networks [bridge]"
+        "/dkr-fx-main 111111111111 running pid 1001 started 2020-01-01T00:00:02.000000000Z \
+         image 222222222222 cmd [sh -c echo hi > /created; trap 'exit 3' TERM; sleep 3600 & \
+         wait] ip - networks [bridge]"
     );
 }
 
@@ -59,12 +71,13 @@ fn network_settings_one_liner() {
 
 #[test]
 fn event_and_actor_one_liners() {
-    let events: Vec<EventMessage> = decode_stream("events_since_until_v1.41.txt");
+    let events: Vec<EventMessage> = decode_stream("docker-20.10/events");
+    let kill = events.iter().find(|e| e.action == "kill").unwrap();
     assert_eq!(
-        events[0].to_string(),
-        "1795863893.397002825 container kill \
-         1cd78d71f60d7e47f51b93ff3e12e3ea6d891a7442744a92ba7bed8e32377672 \
-         (image=bb:latest, name=research-main, signal=15)"
+        kill.to_string(),
+        "1577836832.000000000 container kill \
+         1111111111111111111111111111111111111111111111111111111111111111 \
+         (dkr-fixture=1, image=bb:latest, name=dkr-fx-main, signal=15)"
     );
     let actor = EventActor {
         id: "abc".into(),
@@ -78,10 +91,10 @@ fn event_and_actor_one_liners() {
 
 #[test]
 fn image_inspect_one_liner_never_panics_on_empty_tags() {
-    let img: ImageInspect = decode("image_inspect.txt");
+    let img: ImageInspect = decode("docker-20.10/inspect_image");
     assert_eq!(
         img.to_string(),
-        "bb:latest 74b4c5814d47 1982256 bytes linux/amd64"
+        "bb:latest 111111111111 1982256 bytes linux/amd64"
     );
     let untagged = ImageInspect {
         repo_tags: vec![],
@@ -89,32 +102,42 @@ fn image_inspect_one_liner_never_panics_on_empty_tags() {
     };
     assert_eq!(
         untagged.to_string(),
-        "<none> 74b4c5814d47 1982256 bytes linux/amd64"
+        "<none> 111111111111 1982256 bytes linux/amd64"
     );
     assert_eq!(ImageInspect::default().to_string(), "<none>  0 bytes /");
 }
 
 #[test]
 fn network_inspect_one_liner() {
-    let n: NetworkInspect = decode("network_inspect.txt");
+    let list: Vec<NetworkInspect> = decode("docker-20.10/list_networks");
     assert_eq!(
-        n.to_string(),
-        "research-net f903f5ca6e13 bridge local subnets [172.17.0.0/16]"
+        list[0].to_string(),
+        "dkr-fx-net 111111111111 bridge local subnets [172.17.0.0/16]"
     );
+    let host: NetworkInspect = decode("docker-20.10/inspect_network");
+    assert_eq!(host.to_string(), "host 111111111111 host local subnets []");
 }
 
 #[test]
 fn top_and_process_one_liners() {
-    let top: ContainerTop = decode("top_ps_o.txt");
-    assert_eq!(top.to_string(), "1 process [PID PPID USER CGROUP COMMAND]");
-    let e = &top.entries().unwrap()[0];
+    let top: ContainerTop = decode("docker-20.10/container_top_o_cgroup");
+    assert_eq!(
+        top.to_string(),
+        "2 processes [PID PPID USER CGROUP COMMAND]"
+    );
+    let e = &top.entries().unwrap()[1];
+    let cgroup = e.cgroup.as_deref().unwrap();
     assert_eq!(
         e.to_string(),
-        "pid 10104 ppid 10082 user root cgroup 9:name=systemd:/docker/1cd7: sleep 3600"
+        format!("pid 1003 ppid 1001 user root cgroup {cgroup}: sleep 3600")
     );
-    let aux: ContainerTop = decode("top_ps_aux.txt");
+    assert!(
+        cgroup.starts_with("9:name=systemd:/docker/1111"),
+        "{cgroup}"
+    );
+    let aux: ContainerTop = decode("docker-20.10/container_top_aux");
     assert_eq!(
-        aux.entries().unwrap()[0].to_string(),
-        "pid 10104 user root: sleep 3600"
+        aux.entries().unwrap()[1].to_string(),
+        "pid 1002 user root: sleep 3600"
     );
 }

@@ -1,10 +1,11 @@
-//! Integration tests of docker-models: recorded captures, tolerance, top, diff, display.
+//! Integration tests of docker-models: the recorded transcripts under `fixtures/`, tolerance,
+//! top, diff, display.
 
-mod captures;
 mod changes;
 mod display;
 mod encode;
 mod fixtures;
+mod recorded;
 mod responses;
 mod snapshots;
 mod support;

@@ -1,5 +1,6 @@
-//! The re-encoded form of each decoded capture, pinned as JSON snapshots: a review of
-//! every key name and default in one place. Maps are `BTreeMap`s, so output is stable.
+//! The re-encoded form of the main recorded answers (`fixtures/docker-20.10`), pinned as
+//! JSON snapshots in the models' own key order: a review of every key name and default in
+//! one place. Maps are `BTreeMap`s, so output is stable.
 
 use docker_models::{
     ContainerInspect, ContainerStats, ContainerSummary, EventMessage, ImageInspect, NetworkInspect,
@@ -9,28 +10,30 @@ use docker_models::{
 use crate::support::{decode, decode_stream};
 
 #[test]
-fn decoded_captures_reencode_as_pinned() {
-    insta::assert_json_snapshot!("info", decode::<SystemInfo>("info.txt"));
-    insta::assert_json_snapshot!("version", decode::<SystemVersion>("version_1.24.txt"));
+fn decoded_answers_reencode_as_pinned() {
+    insta::assert_json_snapshot!("info", decode::<SystemInfo>("docker-20.10/info"));
+    insta::assert_json_snapshot!("version", decode::<SystemVersion>("docker-20.10/version"));
     insta::assert_json_snapshot!(
         "containers_json",
-        decode::<Vec<ContainerSummary>>("containers_json.txt")
+        decode::<Vec<ContainerSummary>>("docker-20.10/list_containers")
     );
     insta::assert_json_snapshot!(
         "container_inspect",
-        decode::<ContainerInspect>("container_inspect.txt")
+        decode::<ContainerInspect>("docker-20.10/inspect_container")
     );
-    insta::assert_json_snapshot!("image_inspect", decode::<ImageInspect>("image_inspect.txt"));
+    insta::assert_json_snapshot!(
+        "image_inspect",
+        decode::<ImageInspect>("docker-20.10/inspect_image")
+    );
     insta::assert_json_snapshot!(
         "network_inspect",
-        decode::<NetworkInspect>("network_inspect.txt")
+        decode::<Vec<NetworkInspect>>("docker-20.10/list_networks")[0]
     );
-    insta::assert_json_snapshot!(
-        "event_kill",
-        decode_stream::<EventMessage>("events_since_until_v1.41.txt")[0]
-    );
+    let events = decode_stream::<EventMessage>("docker-20.10/events");
+    let kill = events.iter().find(|e| e.action == "kill");
+    insta::assert_json_snapshot!("event_kill", kill.expect("a kill event"));
     insta::assert_json_snapshot!(
         "stats_oneshot",
-        decode::<ContainerStats>("stats_oneshot.txt")
+        decode::<ContainerStats>("docker-20.10/container_stats_not_running")
     );
 }
