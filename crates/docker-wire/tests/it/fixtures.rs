@@ -1,46 +1,28 @@
-//! Every response of the recorded transcripts under `fixtures/` decodes the same whole and
-//! byte by byte, and its event transcript is pinned as a snapshot, in the dump format of the
-//! captures (`captures.rs`). A codec change that moves a boundary or a recording that changes
-//! shows up as a snapshot diff.
-
-use std::path::Path;
+//! Every exchange of the recorded transcripts under `fixtures/` decodes without errors, ends
+//! as recorded, and decodes the same whole, byte by byte and cut at every offset; its event
+//! transcript is pinned as a snapshot. A codec change that moves a boundary or a recording
+//! that changes shows up as a snapshot diff.
 
 use docker_wire::{Limits, Method, Upgrade};
 
-use crate::harness::{self, Close, Req};
-
-/// One exchange of a transcript file (the format of `fixtures/README.md`).
-pub(crate) struct Recorded {
-    pub(crate) request: Vec<u8>,
-    pub(crate) response: Vec<u8>,
-    pub(crate) ending: String,
-}
+use crate::harness::{self, Close, Step, CLIENT_CLOSED, ENGINE_CLOSED};
 
 #[test]
 fn fixture_transcripts() {
     insta::glob!("../../../../fixtures", "*/*.http", |path| {
-        let exchanges = read(path);
+        let exchanges = harness::read(path);
         let mut dump = String::new();
-        for (i, ex) in exchanges.iter().enumerate() {
-            let req = req_of(&ex.request);
-            let close = match ex.ending.as_str() {
-                "engine closed the connection" => Close::Eof,
-                _ => Close::Open,
-            };
-            let whole = harness::whole(req, Limits::default(), &ex.response, close);
-            let bytewise = harness::in_pieces(req, Limits::default(), &ex.response, &[1], close);
+        for ex in &exchanges {
+            let whole = harness::whole(ex.req, Limits::default(), &ex.response, ex.close);
+            let bytewise =
+                harness::in_pieces(ex.req, Limits::default(), &ex.response, &[1], ex.close);
             assert_eq!(
                 bytewise,
                 harness::normalise(whole.clone()),
-                "{}: exchange {} fed byte by byte",
-                path.display(),
-                i + 1
+                "{}: fed byte by byte",
+                ex.name
             );
-            dump.push_str(&format!(
-                "== {} ({})\n",
-                request_line(&ex.request),
-                ex.ending
-            ));
+            dump.push_str(&format!("== {} ({})\n", ex.request_line(), ex.ending));
             dump.push_str(&harness::dump(&whole));
         }
         if exchanges.is_empty() {
@@ -55,60 +37,105 @@ fn fixture_transcripts() {
     });
 }
 
-pub(crate) fn req_of(request: &[u8]) -> Req {
-    let line = request_line(request);
-    let method = line
-        .split(' ')
-        .next()
-        .and_then(Method::parse)
-        .unwrap_or(Method::Get);
-    let head = String::from_utf8_lossy(request).to_ascii_lowercase();
-    let upgrade = match head.contains("\r\nupgrade: tcp\r\n") {
-        true => Upgrade::Hijack,
-        false => Upgrade::No,
-    };
-    Req { method, upgrade }
+#[test]
+fn recorded_exchanges_parse_into_request_and_response() {
+    let all = harness::all_recorded();
+    assert!(all.len() >= 250, "only {} exchanges", all.len());
+    for r in &all {
+        let line = r.request_line();
+        let has_body = line.starts_with("POST") || line.starts_with("PUT");
+        assert!(r.request.ends_with(b"\r\n\r\n") || has_body, "{}", r.name);
+        assert!(r.response.starts_with(b"HTTP/1.1 "), "{}", r.name);
+    }
+    let head = harness::recorded("docker-20.10/ping");
+    assert_eq!(head.req.method, Method::Head);
+    let attach = harness::recorded("docker-20.10/attach_container");
+    assert_eq!(attach.req.upgrade, Upgrade::Hijack);
+    // The engine closes the connection after a hijacked stream, and after refusing one.
+    let closed: Vec<&str> = all
+        .iter()
+        .filter(|r| r.close == Close::Eof && r.name.starts_with("docker-20.10/"))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(
+        closed,
+        [
+            "docker-20.10/attach_container#1",
+            "docker-20.10/attach_container_missing#1",
+            "docker-20.10/exec#2",
+            "docker-20.10/exec_stdin#2",
+            "docker-20.10/exec_tty#2",
+        ]
+    );
 }
 
-fn request_line(request: &[u8]) -> String {
-    let line = request.split(|&b| b == b'\r').next().unwrap_or(&[]);
-    String::from_utf8_lossy(line).into_owned()
-}
-
-/// The exchanges of a transcript file.
-pub(crate) fn read(path: &Path) -> Vec<Recorded> {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    let mut n = 1;
-    let mut rest = &bytes[..];
-    loop {
-        let marker = format!("===== REQUEST {n} =====\n");
-        let Some(at) = find(rest, marker.as_bytes()) else {
-            return out;
-        };
-        rest = &rest[at + marker.len()..];
-        let marker = format!("\n===== RESPONSE {n} =====\n");
-        let at = find(rest, marker.as_bytes()).expect("a response marker");
-        let request = rest[..at].to_vec();
-        rest = &rest[at + marker.len()..];
-        let marker = format!("\n===== END {n}: ");
-        let at = find(rest, marker.as_bytes()).expect("an end marker");
-        let response = rest[..at].to_vec();
-        rest = &rest[at + marker.len()..];
-        let line_end = find(rest, b"\n").expect("an end marker line");
-        let ending = String::from_utf8_lossy(&rest[..line_end])
-            .trim_end_matches(" =====")
-            .to_owned();
-        rest = &rest[line_end + 1..];
-        out.push(Recorded {
-            request,
-            response,
-            ending,
-        });
-        n += 1;
+#[test]
+fn recorded_exchanges_decode_without_errors_and_end_as_recorded() {
+    for r in harness::all_recorded() {
+        let steps = harness::whole(r.req, Limits::default(), &r.response, r.close);
+        assert!(
+            !steps.iter().any(|s| matches!(s, Step::Failed(_))),
+            "{}: {steps:?}",
+            r.name
+        );
+        let last = steps.last().unwrap();
+        let upgraded = r.response.starts_with(b"HTTP/1.1 101 ");
+        match (r.ending.as_str(), upgraded) {
+            // Streams the client left: the codec waits for more without complaint.
+            (CLIENT_CLOSED, _) => assert_eq!(last, &Step::NeedData, "{}", r.name),
+            (_, true) => assert!(matches!(last, Step::Upgraded { .. }), "{}", r.name),
+            (ENGINE_CLOSED, false) => {
+                assert_eq!(last, &Step::End { reusable: false }, "{}", r.name)
+            }
+            _ => assert_eq!(last, &Step::End { reusable: true }, "{}", r.name),
+        }
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+#[test]
+fn recorded_exchanges_decode_the_same_whole_byte_by_byte_and_at_every_cut() {
+    for r in harness::all_recorded() {
+        let limits = Limits::default();
+        let whole = harness::normalise(harness::whole(r.req, limits, &r.response, r.close));
+        let bytewise = harness::in_pieces(r.req, limits, &r.response, &[1], r.close);
+        assert_eq!(bytewise, whole, "{}: fed byte by byte", r.name);
+        for cut in 0..=r.response.len() {
+            let split = harness::cut_at(r.req, limits, &r.response, &[cut], r.close);
+            assert_eq!(split, whole, "{}: cut at {cut}", r.name);
+        }
+    }
+}
+
+#[test]
+fn upgraded_exchanges_hand_back_the_raw_stream() {
+    let mut upgraded = 0;
+    for r in harness::all_recorded() {
+        let steps = harness::whole(r.req, Limits::default(), &r.response, r.close);
+        let Some(Step::Upgraded { rest }) = steps.last() else {
+            continue;
+        };
+        let head_len = find_head_end(&r.response);
+        assert_eq!(rest[..], r.response[head_len..], "{}", r.name);
+        upgraded += 1;
+    }
+    assert!(upgraded >= 4, "only {upgraded} upgraded exchanges");
+}
+
+#[test]
+fn head_answers_have_no_body_whatever_their_headers_say() {
+    let heads: Vec<_> = harness::all_recorded()
+        .into_iter()
+        .filter(|r| r.req.method == Method::Head)
+        .collect();
+    assert!(heads.len() >= 8, "only {} HEAD exchanges", heads.len());
+    for r in heads {
+        let steps = harness::whole(r.req, Limits::default(), &r.response, r.close);
+        assert_eq!(steps.len(), 2, "{}: {steps:?}", r.name);
+        assert!(matches!(steps[0], Step::Head(_)), "{}", r.name);
+        assert_eq!(steps[1], Step::End { reusable: true }, "{}", r.name);
+    }
+}
+
+fn find_head_end(bytes: &[u8]) -> usize {
+    bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4
 }

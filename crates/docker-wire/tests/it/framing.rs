@@ -2,16 +2,13 @@
 //! parts put every message back together byte for byte, at every split of the input; a
 //! piece of framing is consumed only once complete, within the limits.
 
-use std::path::{Path, PathBuf};
-
 use docker_wire::{
     Chunk, ClientConn, Error, Event, Framed, Limits, Misuse, ProtocolError, RequestDecoder,
     RequestEvent,
 };
 use proptest::prelude::*;
 
-use crate::fixtures::{read, req_of};
-use crate::harness::{Close, Req};
+use crate::harness::{all_recorded, Close, Req};
 
 /// One output of a framed decoder, with borrowed data copied out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,52 +177,30 @@ fn bytewise(input: &[u8]) -> Vec<usize> {
     (1..input.len()).collect()
 }
 
-fn fixture_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).expect("the fixtures directory") {
-        let dir = dir.expect("a directory entry").path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).expect("a fixture folder") {
-            let file = file.expect("a directory entry").path();
-            if file.extension().is_some_and(|e| e == "http") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    assert!(files.len() >= 100, "only {} fixtures found", files.len());
-    files
-}
-
 #[test]
 fn every_recorded_response_is_put_back_together_byte_for_byte() {
     let mut n_chunked = 0;
-    for path in fixture_files() {
-        for (i, ex) in read(&path).iter().enumerate() {
-            let what = format!("{} exchange {}", path.display(), i + 1);
-            let req = req_of(&ex.request);
-            let whole = response(req, &ex.response, &[]);
-            let by_byte = response(req, &ex.response, &bytewise(&ex.response));
-            assert_eq!(by_byte, whole, "{what}: byte by byte");
-            n_chunked += usize::from(whole.iter().any(|p| matches!(p, Piece::Size { .. })));
-            // A response that ends or upgrades is its wire bytes; one delimited by the close
-            // (or cut by the client) has given them all as body by the time input runs out.
-            let rest = match whole.last() {
-                Some(Piece::Upgraded) => {
-                    let n = wire_of(&whole).len();
-                    ex.response[n..].to_vec()
-                }
-                _ => Vec::new(),
-            };
-            assert_eq!(
-                [wire_of(&whole), rest].concat(),
-                ex.response,
-                "{what}: reassembled"
-            );
-        }
+    for ex in all_recorded() {
+        let what = &ex.name;
+        let req = ex.req;
+        let whole = response(req, &ex.response, &[]);
+        let by_byte = response(req, &ex.response, &bytewise(&ex.response));
+        assert_eq!(by_byte, whole, "{what}: byte by byte");
+        n_chunked += usize::from(whole.iter().any(|p| matches!(p, Piece::Size { .. })));
+        // A response that ends or upgrades is its wire bytes; one delimited by the close
+        // (or cut by the client) has given them all as body by the time input runs out.
+        let rest = match whole.last() {
+            Some(Piece::Upgraded) => {
+                let n = wire_of(&whole).len();
+                ex.response[n..].to_vec()
+            }
+            _ => Vec::new(),
+        };
+        assert_eq!(
+            [wire_of(&whole), rest].concat(),
+            ex.response,
+            "{what}: reassembled"
+        );
     }
     assert!(n_chunked >= 20, "only {n_chunked} chunked responses");
 }
@@ -233,16 +208,14 @@ fn every_recorded_response_is_put_back_together_byte_for_byte() {
 #[test]
 fn every_recorded_request_is_put_back_together_byte_for_byte() {
     let mut n_chunked = 0;
-    for path in fixture_files() {
-        for (i, ex) in read(&path).iter().enumerate() {
-            let what = format!("{} request {}", path.display(), i + 1);
-            let whole = request(Limits::default(), &ex.request, &[]);
-            assert_eq!(whole.last(), Some(&Piece::End), "{what}: {whole:?}");
-            let by_byte = request(Limits::default(), &ex.request, &bytewise(&ex.request));
-            assert_eq!(by_byte, whole, "{what}: byte by byte");
-            assert_eq!(wire_of(&whole), ex.request, "{what}: reassembled");
-            n_chunked += usize::from(whole.iter().any(|p| matches!(p, Piece::Size { .. })));
-        }
+    for ex in all_recorded() {
+        let what = format!("{} request", ex.name);
+        let whole = request(Limits::default(), &ex.request, &[]);
+        assert_eq!(whole.last(), Some(&Piece::End), "{what}: {whole:?}");
+        let by_byte = request(Limits::default(), &ex.request, &bytewise(&ex.request));
+        assert_eq!(by_byte, whole, "{what}: byte by byte");
+        assert_eq!(wire_of(&whole), ex.request, "{what}: reassembled");
+        n_chunked += usize::from(whole.iter().any(|p| matches!(p, Piece::Size { .. })));
     }
     assert!(n_chunked >= 4, "only {n_chunked} chunked requests");
 }

@@ -1,5 +1,5 @@
 //! Shared driving code: feeds a response to a `ClientConn` in given pieces and records what
-//! came out, raw and normalised, plus the engine captures read from `shared/captures`.
+//! came out, raw and normalised, plus the recorded transcripts read from `fixtures/`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -259,112 +259,149 @@ fn preview(bytes: &[u8]) -> String {
     format!("\"{}\"{more}", shown.escape_ascii())
 }
 
-/// One exchange recorded from a real engine.
+/// One exchange of a recorded transcript under `fixtures/` (the format of
+/// `fixtures/README.md`).
 #[derive(Debug, Clone)]
-pub(crate) struct Capture {
+pub(crate) struct Recorded {
+    /// `<folder>/<scenario>#<n>`, the transcript and the exchange's number in it.
     pub(crate) name: String,
     pub(crate) request: Vec<u8>,
     pub(crate) response: Vec<u8>,
-    pub(crate) end_marker: String,
+    /// How the exchange ended, as its end marker says.
+    pub(crate) ending: String,
     pub(crate) req: Req,
     pub(crate) close: Close,
 }
 
-impl Capture {
-    pub(crate) fn request_line(&self) -> &str {
-        let line = self
-            .request
-            .split(|&b| b == b'\r')
-            .next()
-            .unwrap_or_default();
-        std::str::from_utf8(line).expect("an ASCII request line")
+impl Recorded {
+    pub(crate) fn request_line(&self) -> String {
+        request_line(&self.request)
     }
 }
 
-const REQUEST_MARKER: &[u8] = b"===== REQUEST (exact bytes) =====\n";
-const RESPONSE_MARKER: &[u8] = b"\n===== RESPONSE (exact bytes, chunk framing preserved) =====\n";
-const END_MARKER: &[u8] = b"\n===== END ";
+/// The end marker of an exchange the engine ended by closing the connection.
+pub(crate) const ENGINE_CLOSED: &str = "engine closed the connection";
+/// The end marker of a stream the client stopped following.
+pub(crate) const CLIENT_CLOSED: &str = "client closed the connection";
 
-pub(crate) fn captures_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/captures/docker-20.10");
-    assert!(
-        dir.is_dir(),
-        "the engine captures are missing: expected them in {} (shared/captures/docker-20.10 \
-         beside the repository)",
-        dir.display()
-    );
-    dir
+/// The `fixtures/` folder of the repository.
+pub(crate) fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
 
-pub(crate) fn all_captures() -> Vec<Capture> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(captures_dir())
-        .expect("readable captures directory")
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    assert!(!paths.is_empty(), "no *.txt captures found");
-    paths.iter().map(|p| parse_capture(p)).collect()
+/// Every transcript file (`fixtures/*/*.http`), sorted.
+pub(crate) fn fixture_paths() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(fixtures_dir()).expect("the fixtures directory") {
+        let dir = dir.expect("a directory entry").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).expect("a fixture folder") {
+            let file = file.expect("a directory entry").path();
+            if file.extension().is_some_and(|e| e == "http") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 100, "only {} fixtures found", files.len());
+    files
 }
 
-/// Splits a capture file into its request and response bytes.
-///
-/// The layout is: the request marker line, the request bytes, `\n`, the response marker
-/// line, the response bytes, `\n`, the end marker line.
-pub(crate) fn parse_capture(path: &Path) -> Capture {
-    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-    let raw = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let body = raw
-        .strip_prefix(REQUEST_MARKER)
-        .unwrap_or_else(|| panic!("{name}: does not start with the request marker"));
-    let resp_at =
-        find(body, RESPONSE_MARKER).unwrap_or_else(|| panic!("{name}: no response marker"));
-    let request = body[..resp_at].to_vec();
-    let after = &body[resp_at + RESPONSE_MARKER.len()..];
-    let end_at = rfind(after, END_MARKER).unwrap_or_else(|| panic!("{name}: no end marker"));
-    let response = after[..end_at].to_vec();
-    let end_marker = String::from_utf8_lossy(&after[end_at + 1..])
-        .trim_end()
-        .to_owned();
-    let close = match end_marker.contains("server closed connection") {
-        true => Close::Eof,
-        false => Close::Open,
+/// Every exchange of every transcript, in file order.
+pub(crate) fn all_recorded() -> Vec<Recorded> {
+    fixture_paths().iter().flat_map(|p| read(p)).collect()
+}
+
+/// One exchange by name: `docker-20.10/ping` is the first exchange of
+/// `fixtures/docker-20.10/ping.http`, `docker-20.10/exec#2` its second.
+pub(crate) fn recorded(name: &str) -> Recorded {
+    let file = name.split('#').next().unwrap_or(name);
+    let wanted = match name.contains('#') {
+        true => name.to_owned(),
+        false => format!("{name}#1"),
     };
-    let req = request_of(&name, &request);
-    Capture {
-        name,
-        request,
-        response,
-        end_marker,
-        req,
-        close,
+    read(&fixtures_dir().join(format!("{file}.http")))
+        .into_iter()
+        .find(|r| r.name == wanted)
+        .unwrap_or_else(|| panic!("no exchange {wanted}"))
+}
+
+/// The exchanges of a transcript file.
+///
+/// The layout is: a header, then for each exchange `n` the line `===== REQUEST n =====`,
+/// the request bytes, `\n`, `===== RESPONSE n =====`, the response bytes, `\n`, and
+/// `===== END n: <how it ended> =====`.
+pub(crate) fn read(path: &Path) -> Vec<Recorded> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let stem = path.with_extension("");
+    let folder = stem
+        .parent()
+        .and_then(Path::file_name)
+        .unwrap_or_default()
+        .to_string_lossy();
+    let scenario = stem.file_name().unwrap_or_default().to_string_lossy();
+    let mut out = Vec::new();
+    let mut n = 1;
+    let mut rest = &bytes[..];
+    loop {
+        let marker = format!("===== REQUEST {n} =====\n");
+        let Some(at) = find(rest, marker.as_bytes()) else {
+            return out;
+        };
+        rest = &rest[at + marker.len()..];
+        let marker = format!("\n===== RESPONSE {n} =====\n");
+        let at = find(rest, marker.as_bytes()).expect("a response marker");
+        let request = rest[..at].to_vec();
+        rest = &rest[at + marker.len()..];
+        let marker = format!("\n===== END {n}: ");
+        let at = find(rest, marker.as_bytes()).expect("an end marker");
+        let response = rest[..at].to_vec();
+        rest = &rest[at + marker.len()..];
+        let line_end = find(rest, b"\n").expect("an end marker line");
+        let ending = String::from_utf8_lossy(&rest[..line_end])
+            .trim_end_matches(" =====")
+            .to_owned();
+        rest = &rest[line_end + 1..];
+        let close = match ending.as_str() {
+            ENGINE_CLOSED => Close::Eof,
+            _ => Close::Open,
+        };
+        out.push(Recorded {
+            name: format!("{folder}/{scenario}#{n}"),
+            req: req_of(&request),
+            request,
+            response,
+            ending,
+            close,
+        });
+        n += 1;
     }
 }
 
-fn request_of(name: &str, request: &[u8]) -> Req {
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut parsed = httparse::Request::new(&mut headers);
-    let status = parsed
-        .parse(request)
-        .unwrap_or_else(|e| panic!("{name}: request does not parse: {e}"));
-    assert!(status.is_complete(), "{name}: incomplete request head");
-    let method =
-        Method::parse(parsed.method.unwrap()).unwrap_or_else(|| panic!("{name}: unknown method"));
-    let hijack = parsed
-        .headers
-        .iter()
-        .any(|h| h.name.eq_ignore_ascii_case("upgrade") && h.value.eq_ignore_ascii_case(b"tcp"));
-    let upgrade = match hijack {
+/// How the codec should be told about a recorded request: its method, and whether it
+/// asked for an upgrade.
+pub(crate) fn req_of(request: &[u8]) -> Req {
+    let line = request_line(request);
+    let method = line
+        .split(' ')
+        .next()
+        .and_then(Method::parse)
+        .unwrap_or(Method::Get);
+    let head = String::from_utf8_lossy(request).to_ascii_lowercase();
+    let upgrade = match head.contains("\r\nupgrade: tcp\r\n") {
         true => Upgrade::Hijack,
         false => Upgrade::No,
     };
     Req { method, upgrade }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+fn request_line(request: &[u8]) -> String {
+    let line = request.split(|&b| b == b'\r').next().unwrap_or(&[]);
+    String::from_utf8_lossy(line).into_owned()
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }

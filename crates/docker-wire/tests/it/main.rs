@@ -1,8 +1,7 @@
-//! Integration tests of docker-wire: engine captures, split invariance, hostile responses,
+//! Integration tests of docker-wire: the recorded transcripts, split invariance, hostile responses,
 //! request encoding, stream framings, the cost of partial heads, the request decoder and
 //! the chunk framing that `decode_framed` reports.
 
-mod captures;
 mod fixtures;
 mod frames;
 mod framing;

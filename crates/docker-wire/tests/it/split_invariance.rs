@@ -1,8 +1,8 @@
 //! Any partition of a response into reads gives the same events as the response fed whole.
 //!
 //! Responses are generated (status, headers, `Content-Length`, chunked with random chunk
-//! sizes, extensions and trailers, read-until-close, 1xx prefixes) or taken from the engine
-//! captures, then cut into random pieces, 1-byte pieces included. The number of cases is
+//! sizes, extensions and trailers, read-until-close, 1xx prefixes) or taken from the
+//! recorded transcripts under `fixtures/`, then cut into random pieces, 1-byte pieces included. The number of cases is
 //! proptest's default (256) unless `PROPTEST_CASES` says otherwise.
 
 use std::sync::OnceLock;
@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use docker_wire::Limits;
 use proptest::prelude::*;
 
-use crate::harness::{self, Capture, Close, Req, Step};
+use crate::harness::{self, Close, Recorded, Req, Step};
 
 #[derive(Debug, Clone)]
 enum Framing {
@@ -211,9 +211,9 @@ fn arb_sizes() -> impl Strategy<Value = Vec<usize>> {
     )
 }
 
-fn captures() -> &'static [Capture] {
-    static CAPTURES: OnceLock<Vec<Capture>> = OnceLock::new();
-    CAPTURES.get_or_init(harness::all_captures)
+fn recorded() -> &'static [Recorded] {
+    static RECORDED: OnceLock<Vec<Recorded>> = OnceLock::new();
+    RECORDED.get_or_init(harness::all_recorded)
 }
 
 proptest! {
@@ -269,11 +269,11 @@ proptest! {
     }
 
     #[test]
-    fn captures_decode_the_same_over_random_splits(
+    fn recorded_exchanges_decode_the_same_over_random_splits(
         which in any::<prop::sample::Index>(),
         sizes in arb_sizes(),
     ) {
-        let c = which.get(captures());
+        let c = which.get(recorded());
         let limits = Limits::default();
         let whole = harness::normalise(harness::whole(c.req, limits, &c.response, c.close));
         prop_assert_eq!(harness::in_pieces(c.req, limits, &c.response, &sizes, c.close), whole);
