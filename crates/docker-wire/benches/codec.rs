@@ -1,5 +1,5 @@
 //! Codec throughput: a 1 GiB chunked body and a 1 GiB multiplexed stream fed in 64 KiB
-//! reads, and the head of a real `/containers/json` response.
+//! reads, and the head of a recorded `/containers/json` response.
 //!
 //! Nothing of 1 GiB is allocated: each stream is periodic (one chunk, or one frame), so one
 //! period plus one read's worth of bytes is built once, and read `k` is the 64 KiB window
@@ -146,11 +146,14 @@ fn mux(c: &mut Criterion) {
     group.finish();
 }
 
+/// The response of `fixtures/docker-20.10/list_containers.http`, a recorded
+/// `GET /containers/json` (the bytes after the `RESPONSE 1` marker line; the codec stops at
+/// the head).
 fn containers_json_response() -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/captures/docker-20.10/containers_json.txt");
+        .join("../../fixtures/docker-20.10/list_containers.http");
     let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let marker = b"===== RESPONSE (exact bytes, chunk framing preserved) =====\n";
+    let marker = b"===== RESPONSE 1 =====\n";
     let at = raw.windows(marker.len()).position(|w| w == marker).unwrap() + marker.len();
     raw[at..].to_vec()
 }
