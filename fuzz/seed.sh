@@ -1,42 +1,61 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/{response,mux,lines} from the engine captures and the hostile-response
-# corpus. The corpora are not committed; run this once before `cargo fuzz run`.
+# Seeds fuzz/corpus/{response,mux,lines} from the recorded transcripts under ../fixtures
+# (raw responses, and the bodies of streams) and the hostile-response corpus. The corpora are
+# not committed; run this once before `cargo fuzz run`.
 set -euo pipefail
 cd "$(dirname "$0")"
-captures="${CAPTURES:-../../shared/captures/docker-20.10}"
-[ -d "$captures" ] || { echo "captures not found at $captures" >&2; exit 1; }
+fixtures="${FIXTURES:-../fixtures}"
+ls "$fixtures"/*/*.http >/dev/null 2>&1 || { echo "no transcripts under $fixtures/*/" >&2; exit 1; }
 mkdir -p corpus/response corpus/mux corpus/lines
-python3 - "$captures" <<'PY'
-import os, sys, hashlib
-captures = sys.argv[1]
+python3 - "$fixtures" <<'PY'
+import glob, hashlib, os, re, sys
+fixtures = sys.argv[1]
 def put(target, data):
     name = hashlib.sha1(data).hexdigest()
     with open(os.path.join("corpus", target, name), "wb") as f:
         f.write(data)
-for fname in sorted(os.listdir(captures)):
-    if not fname.endswith(".txt"):
-        continue
-    raw = open(os.path.join(captures, fname), "rb").read()
-    req_marker = b"===== REQUEST (exact bytes) =====\n"
-    resp_marker = b"\n===== RESPONSE (exact bytes, chunk framing preserved) =====\n"
-    body = raw[len(req_marker):]
-    req, rest = body.split(resp_marker, 1)
-    resp = rest[: rest.rindex(b"\n===== END ")]
-    flags = 0
-    if req.startswith(b"HEAD "):
-        flags |= 1
-    if b"\r\nUpgrade: tcp\r\n" in req:
-        flags |= 2
-    if b"server closed connection" in rest[rest.rindex(b"\n===== END "):]:
-        flags |= 4
-    put("response", bytes([flags, 0x40, 0x00, 0x03]) + resp)
-    put("response", bytes([flags | 8, 0x07, 0x00, 0x00]) + resp)
-    head_end = resp.find(b"\r\n\r\n") + 4
-    payload = resp[head_end:]
-    if flags & 2 or b"logs" in req:
-        put("mux", bytes([5, 3]) + payload)
-    if b"events" in req or b"stats" in req or b"images/create" in req or b"load" in req:
-        put("lines", bytes([63, 9, 2]) + payload)
+def dechunk(data):
+    out = b""
+    while b"\r\n" in data:
+        line, data = data.split(b"\r\n", 1)
+        try:
+            size = int(line.split(b";")[0].strip(), 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2:]
+    return out
+# The layout of fixtures/README.md: numbered exchanges, each request, response and end marker
+# on lines of their own.
+EXCHANGE = re.compile(
+    rb"===== REQUEST (\d+) =====\n(.*?)\n===== RESPONSE \1 =====\n(.*?)\n===== END \1: ([^\n]*) =====\n",
+    re.S,
+)
+for path in sorted(glob.glob(os.path.join(fixtures, "*", "*.http"))):
+    raw = open(path, "rb").read()
+    for _, req, resp, ending in EXCHANGE.findall(raw):
+        flags = 0
+        if req.startswith(b"HEAD "):
+            flags |= 1
+        if b"\r\nUpgrade: tcp\r\n" in req:
+            flags |= 2
+        if ending == b"engine closed the connection":
+            flags |= 4
+        put("response", bytes([flags, 0x40, 0x00, 0x03]) + resp)
+        put("response", bytes([flags | 8, 0x07, 0x00, 0x00]) + resp)
+        head_end = resp.find(b"\r\n\r\n") + 4
+        head, payload = resp[:head_end].lower(), resp[head_end:]
+        if b"transfer-encoding: chunked" in head:
+            payload = dechunk(payload)
+        if not payload:
+            continue
+        line = req.split(b"\r\n", 1)[0]
+        if flags & 2 or b"/logs" in line:
+            put("mux", bytes([5, 3]) + payload)
+        if any(w in line for w in (b"/events", b"/stats", b"/images/create", b"/load", b"/push")):
+            put("lines", bytes([63, 9, 2]) + payload)
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 def ok(headers, body=b""):
     return b"HTTP/1.1 200 OK\r\n" + headers + b"\r\n" + body
