@@ -58,6 +58,12 @@ fn have_docker() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Variables and arguments of one comparison.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
 struct Tree(PathBuf);
 
 impl Tree {
@@ -119,7 +125,7 @@ fn reach_live_contexts_written_by_docker_read_and_select_the_same() {
         ],
     );
     assert!(create.status.success(), "{create:?}");
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    let cases: &[Case] = &[
         (&[], &["context", "ls"]),
         (&[], &["context", "show"]),
         (&[], &["context", "inspect"]),
