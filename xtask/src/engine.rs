@@ -19,10 +19,11 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use crate::engine_remote::{SshSetup, TlsSetup};
 use crate::http;
 
 pub(crate) const USAGE: &str = "\
-Usage: cargo xtask engine <up|down|status> [--engine docker|podman] [--purge]
+Usage: cargo xtask engine <up|down|status> [--engine docker|podman] [--tls] [--ssh] [--purge]
 
   up      start a private engine (installing it with apt-get when root and
           missing), wait until it answers, make sure image bb:latest exists,
@@ -33,6 +34,15 @@ Usage: cargo xtask engine <up|down|status> [--engine docker|podman] [--purge]
           images, containers and log; podman keeps images in its own storage.
   status  print whether the engine answers, its DOCKER_HOST and version;
           exit code 0 when it answers, 1 when not.
+
+  --tls   (docker, with up) also listen on a free 127.0.0.1 port with
+          --tlsverify, with certificates made by openssl in <dir>/tls (the
+          client's DOCKER_CERT_PATH is <dir>/tls/client, the address is in
+          <dir>/tls/host). Later `up`s keep the listener. An engine already
+          running without it must be stopped first.
+  --ssh   (docker, with up) also start an sshd of its own on a free
+          127.0.0.1 port, with keys made by ssh-keygen in <dir>/ssh; its
+          sessions get DOCKER_HOST of the engine. `down` stops it.
 
   --engine docker (default)
           dockerd with vfs storage, no bridge, no iptables.
@@ -71,6 +81,8 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut command = None;
     let mut kind = Kind::Docker;
     let mut purge = false;
+    let mut tls = false;
+    let mut ssh = false;
     let mut args = args.iter().map(String::as_str);
     while let Some(arg) = args.next() {
         match arg {
@@ -80,6 +92,8 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
             }
             "--engine" => kind = Kind::parse(args.next().unwrap_or(""))?,
             "--purge" => purge = true,
+            "--tls" => tls = true,
+            "--ssh" => ssh = true,
             _ if arg.starts_with("--engine=") => kind = Kind::parse(&arg["--engine=".len()..])?,
             "up" | "down" | "status" if command.is_none() => command = Some(arg),
             _ => return Err(format!("unexpected argument `{arg}`\n\n{USAGE}")),
@@ -89,9 +103,13 @@ pub(crate) fn run(args: &[String]) -> Result<ExitCode, String> {
         return Err("--purge only goes with `down`".to_owned());
     }
 
+    if (tls || ssh) && (command != Some("up") || kind != Kind::Docker) {
+        return Err("--tls and --ssh go with `up` of the docker engine".to_owned());
+    }
+
     let engine = Engine::new(kind)?;
     match command {
-        Some("up") => engine.up().map(|()| ExitCode::SUCCESS),
+        Some("up") => engine.up(tls, ssh).map(|()| ExitCode::SUCCESS),
         Some("down") => engine.down(purge).map(|()| ExitCode::SUCCESS),
         Some("status") => Ok(engine.status()),
         _ => Err(format!("missing subcommand\n\n{USAGE}")),
@@ -187,15 +205,25 @@ impl Engine {
             .is_ok_and(|resp| resp.status == 200)
     }
 
-    fn up(&self) -> Result<(), String> {
+    fn up(&self, tls: bool, ssh: bool) -> Result<(), String> {
         let started = Instant::now();
+        let remote = TlsSetup::new(&self.dir);
         if self.answers() {
             eprintln!(
                 "{} already answers on {}",
                 self.name(),
                 self.socket().display()
             );
+            if tls && !remote.exists() {
+                return Err(format!(
+                    "{} runs without its TLS listener: `cargo xtask engine down`, then `up --tls`",
+                    self.name()
+                ));
+            }
         } else {
+            if tls {
+                remote.ensure()?;
+            }
             ensure_installed(self.kind)?;
             fs::create_dir_all(&self.dir)
                 .map_err(|e| format!("cannot create {}: {e}", self.dir.display()))?;
@@ -224,6 +252,9 @@ impl Engine {
             );
         }
         self.ensure_image()?;
+        if ssh {
+            SshSetup::new(&self.dir).up(&self.docker_host())?;
+        }
         println!("DOCKER_HOST={}", self.docker_host());
         Ok(())
     }
@@ -244,6 +275,10 @@ impl Engine {
                     .arg("--pidfile")
                     .arg(self.pidfile())
                     .args(["--iptables=false", "--bridge=none", "--storage-driver=vfs"]);
+                let tls = TlsSetup::new(dir);
+                if tls.exists() {
+                    cmd.args(tls.dockerd_args()?);
+                }
                 cmd
             }
             Kind::Podman => {
@@ -398,6 +433,9 @@ impl Engine {
     }
 
     fn down(&self, purge: bool) -> Result<(), String> {
+        if self.kind == Kind::Docker {
+            SshSetup::new(&self.dir).down()?;
+        }
         if self.stop()? {
             eprintln!("{} stopped", self.name());
         } else {
@@ -557,7 +595,7 @@ fn is_root() -> bool {
 }
 
 /// Looks `name` up in `PATH`, then in the sbin directories a non-login PATH may lack.
-fn find_program(name: &str) -> Option<PathBuf> {
+pub(crate) fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/local/sbin", "/usr/sbin", "/sbin"].map(PathBuf::from))
@@ -589,7 +627,7 @@ fn is_static_elf(path: &Path) -> bool {
 }
 
 /// The process's arguments joined by spaces, with a trailing space.
-fn cmdline(pid: u32) -> Option<String> {
+pub(crate) fn cmdline(pid: u32) -> Option<String> {
     let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
     Some(String::from_utf8_lossy(&raw).replace('\0', " "))
 }
@@ -609,7 +647,7 @@ fn processes() -> Vec<(u32, u32)> {
 }
 
 /// Alive and not a zombie waiting for a parent that may never reap it.
-fn is_alive(pid: u32) -> bool {
+pub(crate) fn is_alive(pid: u32) -> bool {
     proc_stat(pid).is_some_and(|(state, _)| is_live_state(state))
 }
 
@@ -656,7 +694,7 @@ fn with_descendants(mut pids: Vec<u32>) -> Vec<u32> {
 }
 
 /// SIGTERM to all of `pids`, up to `grace` for them to exit, then SIGKILL.
-fn terminate(pids: &[u32], grace: Duration) -> Result<(), String> {
+pub(crate) fn terminate(pids: &[u32], grace: Duration) -> Result<(), String> {
     let all_gone_within = |timeout: Duration| {
         let deadline = Instant::now() + timeout;
         while pids.iter().any(|&pid| is_alive(pid)) {

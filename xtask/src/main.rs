@@ -6,6 +6,7 @@
 
 mod bench;
 mod engine;
+mod engine_remote;
 mod fixtures;
 mod http;
 mod loc;
@@ -18,7 +19,7 @@ Usage: cargo xtask <command> [args]
 Commands:
   bench [SCENARIO...] [--quick] [--runs N] [--clients LIST]
               measure the clients against the raw socket and bollard
-  engine up|down|status [--engine docker|podman] [--purge]
+  engine up|down|status [--engine docker|podman] [--tls] [--ssh] [--purge]
               run a private container engine for live tests
   fixtures record|check|normalise [--engine docker|podman]
               record engine transcripts, or check the recorded ones

@@ -13,7 +13,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "A small, fast Docker command-line program",
     long_about = "A small, fast Docker command-line program.\n\n\
-        The engine is --host, else DOCKER_HOST, else unix:///var/run/docker.sock. \
+        The engine is found as docker finds it: --host or --context, else DOCKER_HOST, \
+        else DOCKER_CONTEXT, else the current context of config.json (dkr context use), \
+        else the first of /var/run/docker.sock, $XDG_RUNTIME_DIR/docker.sock, \
+        ~/.docker/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock and \
+        /run/podman/podman.sock that exists. \
         DOCKER_API_VERSION pins the API version instead of negotiating it.\n\n\
         Exit status: 0 success, 1 the engine refused (or an object was not found), \
         2 usage error, 125 the engine cannot be reached. run and exec exit with the status \
@@ -31,6 +35,52 @@ pub struct Cli {
         help_heading = "Global options"
     )]
     pub host: Option<String>,
+
+    /// The docker CLI context to use (overrides DOCKER_HOST and `dkr context use`)
+    /// [env: DOCKER_CONTEXT]
+    #[arg(
+        short = 'c',
+        long,
+        global = true,
+        value_name = "NAME",
+        help_heading = "Global options"
+    )]
+    pub context: Option<String>,
+
+    /// Use TLS; implied by --tlsverify [env: DOCKER_TLS]
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub tls: bool,
+
+    /// Use TLS and verify the engine [env: DOCKER_TLS_VERIFY]
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub tlsverify: bool,
+
+    /// Trust certs signed only by this CA (default DOCKER_CERT_PATH/ca.pem)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
+    pub tlscacert: Option<std::path::PathBuf>,
+
+    /// Path to the TLS certificate file (default DOCKER_CERT_PATH/cert.pem)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
+    pub tlscert: Option<std::path::PathBuf>,
+
+    /// Path to the TLS key file (default DOCKER_CERT_PATH/key.pem)
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
+    pub tlskey: Option<std::path::PathBuf>,
 
     /// Output format: table (docker's look) or json (the engine's models)
     #[arg(
@@ -74,6 +124,8 @@ pub enum Format {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Manage contexts
+    Context(ContextArgs),
     /// List containers
     Ps(PsArgs),
     /// Show low-level information on containers, images or networks, as JSON
@@ -458,6 +510,52 @@ pub struct PushArgs {
     /// The image: NAME[:TAG] (the tag latest when none is given)
     #[arg(value_name = "NAME[:TAG]")]
     pub image: String,
+}
+
+/// `dkr context`.
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ContextCommand,
+}
+
+/// The `context` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ContextCommand {
+    /// List contexts
+    #[command(alias = "list")]
+    Ls(ContextLsArgs),
+    /// Print the name of the current context
+    Show,
+    /// Display detailed information on one or more contexts
+    Inspect(ContextInspectArgs),
+    /// Set the current docker context
+    Use(ContextUseArgs),
+}
+
+/// `dkr context ls`.
+#[derive(Debug, Args)]
+pub struct ContextLsArgs {
+    /// Only show context names
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `dkr context inspect`.
+#[derive(Debug, Args)]
+pub struct ContextInspectArgs {
+    /// The contexts (default: the current one)
+    #[arg(value_name = "CONTEXT")]
+    pub names: Vec<String>,
+}
+
+/// `dkr context use`.
+#[derive(Debug, Args)]
+pub struct ContextUseArgs {
+    /// The context
+    #[arg(value_name = "CONTEXT")]
+    pub name: String,
 }
 
 /// `dkr network`.

@@ -44,6 +44,29 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
     if let Some(host) = &cli.host {
         builder = builder.host(host);
     }
+    if let Some(name) = &cli.context {
+        builder = builder.context(name);
+    }
+    // As in docker, TLS is on with --tls, --tlsverify, DOCKER_TLS or DOCKER_TLS_VERIFY,
+    // and the file flags count only then.
+    let env_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let tls_on = cli.tls || cli.tlsverify || env_set("DOCKER_TLS") || env_set("DOCKER_TLS_VERIFY");
+    if cli.tlsverify {
+        builder = builder.tls_verify();
+    } else if cli.tls {
+        builder = builder.tls_skip_verify();
+    }
+    if tls_on {
+        if let Some(path) = &cli.tlscacert {
+            builder = builder.tls_ca_file(path);
+        }
+        if let Some(path) = &cli.tlscert {
+            builder = builder.tls_cert_file(path);
+        }
+        if let Some(path) = &cli.tlskey {
+            builder = builder.tls_key_file(path);
+        }
+    }
     if let Some(t) = cli.timeout {
         builder = builder.head_timeout(t);
     }
@@ -72,6 +95,9 @@ pub fn run(cli: &Cli) -> u8 {
 
 /// Runs one command, writing its output to `out`.
 pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Failure> {
+    if let Command::Context(a) = &cli.command {
+        return context_command(cli, &a.command, out);
+    }
     let client = client(cli)?;
     let view = View {
         format: cli.format,
@@ -103,6 +129,7 @@ pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Fa
         Command::Push(a) => cmd::pull::push(&client, a, progress_output(out, &mut io::stderr())),
         Command::Network(a) => cmd::network::run(&client, &a.command, &view, out),
         Command::Volume(a) => cmd::volume::run(&client, &a.command, &view, out, &mut io::stderr()),
+        Command::Context(_) => unreachable!("handled before the client is built"),
         Command::Login(a) => {
             let stdin = io::stdin();
             let input = cmd::login::Input {
@@ -112,6 +139,32 @@ pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Fa
             cmd::login::run(&client, a, input, out, &mut io::stderr())
         }
     }
+}
+
+/// `dkr context ...`, which needs no engine: the current context is docker's
+/// (`--context`, else `default` when `-H` or `DOCKER_HOST` is given, else `DOCKER_CONTEXT`,
+/// else `config.json`'s).
+fn context_command(
+    cli: &Cli,
+    command: &crate::args::ContextCommand,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let store = docker_client::ContextStore::from_env();
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let docker_host = cli.host.clone().or_else(|| env("DOCKER_HOST"));
+    let current = match (&cli.context, &docker_host, env("DOCKER_CONTEXT")) {
+        (Some(name), _, _) => name.clone(),
+        (None, Some(_), _) => docker_client::DEFAULT_CONTEXT.to_owned(),
+        (None, None, Some(name)) => name,
+        (None, None, None) => store.current().map_err(Failure::Config)?,
+    };
+    let scope = cmd::context::Scope {
+        store: &store,
+        docker_host: docker_host.as_deref(),
+        current,
+        env_docker_host: env("DOCKER_HOST").is_some(),
+    };
+    cmd::context::run(&scope, command, cli.format, out, &mut io::stderr().lock())
 }
 
 /// Where `pull` and `push` show their progress: redrawn in place when standard output is a

@@ -2,10 +2,11 @@
 //! the flavour-generic steps every endpoint method is made of (send a call, check the
 //! status, read the answer).
 
+use std::ffi::OsString;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -14,6 +15,8 @@ use docker_transport::{Config, Endpoint, Timeouts};
 use serde::de::DeserializeOwned;
 
 use crate::call::{self, Call};
+use crate::context::{discover, TlsFrom, Wanted};
+use crate::{EndpointChoice, EndpointSource};
 
 /// A call in the flavour `F`: its streamed body, if any, is `F`'s reader.
 pub(crate) type CallOf<F> = Call<<F as FlavourIo>::Upload>;
@@ -67,11 +70,13 @@ impl<F: Flavour> fmt::Debug for Client<F> {
     }
 }
 
-/// The version state of one client and its clones: a pin, or a version negotiated once.
-#[derive(Debug, Default)]
+/// The version state of one client and its clones: a pin, or a version negotiated once;
+/// and which endpoint was chosen, and why.
+#[derive(Debug)]
 pub(crate) struct Shared {
     pinned: Option<ApiVersion>,
     negotiated: OnceLock<ApiVersion>,
+    choice: EndpointChoice,
 }
 
 impl Shared {
@@ -106,8 +111,16 @@ impl<F: Flavour> Client<F> {
     /// # let _ = client;
     /// ```
     pub fn unix(path: impl AsRef<Path>) -> Client<F> {
-        let config = Config::new(Endpoint::Unix(path.as_ref().to_owned()));
-        Client::from_parts(config, Shared::default())
+        let endpoint = Endpoint::Unix(path.as_ref().to_owned());
+        let shared = Shared {
+            pinned: None,
+            negotiated: OnceLock::new(),
+            choice: EndpointChoice {
+                endpoint: endpoint.clone(),
+                source: EndpointSource::Explicit,
+            },
+        };
+        Client::from_parts(Config::new(endpoint), shared)
     }
 
     /// A builder for the endpoint, timeouts, API version pin and pool size.
@@ -141,6 +154,21 @@ impl<F: Flavour> Client<F> {
     /// ```
     pub fn endpoint(&self) -> &Endpoint {
         &F::config(&self.transport).endpoint
+    }
+
+    /// The endpoint and why it was chosen: given explicitly, `DOCKER_HOST`, a context
+    /// (and what selected it), or the first engine socket found (see
+    /// [`FALLBACK_SOCKETS`](crate::FALLBACK_SOCKETS)).
+    ///
+    /// ```
+    /// use docker_client::EndpointSource;
+    /// let client = docker_client::blocking::Client::builder().host("tcp://127.0.0.1:2375").build()?;
+    /// assert_eq!(client.endpoint_choice().source, EndpointSource::Explicit);
+    /// assert_eq!(client.endpoint_choice().to_string(), "given explicitly");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn endpoint_choice(&self) -> &EndpointChoice {
+        &self.shared.choice
     }
 
     /// The API version in use: the pin, or the negotiated one (negotiating now if needed).
@@ -301,16 +329,47 @@ fn in_flight(e: Error, request: String) -> Error {
 /// # Ok::<(), docker_client::Error>(())
 /// ```
 pub struct ClientBuilder<F: Flavour> {
-    endpoint: Result<Endpoint>,
+    endpoint: Option<Endpoint>,
+    wanted: Wanted,
+    tls: TlsWanted,
     version: Result<Option<ApiVersion>>,
     config: Config,
     _flavour: PhantomData<fn() -> F>,
+}
+
+/// Where a PEM item comes from, before the `tls` feature's loading.
+#[derive(Debug, Clone)]
+#[cfg_attr(
+    not(feature = "tls"),
+    allow(dead_code, reason = "read when loading TLS, with the tls feature")
+)]
+enum PemFrom {
+    File(PathBuf),
+    Memory(Vec<u8>),
+}
+
+/// The builder's TLS options, as docker's flags: `--tls`, `--tlsverify`, the files.
+#[derive(Debug, Clone, Default)]
+struct TlsWanted {
+    /// `Some(true)` for `tls_verify`, `Some(false)` for `tls_skip_verify`.
+    verify: Option<bool>,
+    ca: Option<PemFrom>,
+    cert: Option<PemFrom>,
+    key: Option<PemFrom>,
+    server_name: Option<String>,
+}
+
+impl TlsWanted {
+    fn is_asked(&self) -> bool {
+        self.verify.is_some() || self.ca.is_some() || self.cert.is_some() || self.key.is_some()
+    }
 }
 
 impl<F: Flavour> fmt::Debug for ClientBuilder<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("endpoint", &self.endpoint)
+            .field("wanted", &self.wanted)
             .field("version", &self.version)
             .field("config", &self.config)
             .finish()
@@ -320,22 +379,29 @@ impl<F: Flavour> fmt::Debug for ClientBuilder<F> {
 impl<F: Flavour> ClientBuilder<F> {
     fn new() -> ClientBuilder<F> {
         ClientBuilder {
-            endpoint: Ok(Endpoint::default()),
+            endpoint: None,
+            wanted: Wanted::default(),
+            tls: TlsWanted::default(),
             version: Ok(None),
             config: Config::new(Endpoint::default()),
             _flavour: PhantomData,
         }
     }
 
-    /// Takes the endpoint from `DOCKER_HOST` (default `unix:///var/run/docker.sock`) and the
-    /// version pin from `DOCKER_API_VERSION`, when set.
+    /// Finds the engine as the docker CLI does (see [`ContextStore`](crate::ContextStore)
+    /// and [`EndpointChoice`]): an explicit host or context first, then `DOCKER_HOST`
+    /// (with `DOCKER_TLS_VERIFY`, `DOCKER_TLS` and `DOCKER_CERT_PATH`), `DOCKER_CONTEXT`,
+    /// `currentContext` in `config.json`, and else the first engine socket that exists
+    /// ([`FALLBACK_SOCKETS`](crate::FALLBACK_SOCKETS)). Also takes the version pin from
+    /// `DOCKER_API_VERSION`, when set.
     ///
     /// ```no_run
     /// let client = docker_client::blocking::Client::builder().from_env().build()?;
+    /// println!("{} ({})", client.endpoint(), client.endpoint_choice());
     /// # Ok::<(), docker_client::Error>(())
     /// ```
     pub fn from_env(mut self) -> Self {
-        self.endpoint = Endpoint::from_env().map_err(Error::from);
+        self.wanted.use_env = true;
         if let Ok(v) = std::env::var("DOCKER_API_VERSION") {
             if !v.trim().is_empty() {
                 self.version = v.parse().map(Some);
@@ -352,7 +418,142 @@ impl<F: Flavour> ClientBuilder<F> {
     /// # Ok::<(), docker_client::Error>(())
     /// ```
     pub fn host(mut self, host: &str) -> Self {
-        self.endpoint = Endpoint::parse(host).map_err(Error::from);
+        self.endpoint = None;
+        self.wanted.host = Some(host.to_owned());
+        self
+    }
+
+    /// Uses the docker CLI context `name` (dkr's `--context`): its host and TLS files. An
+    /// unknown name fails `build`, naming it; `default` is the built-in context. Giving
+    /// both a host and a context is an error, as in docker.
+    ///
+    /// ```no_run
+    /// let client = docker_client::blocking::Client::builder().context("remote").build()?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn context(mut self, name: &str) -> Self {
+        self.wanted.context = Some(name.to_owned());
+        self
+    }
+
+    /// TLS with the engine verified against the CA (docker's `--tlsverify`).
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder()
+    ///     .host("tcp://127.0.0.1:2376")
+    ///     .tls_verify()
+    ///     .tls_ca_file("/certs/ca.pem");
+    /// # let _ = b;
+    /// ```
+    pub fn tls_verify(mut self) -> Self {
+        self.tls.verify = Some(true);
+        self
+    }
+
+    /// TLS without verifying the engine's certificate (docker's `--tls` alone): encrypted,
+    /// but anyone on the path can pretend to be the engine. Only when asked for.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().host("tcp://127.0.0.1:2376").tls_skip_verify();
+    /// # let _ = b;
+    /// ```
+    pub fn tls_skip_verify(mut self) -> Self {
+        self.tls.verify = Some(false);
+        self
+    }
+
+    /// The CA certificate file (PEM) the engine's certificate must chain to (`--tlscacert`).
+    /// Turns TLS on.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_ca_file("/certs/ca.pem");
+    /// # let _ = b;
+    /// ```
+    pub fn tls_ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls.ca = Some(PemFrom::File(path.into()));
+        self
+    }
+
+    /// The CA certificate (PEM) from memory. Turns TLS on.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_ca_pem(b"-----BEGIN CERTIFICATE-----...".to_vec());
+    /// # let _ = b;
+    /// ```
+    pub fn tls_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.ca = Some(PemFrom::Memory(pem.into()));
+        self
+    }
+
+    /// The client certificate file (PEM, `--tlscert`). Turns TLS on; needs the key.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder()
+    ///     .tls_cert_file("/certs/cert.pem")
+    ///     .tls_key_file("/certs/key.pem");
+    /// # let _ = b;
+    /// ```
+    pub fn tls_cert_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls.cert = Some(PemFrom::File(path.into()));
+        self
+    }
+
+    /// The client certificate (PEM) from memory. Turns TLS on; needs the key.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_cert_pem(Vec::new()).tls_key_pem(Vec::new());
+    /// # let _ = b;
+    /// ```
+    pub fn tls_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.cert = Some(PemFrom::Memory(pem.into()));
+        self
+    }
+
+    /// The client key file (PEM, `--tlskey`). Turns TLS on.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_key_file("/certs/key.pem");
+    /// # let _ = b;
+    /// ```
+    pub fn tls_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls.key = Some(PemFrom::File(path.into()));
+        self
+    }
+
+    /// The client key (PEM) from memory. Turns TLS on.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_key_pem(Vec::new());
+    /// # let _ = b;
+    /// ```
+    pub fn tls_key_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.key = Some(PemFrom::Memory(pem.into()));
+        self
+    }
+
+    /// The name the engine's certificate must carry, instead of the host connected to.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder().tls_server_name("engine.internal");
+    /// # let _ = b;
+    /// ```
+    pub fn tls_server_name(mut self, name: &str) -> Self {
+        self.tls.server_name = Some(name.to_owned());
+        self
+    }
+
+    /// An option for `ssh` (`ssh://` endpoints), passed as `-o OPTION`: `IdentityFile=...`,
+    /// `UserKnownHostsFile=...`. ssh always runs with `BatchMode=yes` and a
+    /// `ConnectTimeout` of the connect timeout.
+    ///
+    /// ```
+    /// let b = docker_client::blocking::Client::builder()
+    ///     .host("ssh://me@build-box")
+    ///     .ssh_option("IdentityFile=/keys/build");
+    /// # let _ = b;
+    /// ```
+    pub fn ssh_option(mut self, option: &str) -> Self {
+        self.config.ssh.options.push(option.to_owned());
         self
     }
 
@@ -366,7 +567,8 @@ impl<F: Flavour> ClientBuilder<F> {
     /// # Ok::<(), docker_client::Error>(())
     /// ```
     pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
-        self.endpoint = Ok(endpoint);
+        self.wanted.host = None;
+        self.endpoint = Some(endpoint);
         self
     }
 
@@ -462,12 +664,132 @@ impl<F: Flavour> ClientBuilder<F> {
     /// # Ok::<(), docker_client::Error>(())
     /// ```
     pub fn build(self) -> Result<Client<F>> {
+        let get = |name: &str| std::env::var_os(name);
+        self.build_with(&get, &crate::context::is_socket)
+    }
+
+    /// [`build`](Self::build) over any environment and socket test.
+    pub(crate) fn build_with(
+        self,
+        get: &dyn Fn(&str) -> Option<OsString>,
+        is_socket: &dyn Fn(&Path) -> bool,
+    ) -> Result<Client<F>> {
         let mut config = self.config;
-        config.endpoint = self.endpoint?;
+        let (endpoint, source, tls_from) = match self.endpoint {
+            Some(endpoint) => (endpoint, EndpointSource::Explicit, TlsFrom::Flags),
+            None if self.wanted.host.is_none()
+                && self.wanted.context.is_none()
+                && !self.wanted.use_env =>
+            {
+                (Endpoint::default(), EndpointSource::Default, TlsFrom::Flags)
+            }
+            None => {
+                let found = discover(&self.wanted, get, is_socket)?;
+                let env_tls =
+                    |name: &str| self.wanted.use_env && get(name).is_some_and(|v| !v.is_empty());
+                let tls_on = match &found.tls {
+                    TlsFrom::Flags => {
+                        self.tls.is_asked() || env_tls("DOCKER_TLS_VERIFY") || env_tls("DOCKER_TLS")
+                    }
+                    TlsFrom::Context { dir, skip_verify } => dir.is_some() || *skip_verify,
+                };
+                let endpoint = match tls_on {
+                    true => Endpoint::parse_tls(&found.host)?,
+                    false => Endpoint::parse(&found.host)?,
+                };
+                (endpoint, found.source, found.tls)
+            }
+        };
+        if let Endpoint::Tls { .. } = endpoint {
+            set_tls(&mut config, &self.tls, &tls_from, self.wanted.use_env, get)?;
+        }
+        config.endpoint = endpoint.clone();
         let shared = Shared {
             pinned: self.version?,
             negotiated: OnceLock::new(),
+            choice: EndpointChoice { endpoint, source },
         };
         Ok(Client::from_parts(config, shared))
     }
+}
+
+/// Loads the TLS settings of a TLS endpoint: a context's files, or docker's flags (the
+/// builder's options over `DOCKER_TLS_VERIFY`, `DOCKER_TLS` and `DOCKER_CERT_PATH`).
+#[cfg(feature = "tls")]
+fn set_tls(
+    config: &mut Config,
+    wanted: &TlsWanted,
+    from: &TlsFrom,
+    use_env: bool,
+    get: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<()> {
+    use docker_transport::{Pem, Tls, TlsOptions};
+    let pem = |p: &PemFrom| match p {
+        PemFrom::File(path) => Pem::File(path.clone()),
+        PemFrom::Memory(bytes) => Pem::Memory(bytes.clone()),
+    };
+    let existing = |dir: &Path, name: &str| {
+        let path = dir.join(name);
+        path.exists().then_some(Pem::File(path))
+    };
+    let options = match from {
+        TlsFrom::Context { dir, skip_verify } => TlsOptions {
+            ca: dir.as_deref().and_then(|d| existing(d, "ca.pem")),
+            cert: dir.as_deref().and_then(|d| existing(d, "cert.pem")),
+            key: dir.as_deref().and_then(|d| existing(d, "key.pem")),
+            insecure_skip_verify: *skip_verify,
+            server_name: wanted.server_name.clone(),
+        },
+        TlsFrom::Flags => {
+            let env = |name: &str| {
+                use_env
+                    .then(|| get(name))
+                    .flatten()
+                    .filter(|v| !v.is_empty())
+            };
+            let verify = match wanted.verify {
+                Some(verify) => verify,
+                None => env("DOCKER_TLS_VERIFY").is_some() || env("DOCKER_TLS").is_none(),
+            };
+            let dir = match (env("DOCKER_CERT_PATH"), use_env) {
+                (Some(dir), _) => Some(PathBuf::from(dir)),
+                (None, true) => Some(crate::context::config_dir(get)),
+                (None, false) => None,
+            };
+            let default = |name: &str| dir.as_deref().and_then(|d| existing(d, name));
+            let ca_default = dir.as_deref().map(|d| Pem::File(d.join("ca.pem")));
+            TlsOptions {
+                ca: wanted
+                    .ca
+                    .as_ref()
+                    .map(pem)
+                    .or(if verify { ca_default } else { None }),
+                cert: wanted
+                    .cert
+                    .as_ref()
+                    .map(pem)
+                    .or_else(|| default("cert.pem")),
+                key: wanted.key.as_ref().map(pem).or_else(|| default("key.pem")),
+                insecure_skip_verify: !verify,
+                server_name: wanted.server_name.clone(),
+            }
+        }
+    };
+    config.tls = Some(Tls::new(&options)?);
+    Ok(())
+}
+
+/// Without the `tls` feature, a TLS endpoint cannot be built.
+#[cfg(not(feature = "tls"))]
+fn set_tls(
+    config: &mut Config,
+    _wanted: &TlsWanted,
+    _from: &TlsFrom,
+    _use_env: bool,
+    _get: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<()> {
+    Err(Error::from(docker_transport::Error::Unsupported {
+        endpoint: config.endpoint.to_string(),
+        what: "TLS needs docker-client's `tls` feature, which this build lacks".into(),
+    }))
 }

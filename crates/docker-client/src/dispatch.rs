@@ -166,8 +166,8 @@ pub fn calls() -> Vec<&'static str> {
 /// too.
 pub const WATCHERS: &[&str] = &["watch_events", "watch_events_with", "watch_containers"];
 
-/// The methods of [`Client`] that send nothing: the constructors and `endpoint`.
-pub const LOCAL: &[&str] = &["builder", "from_env", "unix", "endpoint"];
+/// The methods of [`Client`] that send nothing: the constructors, `endpoint` and `endpoint_choice`.
+pub const LOCAL: &[&str] = &["builder", "from_env", "unix", "endpoint", "endpoint_choice"];
 
 /// Calls the endpoint method `call` of `client` with the JSON array `args`, and returns
 /// what it returned as an [`Outcome`].

@@ -248,6 +248,25 @@ impl TransportError {
         }
     }
 
+    /// What went wrong in TLS, when TLS failed: an untrusted, expired or misnamed engine
+    /// certificate, a refused client certificate, or a peer that does not speak TLS.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// if let Err(docker_client::Error::Transport(e)) = client.ping() {
+    ///     if let Some(problem) = e.tls_problem() {
+    ///         eprintln!("TLS: {problem}");
+    ///     }
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn tls_problem(&self) -> Option<docker_transport::TlsProblem> {
+        match &self.0 {
+            Failure::Transport(docker_transport::Error::Tls { problem, .. }) => Some(*problem),
+            _ => None,
+        }
+    }
+
     /// An IO error on the hijacked connection of a session (attach, exec), or on a raw
     /// body, for `request`.
     pub(crate) fn session(request: &str, source: std::io::Error) -> TransportError {

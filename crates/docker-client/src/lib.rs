@@ -48,6 +48,7 @@ mod build;
 mod call;
 mod client;
 mod containers;
+mod context;
 #[cfg(feature = "dispatch")]
 pub mod dispatch;
 mod error;
@@ -70,12 +71,18 @@ mod volumes;
 mod watch;
 
 pub use docker_models as models;
-pub use docker_transport::{Endpoint, Headers, Method, ResponseHead, Timeouts};
+pub use docker_transport::{
+    CertificateItem, Endpoint, Headers, Method, ResponseHead, SshEndpoint, Timeouts, TlsProblem,
+};
 
 pub use archive::*;
 pub use auth::{image_registry, DockerConfig};
 pub use client::{Client, ClientBuilder};
 pub use containers::*;
+pub use context::{
+    ContextSelector, ContextStore, DockerContext, EndpointChoice, EndpointSource, DEFAULT_CONTEXT,
+    FALLBACK_SOCKETS,
+};
 pub use error::{Error, Result, TimeoutKind, TransportError};
 pub use exec::*;
 #[cfg(feature = "blocking")]

@@ -8,7 +8,7 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::buffer::ReadBuf;
@@ -16,6 +16,8 @@ use crate::drive::{Call, Pull, Target, Want};
 use crate::error::stream_aborted;
 use crate::exchange::{Exchange, Shared};
 use crate::pool::Socket;
+use crate::ssh::SshProcess;
+use crate::tls::{TlsSession, CIPHER_ROOM};
 use crate::{Config, Error, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
@@ -153,8 +155,18 @@ impl Transport {
 }
 
 fn connect(to: Target<'_>, deadline: Option<Instant>, now: Instant) -> io::Result<Sock> {
+    let mut ssh = None;
     let stream = match to {
         Target::Unix(path) => Stream::Unix(UnixStream::connect(path)?),
+        Target::Ssh {
+            endpoint,
+            config,
+            connect_timeout,
+        } => {
+            let (stream, process) = crate::ssh::spawn(endpoint, config, connect_timeout)?;
+            ssh = Some(process);
+            Stream::Unix(stream)
+        }
         Target::Tcp(addr) => {
             let tcp = match deadline {
                 // A zero timeout is refused.
@@ -173,6 +185,7 @@ fn connect(to: Target<'_>, deadline: Option<Instant>, now: Instant) -> io::Resul
         inner: Arc::new(Inner {
             stream,
             aborted: AtomicBool::new(false),
+            ssh,
         }),
         read_timeout: None,
         write_timeout: None,
@@ -351,12 +364,15 @@ impl Response {
         if let Err(e) = res {
             return Err(self.ex.shared.io_error(e));
         }
+        let tls = conn.tls.map(|session| Arc::new(Mutex::new(*session)));
         Ok(Upgraded {
             reader: UpgradedReader {
                 inner: inner.clone(),
                 leftover: conn.buf,
+                tls: tls.clone(),
+                cipher: Vec::new(),
             },
-            writer: UpgradedWriter { inner },
+            writer: UpgradedWriter { inner, tls },
         })
     }
 
@@ -555,6 +571,20 @@ impl Write for Upgraded {
 pub struct UpgradedReader {
     inner: Arc<Inner>,
     leftover: ReadBuf,
+    /// The TLS session shared with the writer, on a TLS connection.
+    tls: Option<Arc<Mutex<TlsSession>>>,
+    /// Ciphertext read from the socket, before the session takes it.
+    cipher: Vec<u8>,
+}
+
+impl UpgradedReader {
+    fn read_socket(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let res = (&self.inner.stream).read(buf);
+        match self.inner.aborted.load(Ordering::SeqCst) {
+            true => Err(stream_aborted()),
+            false => res,
+        }
+    }
 }
 
 impl Read for UpgradedReader {
@@ -564,12 +594,26 @@ impl Read for UpgradedReader {
             self.leftover.release_if_empty();
             return Ok(n);
         }
-        let res = (&self.inner.stream).read(buf);
-        match self.inner.aborted.load(Ordering::SeqCst) {
-            true => Err(stream_aborted()),
-            false => res,
+        let Some(tls) = self.tls.clone() else {
+            return self.read_socket(buf);
+        };
+        // The socket is read without the lock, so that the writer is never held up.
+        loop {
+            if let Some(n) = lock(&tls).read_upgraded(buf)? {
+                return Ok(n);
+            }
+            let mut cipher = std::mem::take(&mut self.cipher);
+            cipher.resize(CIPHER_ROOM, 0);
+            let n = self.read_socket(&mut cipher);
+            let fed = n.and_then(|n| lock(&tls).feed(&cipher[..n]));
+            self.cipher = cipher;
+            fed?;
         }
     }
+}
+
+fn lock(tls: &Mutex<TlsSession>) -> std::sync::MutexGuard<'_, TlsSession> {
+    tls.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The write half of an [`Upgraded`] stream.
@@ -585,10 +629,11 @@ impl Read for UpgradedReader {
 /// ```
 pub struct UpgradedWriter {
     inner: Arc<Inner>,
+    tls: Option<Arc<Mutex<TlsSession>>>,
 }
 
 impl UpgradedWriter {
-    /// Half-closes the write side.
+    /// Half-closes the write side (after a TLS close_notify, on a TLS connection).
     ///
     /// ```no_run
     /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
@@ -601,6 +646,10 @@ impl UpgradedWriter {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shutdown_write(&mut self) -> io::Result<()> {
+        if let Some(tls) = &self.tls {
+            let cipher = lock(tls).close_notify();
+            (&self.inner.stream).write_all(&cipher)?;
+        }
         self.inner.stream.shutdown(Shutdown::Write)
     }
 }
@@ -610,7 +659,12 @@ impl Write for UpgradedWriter {
         if self.inner.aborted.load(Ordering::SeqCst) {
             return Err(stream_aborted());
         }
-        (&self.inner.stream).write(buf)
+        let Some(tls) = &self.tls else {
+            return (&self.inner.stream).write(buf);
+        };
+        let (n, cipher) = lock(tls).encrypt(buf);
+        (&self.inner.stream).write_all(&cipher)?;
+        Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -677,11 +731,13 @@ impl Write for &Stream {
     }
 }
 
-/// The part of a socket that abort handles and upgraded halves share.
+/// The part of a socket that abort handles and upgraded halves share. For an `ssh://`
+/// connection, the ssh process, killed and reaped after the stream is closed.
 #[derive(Debug)]
 struct Inner {
     stream: Stream,
     aborted: AtomicBool,
+    ssh: Option<SshProcess>,
 }
 
 /// The blocking socket: the shared part plus the timeouts last set on it, so that an
@@ -768,6 +824,10 @@ impl Socket for Sock {
         if Arc::strong_count(&self.inner) > 1 {
             let _ = self.inner.stream.shutdown(Shutdown::Both);
         }
+    }
+
+    fn ssh_stderr(&self) -> Option<String> {
+        self.inner.ssh.as_ref().map(SshProcess::stderr_text)
     }
 }
 

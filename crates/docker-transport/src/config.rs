@@ -72,6 +72,40 @@ pub struct Config {
     /// The `User-Agent` header sent with every request. Default `docker-rs/<version>`;
     /// empty means none.
     pub user_agent: String,
+    /// The TLS settings of an [`Endpoint::Tls`] (feature `tls`). An `Endpoint::Tls` without
+    /// them fails to connect, saying so: there is no plain-text fallback.
+    #[cfg(feature = "tls")]
+    pub tls: Option<crate::Tls>,
+    /// How `ssh` is run for an [`Endpoint::Ssh`].
+    pub ssh: SshConfig,
+}
+
+/// How `ssh` is run for an `ssh://` endpoint: the program and extra `-o` options. ssh
+/// always gets `-o BatchMode=yes` (never a prompt: a host-key or authentication failure is
+/// an error) and `-o ConnectTimeout=` the connect timeout, rounded up to seconds.
+///
+/// ```
+/// let mut ssh = docker_transport::SshConfig::default();
+/// assert_eq!(ssh.program, std::path::PathBuf::from("ssh"));
+/// ssh.options.push("IdentityFile=/keys/engine".into());
+/// ssh.options.push("StrictHostKeyChecking=yes".into());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshConfig {
+    /// The ssh program, looked up in `PATH` when it has no slash. Default `ssh`.
+    pub program: std::path::PathBuf,
+    /// Options, each passed as `-o OPTION` before the host (`IdentityFile=...`,
+    /// `UserKnownHostsFile=...`, `StrictHostKeyChecking=...`).
+    pub options: Vec<String>,
+}
+
+impl Default for SshConfig {
+    fn default() -> SshConfig {
+        SshConfig {
+            program: "ssh".into(),
+            options: Vec::new(),
+        }
+    }
 }
 
 impl Config {
@@ -94,6 +128,32 @@ impl Config {
             max_error_body_bytes: 1024 * 1024,
             limits: Limits::default(),
             user_agent: concat!("docker-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            #[cfg(feature = "tls")]
+            tls: None,
+            ssh: SshConfig::default(),
         }
+    }
+
+    /// The defaults for the endpoint of the environment, read as the docker CLI reads it:
+    /// `DOCKER_HOST` ([`Endpoint::from_env`]), and for a TLS endpoint `DOCKER_TLS_VERIFY`
+    /// (any non-empty value, `"0"` included, verifies the engine) or `DOCKER_TLS` (TLS
+    /// without verification), with the certificates of `DOCKER_CERT_PATH` (default
+    /// `~/.docker`): `ca.pem`, `cert.pem` and `key.pem`.
+    ///
+    /// ```no_run
+    /// use docker_transport::{blocking::Transport, Config};
+    /// let transport = Transport::new(Config::from_env()?);
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Config, crate::Error> {
+        let endpoint = Endpoint::from_env()?;
+        #[cfg_attr(not(feature = "tls"), allow(unused_mut))]
+        let mut config = Config::new(endpoint);
+        #[cfg(feature = "tls")]
+        if let Endpoint::Tls { .. } = config.endpoint {
+            let options = crate::TlsOptions::from_env();
+            config.tls = Some(crate::Tls::new(&options)?);
+        }
+        Ok(config)
     }
 }

@@ -84,7 +84,7 @@ use crate::buffer::READ_SIZE;
 use crate::exchange::{Exchange, Shared};
 pub(crate) use crate::exchange::{Pull, Read, Write};
 use crate::pool::{Conn, Socket};
-use crate::{Body, Endpoint, Error, Request, TimeoutKind};
+use crate::{Body, Endpoint, Error, Request, SshConfig, SshEndpoint, TimeoutKind};
 
 /// The IO a [`Call`] wants next, or that the head arrived. Small, so that returning it
 /// copies little.
@@ -126,6 +126,12 @@ pub(crate) enum Want<'a, S: Socket, R> {
 pub(crate) enum Target<'a> {
     Unix(&'a Path),
     Tcp(SocketAddr),
+    /// Start ssh (see `ssh::spawn`): the connection is its stdin and stdout.
+    Ssh {
+        endpoint: &'a SshEndpoint,
+        config: &'a SshConfig,
+        connect_timeout: Option<Duration>,
+    },
 }
 
 /// One `Transport::send`: chooses a connection (a pooled one, or a new one, trying each
@@ -205,6 +211,9 @@ enum Next {
     Head,
 }
 
+/// True when this build speaks TLS.
+const TLS_BUILT: bool = cfg!(feature = "tls");
+
 /// The least time a connect attempt gets, when there is that much left, before later
 /// addresses get theirs (Go's `net.Dialer` rule).
 const MIN_ATTEMPT: Duration = Duration::from_secs(2);
@@ -225,18 +234,28 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
     pub(crate) fn poll_io(&mut self, now: Instant) -> Result<Want<'_, S, R>, Error> {
         let want = match self.advance(now)? {
             Next::Resolve(deadline) => match &self.shared.config.endpoint {
-                Endpoint::Tcp { host, port } => Want::Resolve {
+                Endpoint::Tcp { host, port } | Endpoint::Tls { host, port } => Want::Resolve {
                     host,
                     port: *port,
                     deadline,
                 },
-                Endpoint::Unix(_) => unreachable!("only a TCP endpoint resolves"),
+                Endpoint::Unix(_) | Endpoint::Ssh(_) => {
+                    unreachable!("only a TCP endpoint resolves")
+                }
             },
             Next::Connect(addr, deadline) => {
-                let to = match (addr, &self.shared.config.endpoint) {
+                let config = &self.shared.config;
+                let to = match (addr, &config.endpoint) {
                     (Some(addr), _) => Target::Tcp(addr),
                     (None, Endpoint::Unix(path)) => Target::Unix(path),
-                    (None, Endpoint::Tcp { .. }) => unreachable!("a TCP route has addresses"),
+                    (None, Endpoint::Ssh(endpoint)) => Target::Ssh {
+                        endpoint,
+                        config: &config.ssh,
+                        connect_timeout: config.timeouts.connect,
+                    },
+                    (None, Endpoint::Tcp { .. } | Endpoint::Tls { .. }) => {
+                        unreachable!("a TCP route has addresses")
+                    }
                 };
                 Want::Connect { to, deadline }
             }
@@ -373,8 +392,23 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         }
         let deadline = self.shared.config.timeouts.connect.map(|t| now + t);
         let route = match &self.shared.config.endpoint {
-            Endpoint::Unix(_) => Route::Unix { tried: false },
-            Endpoint::Tcp { host, port } => match host.parse::<IpAddr>() {
+            Endpoint::Unix(_) | Endpoint::Ssh(_) => Route::Unix { tried: false },
+            Endpoint::Tls { .. } if !TLS_BUILT => {
+                return Err(Error::Unsupported {
+                    endpoint: self.shared.endpoint.clone(),
+                    what: "TLS needs docker-transport's `tls` feature, which this build lacks"
+                        .into(),
+                })
+            }
+            Endpoint::Tls { .. } if !self.shared.has_tls() => {
+                return Err(Error::Unsupported {
+                    endpoint: self.shared.endpoint.clone(),
+                    what: "a TLS endpoint with no TLS settings (set Config::tls, or use Config::from_env); \
+                           nothing is sent in plain text"
+                        .into(),
+                })
+            }
+            Endpoint::Tcp { host, port } | Endpoint::Tls { host, port } => match host.parse::<IpAddr>() {
                 Ok(ip) => Route::Tcp {
                     addrs: vec![SocketAddr::new(ip, *port)],
                     next: 0,
@@ -408,11 +442,13 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         if remaining == 0 {
             let err = match (last.take(), &self.shared.config.endpoint) {
                 (Some(e), _) => e,
-                (None, Endpoint::Tcp { host, .. }) => io::Error::new(
+                (None, Endpoint::Tcp { host, .. } | Endpoint::Tls { host, .. }) => io::Error::new(
                     io::ErrorKind::NotFound,
                     format!("{host} resolves to no address"),
                 ),
-                (None, Endpoint::Unix(_)) => unreachable!("a Unix route is tried once"),
+                (None, Endpoint::Unix(_) | Endpoint::Ssh(_)) => {
+                    unreachable!("a Unix or ssh route is tried once")
+                }
             };
             return Err(self.shared.connect_error(err));
         }
@@ -441,7 +477,11 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         let State::Connected(sock) = mem::replace(&mut self.state, State::Choose) else {
             unreachable!("called once connected");
         };
-        let conn = Conn::new(sock, self.shared.config.limits.max_head_bytes);
+        let tls = self
+            .shared
+            .tls_session()
+            .map_err(|e| self.shared.connect_error(e))?;
+        let conn = Conn::new(sock, self.shared.config.limits.max_head_bytes, tls);
         self.start(conn, false, now)
     }
 
@@ -473,6 +513,10 @@ fn advance_exchange<S: Socket>(
     if ex.has_unwritten() {
         ex.prepare_write(now)?;
         return Ok(Next::Write);
+    }
+    if ex.awaits_handshake() {
+        ex.prepare_read(now)?;
+        return Ok(Next::Read);
     }
     if pump == Pump::Reading {
         return Ok(Next::ReadBody);

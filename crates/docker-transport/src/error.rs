@@ -12,9 +12,9 @@ use std::time::Duration;
 /// ```
 /// use docker_transport::{Endpoint, Error};
 ///
-/// let err = Endpoint::parse("ssh://me@host").unwrap_err();
+/// let err = Endpoint::parse("npipe:////./pipe/docker_engine").unwrap_err();
 /// assert!(matches!(err, Error::Unsupported { .. }));
-/// assert!(err.to_string().contains("not supported yet"));
+/// assert!(err.to_string().contains("not supported"));
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -27,8 +27,9 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// The endpoint or setting is valid but this crate cannot use it yet.
-    #[error("{what} is not supported yet (endpoint {endpoint}); use a unix:// socket or a plain tcp:// endpoint")]
+    /// The endpoint or setting is valid but this crate does not support it (Windows named
+    /// pipes, or TLS in a build without the `tls` feature).
+    #[error("{what}; not supported (endpoint {endpoint}); use a unix://, tcp://, https:// or ssh:// endpoint")]
     Unsupported {
         /// The endpoint concerned.
         endpoint: String,
@@ -45,6 +46,41 @@ pub enum Error {
         /// The OS error.
         #[source]
         source: io::Error,
+    },
+    /// A certificate or key could not be loaded: the file is missing, unreadable or holds
+    /// no usable PEM item, or a certificate came without its key.
+    #[error("cannot load the {item}{}: {reason}", path.as_ref().map(|p| format!(" from {}", p.display())).unwrap_or_default())]
+    Certificate {
+        /// Which item.
+        item: CertificateItem,
+        /// The file, when it came from one.
+        path: Option<std::path::PathBuf>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The TLS handshake or session failed: the server's certificate is not trusted, has
+    /// expired or names another host; the server refused the client's certificate; or the
+    /// other side does not speak TLS. Nothing is ever retried in plain text.
+    #[error("TLS with the Docker engine at {endpoint} failed: {}: {detail}", problem.advice())]
+    Tls {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// What went wrong, for programs.
+        problem: TlsProblem,
+        /// rustls's own description.
+        detail: String,
+    },
+    /// The `ssh` process of an `ssh://` endpoint ended before the engine answered: it could
+    /// not connect, authenticate or verify the host key, or the remote `docker` failed.
+    #[error(
+        "ssh to {endpoint} failed before the engine answered: {}",
+        ssh_message(stderr)
+    )]
+    Ssh {
+        /// The endpoint in URL form.
+        endpoint: String,
+        /// What ssh (or the remote docker) wrote to its standard error.
+        stderr: String,
     },
     /// A deadline passed.
     #[error("timed out after {after:?} {} at {endpoint}; {}", kind.waiting_for(), kind.advice())]
@@ -181,6 +217,84 @@ fn protocol_summary(source: &docker_wire::Error) -> &'static str {
     }
 }
 
+fn ssh_message(stderr: &str) -> String {
+    match stderr.trim() {
+        "" => "ssh exited without a message; check the host, the port and `ssh -v`".into(),
+        text => text.replace("\r\n", "; ").replace('\n', "; "),
+    }
+}
+
+/// What went wrong in TLS. See [`Error::Tls`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TlsProblem {
+    /// The server's certificate is not signed by the CA given (`--tlscacert`).
+    UnknownIssuer,
+    /// The server's certificate has expired.
+    Expired,
+    /// The server's certificate is not valid yet.
+    NotYetValid,
+    /// The server's certificate does not name the endpoint's host.
+    NameMismatch,
+    /// The server's certificate is malformed or unusable.
+    BadCertificate,
+    /// The server requires a client certificate and none was given.
+    ClientCertificateRequired,
+    /// The server refused the client's certificate (unknown CA, expired, revoked).
+    ClientCertificateRejected,
+    /// The server does not speak TLS: it answered in plain HTTP, or sent something else.
+    NotTls,
+    /// The server speaks TLS, but the request was sent in plain HTTP.
+    ServerRequiresTls,
+    /// Any other handshake or record failure.
+    Handshake,
+}
+
+impl TlsProblem {
+    fn advice(self) -> &'static str {
+        match self {
+            TlsProblem::UnknownIssuer => "the engine's certificate is signed by an unknown authority (not the CA given with --tlscacert or DOCKER_CERT_PATH/ca.pem)",
+            TlsProblem::Expired => "the engine's certificate has expired; renew it",
+            TlsProblem::NotYetValid => "the engine's certificate is not valid yet; check the clocks",
+            TlsProblem::NameMismatch => "the engine's certificate does not name this host; connect by a name it carries, or set the server-name override",
+            TlsProblem::BadCertificate => "the engine's certificate is unusable",
+            TlsProblem::ClientCertificateRequired => "the engine requires a client certificate; give one with --tlscert and --tlskey (or DOCKER_CERT_PATH)",
+            TlsProblem::ClientCertificateRejected => "the engine refused the client certificate (expired, or not signed by the engine's CA)",
+            TlsProblem::NotTls => "the server does not speak TLS on this port; drop --tls/--tlsverify (and DOCKER_TLS_VERIFY) or use the engine's TLS port",
+            TlsProblem::ServerRequiresTls => "this port speaks TLS but the request was plain HTTP; use --tlsverify (or DOCKER_TLS_VERIFY=1) or an https:// endpoint",
+            TlsProblem::Handshake => "the TLS handshake failed",
+        }
+    }
+}
+
+impl fmt::Display for TlsProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.advice())
+    }
+}
+
+/// Which TLS item could not be loaded. See [`Error::Certificate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateItem {
+    /// The CA certificate (`--tlscacert`, `ca.pem`).
+    Ca,
+    /// The client certificate (`--tlscert`, `cert.pem`).
+    ClientCertificate,
+    /// The client key (`--tlskey`, `key.pem`).
+    ClientKey,
+}
+
+impl fmt::Display for CertificateItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CertificateItem::Ca => "CA certificate",
+            CertificateItem::ClientCertificate => "client certificate",
+            CertificateItem::ClientKey => "client key",
+        })
+    }
+}
+
 /// Which deadline passed. See [`Timeouts`](crate::Timeouts).
 ///
 /// ```
@@ -249,7 +363,8 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
-    /// True for [`Error::Connect`], and for a connect timeout.
+    /// True for [`Error::Connect`], an ssh failure before the engine answered, and a
+    /// connect timeout.
     ///
     /// ```
     /// use docker_transport::{Error, TimeoutKind};
@@ -264,6 +379,7 @@ impl Error {
         matches!(
             self,
             Error::Connect { .. }
+                | Error::Ssh { .. }
                 | Error::Timeout {
                     kind: TimeoutKind::Connect,
                     ..
@@ -309,6 +425,9 @@ impl From<Error> for io::Error {
                 io::ErrorKind::InvalidInput
             }
             Error::Unsupported { .. } => io::ErrorKind::Unsupported,
+            Error::Certificate { .. } => io::ErrorKind::InvalidInput,
+            Error::Tls { .. } => io::ErrorKind::InvalidData,
+            Error::Ssh { .. } => io::ErrorKind::ConnectionRefused,
             Error::NotUpgraded { .. } => io::ErrorKind::Other,
         };
         io::Error::new(kind, err)

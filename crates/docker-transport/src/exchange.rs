@@ -62,6 +62,25 @@ impl<S: Socket> Shared<S> {
         }
     }
 
+    /// True when TLS settings are configured.
+    pub(crate) fn has_tls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        return self.config.tls.is_some();
+        #[cfg(not(feature = "tls"))]
+        return false;
+    }
+
+    /// The TLS session of a new connection to a TLS endpoint, `None` for any other.
+    pub(crate) fn tls_session(&self) -> io::Result<Option<crate::tls::TlsSession>> {
+        #[cfg(feature = "tls")]
+        if let (crate::Endpoint::Tls { host, .. }, Some(tls)) =
+            (&self.config.endpoint, &self.config.tls)
+        {
+            return tls.session(host).map(Some);
+        }
+        Ok(None)
+    }
+
     pub(crate) fn connect_error(&self, source: io::Error) -> Error {
         match source.kind() {
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => self.timeout(
@@ -239,11 +258,28 @@ impl<S: Socket> Exchange<S> {
 
     // Writing the request.
 
-    /// True while encoded request bytes wait to be written.
-    pub(crate) fn has_unwritten(&self) -> bool {
+    /// True while encoded request bytes wait to be written. On a TLS connection, the
+    /// plaintext is first given to the session (as much as it takes), and what waits is its
+    /// ciphertext: handshake records, then the request.
+    pub(crate) fn has_unwritten(&mut self) -> bool {
+        let Some(conn) = self.conn.as_mut() else {
+            return false;
+        };
+        match conn.tls.as_deref_mut() {
+            None => self.written < conn.out.len(),
+            Some(tls) => {
+                self.written += tls.send(&conn.out[self.written..]);
+                !tls.pending().is_empty()
+            }
+        }
+    }
+
+    /// True when the request cannot go on before the server answers: the TLS session holds
+    /// as much plaintext as it takes while its handshake waits for the server's records.
+    pub(crate) fn awaits_handshake(&self) -> bool {
         self.conn
             .as_ref()
-            .is_some_and(|c| self.written < c.out.len())
+            .is_some_and(|c| c.tls.is_some() && self.written < c.out.len())
     }
 
     /// Starts or continues the wait to write the unwritten request bytes: each write must
@@ -259,9 +295,13 @@ impl<S: Socket> Exchange<S> {
     /// The write [`prepare_write`](Self::prepare_write) prepared.
     pub(crate) fn write(&mut self) -> Write<'_, S> {
         let conn = self.conn.as_mut().expect("prepare_write checked it");
+        let bytes = match conn.tls.as_deref_mut() {
+            None => &conn.out[self.written..],
+            Some(tls) => tls.pending(),
+        };
         Write {
             io: &mut conn.io,
-            bytes: &conn.out[self.written..],
+            bytes,
             deadline: self.wait.and_then(|w| w.deadline),
         }
     }
@@ -274,7 +314,10 @@ impl<S: Socket> Exchange<S> {
                 self.fail_with(self.shared.io_error(zero));
             }
             Ok(n) => {
-                self.written += n;
+                match self.conn.as_mut().and_then(|c| c.tls.as_deref_mut()) {
+                    None => self.written += n,
+                    Some(tls) => tls.wrote(n),
+                }
                 self.wait = None;
             }
             Err(e) => self.handle_io_error(e),
@@ -324,12 +367,33 @@ impl<S: Socket> Exchange<S> {
             self.wait = None;
         }
         match self.step()? {
-            Step::Head => Ok(true),
+            Step::Head => self.check_not_tls_port().map(|()| true),
             Step::NeedData => Ok(false),
             Step::Body(_) | Step::End | Step::Upgraded => {
                 unreachable!("the codec yields the head first")
             }
         }
+    }
+
+    /// Fails fast when a plain-HTTP request reached a TLS port: Go's TLS servers (dockerd's)
+    /// answer it with this 400 and close, and the error says so rather than "400".
+    fn check_not_tls_port(&mut self) -> Result<(), Error> {
+        const GO_TLS_ANSWER: &[u8] = b"Client sent an HTTP request to an HTTPS server";
+        let plain_tcp = matches!(self.shared.config.endpoint, crate::Endpoint::Tcp { .. });
+        let buffered = self.conn.as_ref().is_some_and(|c| {
+            let (rest, _) = c.buf.unconsumed();
+            rest.starts_with(GO_TLS_ANSWER)
+        });
+        if plain_tcp && self.head().status == 400 && buffered {
+            self.fail();
+            return Err(Error::Tls {
+                endpoint: self.shared.endpoint.clone(),
+                problem: crate::TlsProblem::ServerRequiresTls,
+                detail: "the server answered: Client sent an HTTP request to an HTTPS server"
+                    .into(),
+            });
+        }
+        Ok(())
     }
 
     /// Starts or continues the wait for the next read, and makes room for it in the read
@@ -351,9 +415,13 @@ impl<S: Socket> Exchange<S> {
     /// read buffer, under the current wait's deadline.
     pub(crate) fn read(&mut self) -> Read<'_, S> {
         let conn = self.conn.as_mut().expect("prepare_read checked it");
+        let spare = match conn.tls.as_deref_mut() {
+            None => conn.buf.spare(),
+            Some(tls) => tls.room(),
+        };
         Read {
             io: &mut conn.io,
-            spare: conn.buf.spare(),
+            spare,
             deadline: self.wait.and_then(|w| w.deadline),
         }
     }
@@ -430,12 +498,13 @@ impl<S: Socket> Exchange<S> {
             self.fail_with(self.shared.io_error(aborted));
             return;
         }
+        if self.conn.as_ref().is_some_and(|c| c.tls.is_some()) {
+            return self.handle_tls_read(res);
+        }
         match res {
             Ok(0) => {
                 self.starved = false;
-                if let Err(source) = self.codec.handle_eof() {
-                    self.error = Some(self.protocol_error(source));
-                }
+                self.handle_eof();
             }
             Ok(n) => {
                 self.received = true;
@@ -446,6 +515,83 @@ impl<S: Socket> Exchange<S> {
                 }
             }
             Err(e) => self.handle_io_error(e),
+        }
+    }
+
+    /// The peer closed the connection: the codec decides whether that ends the response or
+    /// truncates it. Before any response byte on a new ssh connection, ssh's own message
+    /// is the error.
+    fn handle_eof(&mut self) {
+        let Err(source) = self.codec.handle_eof() else {
+            return;
+        };
+        let err = match self.ssh_failure() {
+            Some(err) => {
+                self.fail();
+                err
+            }
+            None => self.protocol_error(source),
+        };
+        self.error = Some(err);
+    }
+
+    /// [`Error::Ssh`] with ssh's standard error, when this is a new ssh connection on which
+    /// nothing arrived (a reused one may just be stale, and is retried).
+    fn ssh_failure(&self) -> Option<Error> {
+        if self.reused || self.received {
+            return None;
+        }
+        let stderr = self.conn.as_ref()?.io.ssh_stderr()?;
+        Some(Error::Ssh {
+            endpoint: self.shared.endpoint.clone(),
+            stderr,
+        })
+    }
+
+    /// A read on a TLS connection: the ciphertext goes to the session, and the plaintext it
+    /// yields to the read buffer. The end of the stream reaches the codec only once the
+    /// session's last plaintext is decoded (the next read of a closed socket is 0 again).
+    fn handle_tls_read(&mut self, res: io::Result<usize>) {
+        let n = match res {
+            Ok(n) => n,
+            Err(e) => return self.handle_io_error(e),
+        };
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        let tls = conn.tls.as_deref_mut().expect("a TLS connection");
+        let pumped = match n {
+            0 => tls.closed().and_then(|()| tls.pump(&mut conn.buf)),
+            n => {
+                tls.filled(n);
+                tls.pump(&mut conn.buf)
+            }
+        };
+        let handshaking = tls.is_handshaking();
+        let closed_early = (n == 0 && handshaking).then(|| tls.closed_in_handshake());
+        self.wait = None;
+        match (pumped, closed_early) {
+            (Err(failure), _) | (Ok(0), Some(failure)) => {
+                let err = self.tls_error(failure);
+                self.fail_with(err);
+            }
+            (Ok(0), None) if n == 0 => {
+                self.starved = false;
+                self.handle_eof();
+            }
+            (Ok(0), None) => (),
+            (Ok(_), _) => {
+                self.received = true;
+                self.starved = false;
+            }
+        }
+    }
+
+    fn tls_error(&self, failure: crate::tls::TlsFailure) -> Error {
+        Error::Tls {
+            endpoint: self.shared.endpoint.clone(),
+            problem: failure.problem,
+            detail: failure.detail,
         }
     }
 
@@ -546,7 +692,7 @@ impl<S: Socket> Exchange<S> {
             Phase::Upgraded => return Ok(Step::Upgraded),
             Phase::Failed => return Err(self.failed_error()),
         }
-        if self.starved {
+        if self.starved && !self.pump_tls()? {
             return Ok(Step::NeedData);
         }
         let Some(conn) = self.conn.as_mut() else {
@@ -588,6 +734,38 @@ impl<S: Socket> Exchange<S> {
         Ok(step)
     }
 
+    /// Moves plaintext the TLS session already holds into the read buffer; true when some
+    /// arrived, so that the codec has something new to decode.
+    fn pump_tls(&mut self) -> Result<bool, Error> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Ok(false);
+        };
+        let Some(tls) = conn.tls.as_deref_mut() else {
+            return Ok(false);
+        };
+        match tls.pump(&mut conn.buf) {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                self.starved = false;
+                Ok(true)
+            }
+            Err(failure) => {
+                let err = self.tls_error(failure);
+                self.fail();
+                Err(err)
+            }
+        }
+    }
+
+    /// True while the TLS handshake is under way: its waits are bounded by the connect
+    /// timeout, since no request has reached the engine yet.
+    fn handshaking(&self) -> bool {
+        self.conn
+            .as_ref()
+            .and_then(|c| c.tls.as_deref())
+            .is_some_and(|tls| tls.is_handshaking())
+    }
+
     /// Starts or continues the wait for the next IO, and returns its deadline: the head
     /// timeout from now while writing, the head deadline while awaiting the head, the idle
     /// timeout from now while reading the body. `Err` once the deadline passed, or when the
@@ -597,6 +775,7 @@ impl<S: Socket> Exchange<S> {
             Some(wait) => wait,
             None => Wait {
                 deadline: match self.phase {
+                    _ if self.handshaking() => self.shared.config.timeouts.connect.map(|t| now + t),
                     Phase::Send => self.head_timeout.map(|t| now + t),
                     Phase::Head => self.head_deadline,
                     _ => self.idle_timeout.map(|t| now + t),
@@ -628,7 +807,10 @@ impl<S: Socket> Exchange<S> {
                     wait.timed_out = true;
                 }
             }
-            _ => self.fail_with(self.shared.io_error(err)),
+            _ => match self.ssh_failure() {
+                Some(ssh) => self.fail_with(ssh),
+                None => self.fail_with(self.shared.io_error(err)),
+            },
         }
     }
 
@@ -653,6 +835,7 @@ impl<S: Socket> Exchange<S> {
     /// The error for a passed deadline; the connection is closed.
     fn timed_out(&mut self) -> Error {
         let (kind, after) = match self.phase {
+            _ if self.handshaking() => (TimeoutKind::Connect, self.shared.config.timeouts.connect),
             Phase::Send | Phase::Head => (TimeoutKind::Head, self.head_timeout),
             _ => (TimeoutKind::Idle, self.idle_timeout),
         };

@@ -121,13 +121,21 @@ mod error;
 mod exchange;
 mod pool;
 mod request;
+mod ssh;
 #[cfg(test)]
 mod tests;
+#[cfg(feature = "tls")]
+mod tls;
+#[cfg(not(feature = "tls"))]
+#[path = "tls_off.rs"]
+mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
-pub use config::{Config, Timeouts};
+pub use config::{Config, SshConfig, Timeouts};
 pub use docker_wire::{Headers, Limits, Method, ResponseHead, Upgrade};
-pub use endpoint::Endpoint;
-pub use error::{ConnectFailure, Error, TimeoutKind};
+pub use endpoint::{Endpoint, SshEndpoint};
+pub use error::{CertificateItem, ConnectFailure, Error, TimeoutKind, TlsProblem};
 pub use request::{Body, Request};
+#[cfg(feature = "tls")]
+pub use tls::{Pem, Tls, TlsOptions};

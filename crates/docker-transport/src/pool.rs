@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::buffer::ReadBuf;
+use crate::tls::TlsSession;
 
 /// What the shared code asks a flavour's socket directly. None of these may wait; everything
 /// that may wait goes through a [`Want`](crate::drive::Want) instead.
@@ -19,22 +20,30 @@ pub(crate) trait Socket {
     fn is_aborted(&self) -> bool;
     /// Called when the connection is dropped rather than pooled.
     fn close(&self) {}
+    /// For the connection of an `ssh://` endpoint, what ssh wrote to its standard error so
+    /// far (read without waiting); `None` for a socket.
+    fn ssh_stderr(&self) -> Option<String> {
+        None
+    }
 }
 
-/// A connection with its buffers, which live as long as it does.
+/// A connection with its buffers, which live as long as it does. `buf` and `out` hold
+/// plaintext; a TLS connection's ciphertext is in its session.
 #[derive(Debug)]
 pub(crate) struct Conn<S> {
     pub(crate) io: S,
     pub(crate) buf: ReadBuf,
     pub(crate) out: Vec<u8>,
+    pub(crate) tls: Option<Box<TlsSession>>,
 }
 
 impl<S> Conn<S> {
-    pub(crate) fn new(io: S, max_head_bytes: usize) -> Conn<S> {
+    pub(crate) fn new(io: S, max_head_bytes: usize, tls: Option<TlsSession>) -> Conn<S> {
         Conn {
             io,
             buf: ReadBuf::new(max_head_bytes),
             out: Vec::new(),
+            tls: tls.map(Box::new),
         }
     }
 }

@@ -24,6 +24,8 @@ use crate::drive::{Call, Pull, Target, Want};
 use crate::error::stream_aborted;
 use crate::exchange::{Exchange, Shared};
 use crate::pool::Socket;
+use crate::ssh::SshProcess;
+use crate::tls::{TlsSession, CIPHER_ROOM};
 use crate::{Config, Error, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
@@ -183,8 +185,19 @@ async fn by<T>(
 }
 
 async fn connect(to: Target<'_>) -> io::Result<Sock> {
+    let mut ssh = None;
     let stream = match to {
         Target::Unix(path) => Stream::Unix(UnixStream::connect(path).await?),
+        Target::Ssh {
+            endpoint,
+            config,
+            connect_timeout,
+        } => {
+            let (stream, process) = crate::ssh::spawn(endpoint, config, connect_timeout)?;
+            stream.set_nonblocking(true)?;
+            ssh = Some(process);
+            Stream::Unix(UnixStream::from_std(stream)?)
+        }
         Target::Tcp(addr) => {
             let tcp = TcpStream::connect(addr).await?;
             // Requests are written whole; Nagle would only add latency.
@@ -196,6 +209,7 @@ async fn connect(to: Target<'_>) -> io::Result<Sock> {
         stream,
         abort: Arc::new(AbortState::default()),
         timer: None,
+        ssh,
     })
 }
 
@@ -398,6 +412,13 @@ impl Response {
         Ok(Upgraded {
             sock: conn.io,
             leftover: conn.buf,
+            tls: conn.tls.map(|session| UpgradedTls {
+                session,
+                cipher: Vec::new(),
+                out: Vec::new(),
+                out_at: 0,
+                notified: false,
+            }),
         })
     }
 
@@ -591,6 +612,80 @@ impl AbortHandle {
 pub struct Upgraded {
     sock: Sock,
     leftover: InputBuf,
+    tls: Option<UpgradedTls>,
+}
+
+/// The TLS session of an upgraded TLS connection, with the ciphertext on its way in and
+/// out. Plaintext written is taken at once; its ciphertext is written before more is
+/// taken, and by `poll_flush` and `poll_shutdown`.
+struct UpgradedTls {
+    session: Box<TlsSession>,
+    cipher: Vec<u8>,
+    out: Vec<u8>,
+    out_at: usize,
+    /// The close_notify was queued.
+    notified: bool,
+}
+
+impl UpgradedTls {
+    fn poll_read(
+        &mut self,
+        sock: &mut Sock,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            if let Some(n) = self.session.read_upgraded(buf.initialize_unfilled())? {
+                buf.advance(n);
+                return Poll::Ready(Ok(()));
+            }
+            self.cipher.resize(CIPHER_ROOM, 0);
+            let mut rb = ReadBuf::new(&mut self.cipher);
+            ready!(Pin::new(&mut *sock).poll_read(cx, &mut rb))?;
+            let n = rb.filled().len();
+            self.session.feed(&self.cipher[..n])?;
+        }
+    }
+
+    /// Writes the ciphertext waiting.
+    fn poll_out(&mut self, sock: &mut Sock, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        while self.out_at < self.out.len() {
+            let n = ready!(Pin::new(&mut *sock).poll_write(cx, &self.out[self.out_at..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            self.out_at += n;
+        }
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_write(
+        &mut self,
+        sock: &mut Sock,
+        cx: &mut Context<'_>,
+        plain: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        ready!(self.poll_out(sock, cx))?;
+        let (n, cipher) = self.session.encrypt(plain);
+        self.out = cipher;
+        self.out_at = 0;
+        // Started now; finished by the next write or flush.
+        if let Poll::Ready(Err(e)) = self.poll_out(sock, cx) {
+            return Poll::Ready(Err(e));
+        }
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_shutdown(&mut self, sock: &mut Sock, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_out(sock, cx))?;
+        if !self.notified {
+            self.notified = true;
+            self.out = self.session.close_notify();
+            self.out_at = 0;
+            ready!(self.poll_out(sock, cx))?;
+        }
+        Pin::new(sock).poll_shutdown(cx)
+    }
 }
 
 impl Upgraded {
@@ -629,7 +724,10 @@ impl AsyncRead for Upgraded {
             this.leftover.release_if_empty();
             return Poll::Ready(Ok(()));
         }
-        Pin::new(&mut this.sock).poll_read(cx, buf)
+        match &mut this.tls {
+            Some(tls) => tls.poll_read(&mut this.sock, cx, buf),
+            None => Pin::new(&mut this.sock).poll_read(cx, buf),
+        }
     }
 }
 
@@ -639,15 +737,27 @@ impl AsyncWrite for Upgraded {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().sock).poll_write(cx, buf)
+        let this = self.get_mut();
+        match &mut this.tls {
+            Some(tls) => tls.poll_write(&mut this.sock, cx, buf),
+            None => Pin::new(&mut this.sock).poll_write(cx, buf),
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().sock).poll_flush(cx)
+        let this = self.get_mut();
+        if let Some(tls) = &mut this.tls {
+            ready!(tls.poll_out(&mut this.sock, cx))?;
+        }
+        Pin::new(&mut this.sock).poll_flush(cx)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().sock).poll_shutdown(cx)
+        let this = self.get_mut();
+        match &mut this.tls {
+            Some(tls) => tls.poll_shutdown(&mut this.sock, cx),
+            None => Pin::new(&mut this.sock).poll_shutdown(cx),
+        }
     }
 }
 
@@ -664,12 +774,14 @@ enum Stream {
 }
 
 /// The tokio socket: the stream, its abort state, and the deadline timer kept across
-/// requests so that a pooled connection allocates it once.
+/// requests so that a pooled connection allocates it once. For an `ssh://` connection, the
+/// ssh process, killed and reaped after the stream is closed.
 #[derive(Debug)]
 pub(crate) struct Sock {
     stream: Stream,
     abort: Arc<AbortState>,
     timer: Option<Pin<Box<Sleep>>>,
+    ssh: Option<SshProcess>,
 }
 
 impl Sock {
@@ -803,6 +915,10 @@ impl Socket for Sock {
 
     fn is_aborted(&self) -> bool {
         self.abort.aborted.load(Ordering::Relaxed)
+    }
+
+    fn ssh_stderr(&self) -> Option<String> {
+        self.ssh.as_ref().map(SshProcess::stderr_text)
     }
 }
 

@@ -2,6 +2,7 @@
 //! similar) that writes the answer into a `&mut dyn Write`, taking the current time as a
 //! parameter where the output depends on it, so output is testable without an engine.
 
+pub mod context;
 pub mod cp;
 pub mod diff;
 pub mod events;

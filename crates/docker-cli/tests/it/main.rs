@@ -3,6 +3,7 @@
 
 mod live;
 mod live_objects;
+mod reach_live;
 mod registry;
 mod render;
 mod support;

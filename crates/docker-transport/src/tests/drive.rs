@@ -102,7 +102,7 @@ impl Driver {
             shared: Arc::new(Shared::new(config)),
         };
         for _ in 0..n_pooled {
-            let conn = Conn::new(driver.socket(), 1024);
+            let conn = Conn::new(driver.socket(), 1024, None);
             driver.shared.pool.put(conn, origin);
         }
         driver
@@ -164,6 +164,7 @@ impl Driver {
                     let to = match to {
                         Target::Unix(path) => format!("unix:{}", path.display()),
                         Target::Tcp(addr) => addr.to_string(),
+                        Target::Ssh { endpoint, .. } => endpoint.to_string(),
                     };
                     self.log
                         .push(format!("connect {to} by {}", self.at(deadline)));
@@ -646,7 +647,7 @@ fn the_pool_expires_connections_by_the_given_now_and_probes_every_reuse() {
             id: 1,
             probes: probes.clone(),
         };
-        Conn::new(conn, 1024)
+        Conn::new(conn, 1024, None)
     };
     let origin = Instant::now();
     let at = |ms| origin + Duration::from_millis(ms);

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use docker_transport::blocking::Transport;
-use docker_transport::{Config, ConnectFailure, Endpoint, Error, Method, Request};
+use docker_transport::{Config, ConnectFailure, Endpoint, Error, Method, Request, SshEndpoint};
 
 use crate::fake::TempDir;
 
@@ -18,6 +18,27 @@ fn tcp(host: &str, port: u16) -> Result<Endpoint, &'static str> {
         host: host.into(),
         port,
     })
+}
+
+fn tls(host: &str, port: u16) -> Result<Endpoint, &'static str> {
+    Ok(Endpoint::Tls {
+        host: host.into(),
+        port,
+    })
+}
+
+fn ssh(
+    user: Option<&str>,
+    host: &str,
+    port: Option<u16>,
+    path: Option<&str>,
+) -> Result<Endpoint, &'static str> {
+    Ok(Endpoint::Ssh(SshEndpoint {
+        user: user.map(Into::into),
+        host: host.into(),
+        port,
+        path: path.map(Into::into),
+    }))
 }
 
 #[test]
@@ -35,7 +56,7 @@ fn endpoints_parse_as_documented() {
         ("http://localhost", tcp("localhost", 80)),
         ("http://localhost:8080", tcp("localhost", 8080)),
         ("http://[fe80::1]", tcp("fe80::1", 80)),
-        ("tcp://localhost", Err("invalid")),
+        ("tcp://localhost", tcp("localhost", 2375)),
         ("tcp://:2375", Err("invalid")),
         ("tcp://host:0", Err("invalid")),
         ("tcp://host:+5", Err("invalid")),
@@ -49,8 +70,24 @@ fn endpoints_parse_as_documented() {
         ("docker.sock", Err("invalid")),
         ("", Err("invalid")),
         ("gopher://host:70", Err("invalid")),
-        ("https://host:2376", Err("unsupported")),
-        ("ssh://me@host", Err("unsupported")),
+        ("https://host:2376", tls("host", 2376)),
+        ("https://host", tls("host", 2376)),
+        ("https://[::1]:3000", tls("::1", 3000)),
+        ("ssh://me@host", ssh(Some("me"), "host", None, None)),
+        ("ssh://host:2222", ssh(None, "host", Some(2222), None)),
+        (
+            "ssh://me@[::1]:22/run/docker.sock",
+            ssh(Some("me"), "::1", Some(22), Some("/run/docker.sock")),
+        ),
+        ("ssh://host/", ssh(None, "host", None, None)),
+        ("ssh://-oProxyCommand=evil", Err("invalid")),
+        ("ssh://me@-host", Err("invalid")),
+        ("ssh://-me@host", Err("invalid")),
+        ("ssh://me:secret@host", Err("invalid")),
+        ("ssh://host:0", Err("invalid")),
+        ("ssh://host?x=1", Err("invalid")),
+        ("ssh://", Err("invalid")),
+        ("ssh://a b", Err("invalid")),
         ("npipe:////./pipe/docker_engine", Err("unsupported")),
         ("fd://", Err("unsupported")),
     ];
@@ -69,9 +106,37 @@ fn endpoints_parse_as_documented() {
 }
 
 #[test]
-fn unsupported_endpoints_say_so() {
-    let err = Endpoint::parse("ssh://me@host").unwrap_err();
-    assert!(err.to_string().contains("not supported yet"), "{err}");
+fn named_pipes_are_out_of_scope_and_say_so() {
+    let err = Endpoint::parse("npipe:////./pipe/docker_engine").unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("out of scope") && msg.contains("npipe://"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn tls_parsing_gives_tcp_the_tls_port_and_refuses_http() {
+    assert_eq!(
+        Endpoint::parse_tls("tcp://h").unwrap(),
+        tls("h", 2376).unwrap()
+    );
+    assert_eq!(
+        Endpoint::parse_tls("tcp://h:1234").unwrap(),
+        tls("h", 1234).unwrap()
+    );
+    assert_eq!(
+        Endpoint::parse_tls("https://h").unwrap(),
+        tls("h", 2376).unwrap()
+    );
+    assert!(matches!(
+        Endpoint::parse_tls("http://h"),
+        Err(Error::InvalidEndpoint { .. })
+    ));
+    assert_eq!(
+        Endpoint::parse_tls("unix:///s").unwrap(),
+        unix("/s").unwrap()
+    );
 }
 
 #[test]
@@ -80,6 +145,10 @@ fn display_round_trips() {
         "unix:///var/run/docker.sock",
         "tcp://127.0.0.1:2375",
         "tcp://[::1]:2375",
+        "https://127.0.0.1:2376",
+        "https://[::1]:2376",
+        "ssh://me@host:2222/run/docker.sock",
+        "ssh://[::1]",
     ] {
         let ep = Endpoint::parse(s).unwrap();
         assert_eq!(ep.to_string(), s);

@@ -7,5 +7,6 @@ mod corpus;
 mod endpoints;
 mod fake;
 mod pool;
+mod remote_live;
 mod timeouts;
 mod upgrade;
