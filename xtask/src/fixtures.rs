@@ -11,8 +11,6 @@
 
 #[path = "fixtures_check.rs"]
 mod check;
-#[path = "fixtures_proxy.rs"]
-mod proxy;
 #[path = "fixtures_scenario.rs"]
 mod scenario;
 #[path = "fixtures_synthetic.rs"]

@@ -474,3 +474,54 @@ fn live_example_wire_poll_speaks_to_the_engine_on_poll() {
     let version: serde_json::Value = serde_json::from_str(&out[3]).unwrap();
     assert!(version["ApiVersion"].is_string(), "{}", out[3]);
 }
+
+/// What a user does with `docker_replay::Recorder`: record the code under test against
+/// the engine once, then run the same code on the replayed, normalised transcript.
+#[test]
+fn live_recorder_records_a_transcript_that_replays_the_same_code() {
+    let Some(endpoint) = engine() else { return };
+    let Endpoint::Unix(socket) = &endpoint else {
+        return eprintln!("skipping: the recorder forwards to unix:// engines");
+    };
+    let c = client(&endpoint);
+    let id = run_container(
+        &c,
+        &unique("recorded"),
+        &[("dkr-recorder-test", "1")],
+        "sleep 300",
+    );
+    // The code under test: the names and images of the labelled containers.
+    let code = |client: &Client| -> Vec<(String, String)> {
+        let options =
+            docker_client::ListContainersOptions::default().filter("label", "dkr-recorder-test=1");
+        let list = client.list_containers(&options).unwrap();
+        list.iter()
+            .map(|s| {
+                let c = client.inspect_container(&s.id).unwrap();
+                (c.name, c.config.image)
+            })
+            .collect()
+    };
+    let recorder = docker_replay::Recorder::start(socket).unwrap();
+    let live = code(&Client::unix(recorder.socket()));
+    assert_eq!(live.len(), 1, "{live:?}");
+    assert_eq!(live[0].1, "bb:latest");
+    let transcript = recorder
+        .transcript("users_own", Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(transcript.meta("scenario"), Some("users_own"));
+    assert!(transcript.is_normalised());
+    let text = String::from_utf8_lossy(&transcript.to_bytes()).into_owned();
+    assert!(!text.contains(&id), "the container ID is replaced: {text}");
+    // Later, in CI, with no engine: the written file replays to the same answers.
+    let file = std::env::temp_dir().join(format!("{}.http", unique("recorded")));
+    std::fs::write(&file, transcript.to_bytes()).unwrap();
+    let replay =
+        docker_replay::Replay::start(&docker_replay::Transcript::read(&file).unwrap()).unwrap();
+    let replayed = code(&Client::unix(replay.socket()));
+    replay.finish().unwrap();
+    assert_eq!(replayed.len(), 1);
+    assert_eq!(replayed[0].1, "bb:latest");
+    let _ = std::fs::remove_file(file);
+    remove(&c, &id);
+}
