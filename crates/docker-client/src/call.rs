@@ -217,6 +217,7 @@ pub(crate) fn ping_from_head(head: &ResponseHead) -> Ping {
         experimental: h.get("docker-experimental") == Some("true"),
         builder_version: text("builder-version"),
         swarm: text("swarm"),
+        ..Ping::default()
     }
 }
 
