@@ -93,12 +93,33 @@ pub fn run(cli: &Cli) -> u8 {
     }
 }
 
+/// The moment relative times ("5 seconds ago") are counted from: for `ps` and `images`,
+/// when the engine first answered, as docker counts them once the answer is in (over ssh,
+/// connecting takes a second or more); `events` and `logs` read `--since` and `--until`
+/// against the start, as docker does. The first answer is the version negotiation that
+/// every request waits for anyway, so this sends nothing more; with a pinned version
+/// (`DOCKER_API_VERSION`) there is none, and `started` is kept.
+fn answered(
+    client: &Client,
+    command: &Command,
+    started: SystemTime,
+) -> Result<SystemTime, Failure> {
+    match command {
+        Command::Ps(_) | Command::Images(_) => {
+            client.api_version()?;
+            Ok(SystemTime::now().max(started))
+        }
+        _ => Ok(started),
+    }
+}
+
 /// Runs one command, writing its output to `out`.
 pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Failure> {
     if let Command::Context(a) = &cli.command {
         return context_command(cli, &a.command, out);
     }
     let client = client(cli)?;
+    let now = answered(&client, &cli.command, now)?;
     let view = View {
         format: cli.format,
         trunc: !cli.no_trunc,

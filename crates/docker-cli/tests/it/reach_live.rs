@@ -13,37 +13,32 @@ fn engine_dir() -> PathBuf {
         .unwrap_or_else(|| "/tmp/dkr".into())
 }
 
-fn tls_dir() -> Option<PathBuf> {
-    let dir = engine_dir().join("tls");
-    if dir.join("host").exists() {
+/// `$DKR_ENGINE_DIR/what` when `engine up` made it (`marker` exists); `None` (skipping)
+/// outside CI.
+fn remote_dir(what: &str, marker: &str) -> Option<PathBuf> {
+    let dir = engine_dir().join(what);
+    if dir.join(marker).exists() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!(
-            "CI requires `cargo xtask engine up --tls` ({} is missing)",
-            dir.display()
+            "CI requires `cargo xtask engine up --tls --ssh` ({} is missing)",
+            dir.join(marker).display()
         );
     }
-    eprintln!("skipping: no TLS engine in {}", dir.display());
+    eprintln!("skipping: no {what} setup in {}", dir.display());
     None
 }
 
-/// Runs `program args` with a clean engine environment plus `vars`.
+fn tls_dir() -> Option<PathBuf> {
+    remote_dir("tls", "host")
+}
+
+/// Runs `program args` with a clean engine environment plus `vars` (no `XDG_RUNTIME_DIR`,
+/// so that dkr's fallback sockets under it are not looked for).
 fn run(program: &str, config: &Path, vars: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(program);
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_TLS",
-        "DOCKER_CERT_PATH",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("DOCKER_CONFIG", config)
-        .envs(vars.iter().copied())
-        .args(args);
-    cmd.output()
+    command(program, config, vars, args)
+        .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
 
@@ -296,4 +291,276 @@ fn reach_live_dkr_and_docker_reach_the_same_engines_over_tls() {
         String::from_utf8_lossy(&dkr_out.stderr).contains("unknown authority"),
         "{dkr_out:?}"
     );
+}
+
+/// `program args` as [`run`] makes it, not yet started.
+fn command(program: &str, config: &Path, vars: &[(&str, &str)], args: &[&str]) -> Command {
+    let mut cmd = Command::new(program);
+    for var in [
+        "DOCKER_HOST",
+        "DOCKER_CONTEXT",
+        "DOCKER_TLS_VERIFY",
+        "DOCKER_TLS",
+        "DOCKER_CERT_PATH",
+        "XDG_RUNTIME_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("DOCKER_CONFIG", config)
+        .envs(vars.iter().copied())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Runs dkr and docker at the same moment and compares their exit statuses and outputs
+/// byte for byte. The `CREATED` and `STATUS` columns count seconds, so a second may tick
+/// over between the two when they reach the engine a moment apart: the pair is run again
+/// then, up to five times, and must once print the same.
+fn same_as_docker(c: &Path, vars: &[(&str, &str)], args: &[&str]) {
+    let mut last = None;
+    for _ in 0..5 {
+        let docker = command("docker", c, vars, args).spawn().unwrap();
+        let ours = command(dkr(), c, vars, args).spawn().unwrap();
+        let want = docker.wait_with_output().unwrap();
+        let got = ours.wait_with_output().unwrap();
+        assert!(
+            want.status.success(),
+            "docker {args:?}: {}",
+            String::from_utf8_lossy(&want.stderr)
+        );
+        assert_eq!(
+            got.status.code(),
+            want.status.code(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&got.stderr)
+        );
+        if got.stdout == want.stdout {
+            return;
+        }
+        last = Some((text(&got), text(&want)));
+    }
+    let (got, want) = last.unwrap();
+    assert_eq!(got, want, "dkr {args:?}, five times");
+}
+
+/// A directory holding `ssh`, a script that runs the real ssh with the key and host key of
+/// `engine up --ssh` and no user configuration, for docker and dkr alike.
+fn ssh_wrapper(ssh: &Path, tree: &Path) -> PathBuf {
+    let real = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join("ssh"))
+        .find(|p| p.exists())
+        .expect("ssh on PATH");
+    let dir = tree.join("bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = format!(
+        "#!/bin/sh\nexec '{}' -F /dev/null -o IdentityFile='{}' -o IdentitiesOnly=yes \
+         -o UserKnownHostsFile='{}' -o StrictHostKeyChecking=yes \"$@\"\n",
+        real.display(),
+        ssh.join("id_ed25519").display(),
+        ssh.join("known_hosts").display()
+    );
+    let path = dir.join("ssh");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// A container of the test, removed (forced) when dropped.
+struct Container<'a> {
+    host: &'a str,
+    name: String,
+}
+
+impl Drop for Container<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["-H", self.host, "rm", "-f", &self.name])
+            .output();
+    }
+}
+
+#[test]
+fn reach_live_dkr_over_ssh_prints_what_docker_prints() {
+    let Some(ssh) = remote_dir("ssh", "port") else {
+        return;
+    };
+    let Some(engine) = crate::live::engine() else {
+        return;
+    };
+    assert!(have_docker(), "the ssh comparison needs the docker CLI");
+    let port = std::fs::read_to_string(ssh.join("port")).unwrap();
+    let host = format!("ssh://root@127.0.0.1:{}", port.trim());
+    let tree = Tree::new("ssh");
+    let c = &tree.0;
+    let path = std::env::join_paths(
+        std::iter::once(ssh_wrapper(&ssh, c))
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let label = format!("dkr-reach-ssh={}", std::process::id());
+    let container = Container {
+        host: &engine,
+        name: format!("dkr-reach-ssh-{}", std::process::id()),
+    };
+    let started = Command::new("docker")
+        .args(["-H", &engine, "run", "-d", "--label", &label, "--name"])
+        .args([&container.name, "bb:latest", "sh", "-c", "sleep 300"])
+        .output()
+        .unwrap();
+    assert!(started.status.success(), "{started:?}");
+    let filter = format!("label={label}");
+    let vars = [("PATH", path)];
+    for args in [
+        &["-H", &host, "ps", "--filter", &filter][..],
+        &["-H", &host, "ps", "-a", "--no-trunc", "--filter", &filter],
+        &["-H", &host, "ps", "-q", "--filter", &filter],
+    ] {
+        same_as_docker(c, &vars, args);
+    }
+    // DOCKER_HOST, and a context made by docker, reach it too.
+    let env = [("PATH", path), ("DOCKER_HOST", host.as_str())];
+    same_as_docker(c, &env, &["ps", "--filter", &filter]);
+    let docker = format!("host={host}");
+    let create = run(
+        "docker",
+        c,
+        &[],
+        &["context", "create", "over-ssh", "--docker", &docker],
+    );
+    assert!(create.status.success(), "{create:?}");
+    same_as_docker(
+        c,
+        &vars,
+        &["--context", "over-ssh", "ps", "--filter", &filter],
+    );
+    // The engine's refusal travels back over ssh with docker's status.
+    let missing = ["-H", host.as_str(), "rm", "dkr-reach-no-such-container"];
+    let want = run("docker", c, &vars, &missing);
+    let got = run(dkr(), c, &vars, &missing);
+    assert_eq!(got.status.code(), want.status.code(), "{got:?}");
+    assert_eq!(text(&got), text(&want));
+}
+
+/// The engine a command reached: `Ok(stdout)`, or `Err` with the one `unix://` address of
+/// `candidates` its error names.
+fn reached(out: &Output, candidates: &[&str]) -> Result<String, String> {
+    if out.status.success() {
+        return Ok(text(out));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let named: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| stderr.contains(c))
+        .collect();
+    match named[..] {
+        [one] => Err(one.to_owned()),
+        _ => panic!("the error names {named:?}, not one of {candidates:?}: {stderr}"),
+    }
+}
+
+#[test]
+fn reach_live_dkr_and_docker_select_the_same_engine_in_every_branch_of_the_order() {
+    let Some(good) = crate::live::engine() else {
+        return;
+    };
+    if !have_docker() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI needs the docker CLI"
+        );
+        eprintln!("skipping: no docker CLI");
+        return;
+    }
+    // Every choice but the winning one is an address where nothing listens, each its own,
+    // so that a failure says which was chosen.
+    let pid = std::process::id();
+    let nowhere = |what: &str| format!("unix:///tmp/dkr-reach-{pid}-{what}-nowhere.sock");
+    let (flag, env, ctx, cur) = (
+        nowhere("flag"),
+        nowhere("env"),
+        nowhere("ctx"),
+        nowhere("cur"),
+    );
+    let candidates = [
+        flag.as_str(),
+        &env,
+        &ctx,
+        &cur,
+        "unix:///var/run/docker.sock",
+    ];
+    let stores: Vec<(Tree, &str)> = ["bad-cur", "good", "default"]
+        .into_iter()
+        .map(|current| {
+            let tree = Tree::new(&format!("select-{current}"));
+            for (name, host) in [
+                ("good", good.as_str()),
+                ("bad-ctx", &ctx),
+                ("bad-cur", &cur),
+            ] {
+                let docker = format!("host={host}");
+                let out = run(
+                    "docker",
+                    &tree.0,
+                    &[],
+                    &["context", "create", name, "--docker", &docker],
+                );
+                assert!(out.status.success(), "{out:?}");
+            }
+            let out = run("docker", &tree.0, &[], &["context", "use", current]);
+            assert!(out.status.success(), "{out:?}");
+            (tree, current)
+        })
+        .collect();
+    let filter = format!("label=dkr-reach-select-{pid}");
+    let ps = ["ps", "--filter", filter.as_str()];
+    // HOME is the tree and XDG_RUNTIME_DIR unset, so that with no choice at all both look
+    // for /var/run/docker.sock only (dkr's further fallback sockets are then absent).
+    let cases: &[(&[(&str, &str)], &[&str])] = &[
+        (&[], &["-H", &good]),
+        (&[("DOCKER_HOST", &good)], &["-H", &flag]),
+        (
+            &[("DOCKER_HOST", &env), ("DOCKER_CONTEXT", "bad-ctx")],
+            &["-H", &good],
+        ),
+        (
+            &[("DOCKER_HOST", &good), ("DOCKER_CONTEXT", "bad-ctx")],
+            &[],
+        ),
+        (&[("DOCKER_HOST", &env), ("DOCKER_CONTEXT", "good")], &[]),
+        (&[("DOCKER_HOST", &env)], &["--context", "good"]),
+        (&[("DOCKER_HOST", &good)], &["--context", "bad-ctx"]),
+        (&[("DOCKER_CONTEXT", "good")], &[]),
+        (&[("DOCKER_CONTEXT", "bad-ctx")], &[]),
+        (&[("DOCKER_CONTEXT", "default")], &[]),
+        (&[], &["--context", "default"]),
+        (&[], &[]),
+    ];
+    let mut reached_good = 0;
+    for (tree, current) in &stores {
+        let c = &tree.0;
+        let home = c.to_str().unwrap();
+        for (vars, flags) in cases {
+            let mut vars = vars.to_vec();
+            vars.push(("HOME", home));
+            let mut args = flags.to_vec();
+            args.extend(ps);
+            let cmd = |program: &str| run(program, c, &vars, &args);
+            let want = reached(&cmd("docker"), &candidates);
+            let got = reached(&cmd(dkr()), &candidates);
+            assert_eq!(
+                got, want,
+                "current context {current}, {vars:?} {flags:?}: dkr and docker chose differently"
+            );
+            reached_good += usize::from(want.is_ok());
+        }
+    }
+    // The cases are not vacuous: the live engine was reached in some, not in others.
+    assert!(reached_good >= stores.len() * 4, "{reached_good}");
+    assert!(reached_good < stores.len() * cases.len());
 }
