@@ -68,7 +68,8 @@ Scenarios (default: all, in this order):
               every ping connects and shakes hands (not bollard). No
               floor: bollard (its `ssl` feature) is the peer
   build       clean release build time, crate count and stripped size of a
-              ping-and-inspect program: blocking, tokio, bollard
+              ping-and-inspect program: blocking, blocking with the
+              `tls` feature (what rustls adds), tokio, bollard
 
 Clients: floor (hand-written std HTTP/1.1, no JSON), blocking, tokio-ct
 (current-thread runtime), tokio-mt (multi-thread), bollard (stock, on
@@ -77,7 +78,7 @@ Clients: floor (hand-written std HTTP/1.1, no JSON), blocking, tokio-ct
 Options:
   --quick         3 runs, fewer iterations: a smoke test, not for the record
   --runs N        runs (rounds) per figure; default 5, at least 1
-  --build-runs N  rounds of the three clean release builds; default 1, as a
+  --build-runs N  rounds of the four clean release builds; default 1, as a
                   round takes minutes on a small machine (5 for the record)
   --clients LIST  comma-separated subset of the clients (floor is always run)
   --write         write docs/PERFORMANCE.md even for a partial or quick run

@@ -446,7 +446,7 @@ pub(crate) fn document(root: &Path, results: &Results, table: &str) -> String {
     if let Some(b) = results.builds.first() {
         let _ = writeln!(
             d,
-            "- Build figures: {} round(s) of the three clean release builds, one after the \
+            "- Build figures: {} round(s) of the four clean release builds, one after the \
              other (`--build-runs`); a round takes minutes here, so the default full run \
              makes one.",
             b.secs.len()
