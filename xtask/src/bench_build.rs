@@ -87,9 +87,7 @@ pub(crate) fn measure(root: &Path, runs: usize) -> Result<Vec<Build>, String> {
             let (secs, crates) = clean_build(root, probe)?;
             build.secs.push(secs);
             build.crates = crates;
-            let bin = target_dir(root, probe)
-                .join("release")
-                .join(probe.project);
+            let bin = target_dir(root, probe).join("release").join(probe.project);
             build.size = std::fs::metadata(&bin)
                 .map_err(|e| format!("{}: {e}", bin.display()))?
                 .len();
