@@ -29,6 +29,7 @@ pub mod text;
 pub mod time;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use docker_client::blocking::Client;
@@ -179,11 +180,39 @@ fn context_command(
         (None, None, Some(name)) => name,
         (None, None, None) => store.current().map_err(Failure::Config)?,
     };
+    // The default context's TLS, as docker's flags and variables give it.
+    let tls_on = cli.tls
+        || cli.tlsverify
+        || env("DOCKER_TLS").is_some()
+        || env("DOCKER_TLS_VERIFY").is_some();
+    let default_tls = tls_on.then(|| {
+        let config_dir = store.config_file().parent().map(Path::to_owned);
+        let dir = env("DOCKER_CERT_PATH").map(PathBuf::from).or(config_dir);
+        let pick = |flag: &Option<PathBuf>, name: &str| {
+            flag.clone().or_else(|| {
+                let path = dir.as_ref()?.join(name);
+                path.exists().then_some(path)
+            })
+        };
+        let files = [
+            ("ca.pem", pick(&cli.tlscacert, "ca.pem")),
+            ("cert.pem", pick(&cli.tlscert, "cert.pem")),
+            ("key.pem", pick(&cli.tlskey, "key.pem")),
+        ];
+        cmd::context::DefaultTls {
+            files: files
+                .into_iter()
+                .filter_map(|(name, path)| Some((name.to_owned(), path?)))
+                .collect(),
+            skip_verify: !(cli.tlsverify || env("DOCKER_TLS_VERIFY").is_some()),
+        }
+    });
     let scope = cmd::context::Scope {
         store: &store,
         docker_host: docker_host.as_deref(),
         current,
         env_docker_host: env("DOCKER_HOST").is_some(),
+        default_tls,
     };
     cmd::context::run(&scope, command, cli.format, out, &mut io::stderr().lock())
 }

@@ -36,6 +36,9 @@ fn tls_dir() -> Option<PathBuf> {
 
 /// Runs `program args` with a clean engine environment plus `vars` (no `XDG_RUNTIME_DIR`,
 /// so that dkr's fallback sockets under it are not looked for).
+/// The environment variables and the arguments of one run of docker and of dkr.
+type Step<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 fn run(program: &str, config: &Path, vars: &[(&str, &str)], args: &[&str]) -> Output {
     command(program, config, vars, args)
         .output()
@@ -521,7 +524,7 @@ fn reach_live_dkr_and_docker_select_the_same_engine_in_every_branch_of_the_order
     let ps = ["ps", "--filter", filter.as_str()];
     // HOME is the tree and XDG_RUNTIME_DIR unset, so that with no choice at all both look
     // for /var/run/docker.sock only (dkr's further fallback sockets are then absent).
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    let cases: &[Step<'_>] = &[
         (&[], &["-H", &good]),
         (&[("DOCKER_HOST", &good)], &["-H", &flag]),
         (
@@ -563,4 +566,251 @@ fn reach_live_dkr_and_docker_select_the_same_engine_in_every_branch_of_the_order
     // The cases are not vacuous: the live engine was reached in some, not in others.
     assert!(reached_good >= stores.len() * 4, "{reached_good}");
     assert!(reached_good < stores.len() * cases.len());
+}
+
+/// Every file and directory under `root`: its path, mode and contents.
+fn tree_of(root: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let meta = entry.metadata().unwrap();
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            let mode = meta.permissions().mode() & 0o7777;
+            match meta.is_dir() {
+                true => {
+                    out.push((format!("{rel}/"), mode, Vec::new()));
+                    dirs.push(path);
+                }
+                false => out.push((rel, mode, std::fs::read(&path).unwrap())),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn reach_live_context_create_and_rm_write_what_docker_writes() {
+    let Some(tls) = tls_dir() else {
+        return;
+    };
+    assert!(have_docker(), "the context comparison needs the docker CLI");
+    let certs = tls.join("client");
+    let file = |name: &str| certs.join(name).display().to_string();
+    let (ca, cert, key) = (file("ca.pem"), file("cert.pem"), file("key.pem"));
+    let theirs = Tree::new("create-docker");
+    let ours = Tree::new("create-dkr");
+    let not_pem = theirs.0.join("not-pem.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let not_pem = not_pem.display().to_string();
+    let with_tls = format!("host=tcp://10.0.0.1:2376,ca={ca},cert={cert},key={key}");
+    let default_tls: &[(&str, &str)] = &[
+        ("DOCKER_HOST", "tcp://x:2376"),
+        ("DOCKER_TLS_VERIFY", "1"),
+        ("DOCKER_CERT_PATH", certs.to_str().unwrap()),
+    ];
+    let bad_ca = format!("host=tcp://h:1,ca={not_pem}");
+    let steps: &[Step<'_>] = &[
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a1",
+                "--description",
+                "x <y> & z",
+                "--docker",
+                &with_tls,
+            ],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a2",
+                "--docker",
+                "host=unix:///x.sock,skip-tls-verify=true",
+            ],
+        ),
+        (
+            &[("DOCKER_HOST", "tcp://h:1")],
+            &["context", "create", "a3"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a4",
+                "--from",
+                "a1",
+                "--description",
+                "copied",
+            ],
+        ),
+        (&[], &["context", "create", "a5", "--docker", "from=a1"]),
+        (
+            default_tls,
+            &["context", "create", "a6", "--description", "hi"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a7",
+                "--docker",
+                "host=unix:///a",
+                "--docker",
+                "host=unix:///b",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "a8", "--docker", "host=unix:///a,,"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a9",
+                "--docker",
+                "host=ssh://me@h:22/run/docker.sock,skip-tls-verify=0",
+            ],
+        ),
+        // `ls` sorts numbers in names as numbers, `default` among the others.
+        (
+            &[],
+            &["context", "create", "a10", "--docker", "host=unix:///10"],
+        ),
+        (
+            &[],
+            &["context", "create", "Zz", "--docker", "host=unix:///z"],
+        ),
+        (
+            &[],
+            &["context", "create", "a1", "--docker", "host=unix:///y"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "bad name",
+                "--docker",
+                "host=unix:///x",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "x", "--docker", "host=unix:///x"],
+        ),
+        (
+            &[],
+            &["context", "create", "default", "--docker", "host=unix:///x"],
+        ),
+        (&[], &["context", "create", "e1", "--docker", "foo=bar"]),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e2",
+                "--docker",
+                "host=tcp://h:1,skip-tls-verify=yes",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e3",
+                "--docker",
+                "host=unix:///x,ca=/nonexistent.pem",
+            ],
+        ),
+        (&[], &["context", "create", "e4", "--docker", "host=h:1"]),
+        (&[], &["context", "create", "e5", "--docker", "host=ssh://"]),
+        (&[], &["context", "create", "e6", "--docker", &bad_ca]),
+        (&[], &["context", "create", "e7", "--from", "nope"]),
+        (&[], &["context", "create", "e8", "--docker", "from=nope"]),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e9",
+                "--from",
+                "a1",
+                "--docker",
+                "host=unix:///x",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "e10", "--docker", "host=tcp://"],
+        ),
+        (&[], &["context", "use", "a2"]),
+        (&[], &["context", "rm", "a2"]),
+        (&[], &["context", "rm", "-f", "a2"]),
+        (&[], &["context", "rm", "default"]),
+        (&[], &["context", "rm", "nope", "a3"]),
+        (&[], &["context", "rm", "-f", "nope"]),
+        (&[], &["context", "remove", "a8", "a9"]),
+        (&[], &["context", "ls"]),
+        (&[], &["context", "inspect", "a1", "a4", "a6"]),
+    ];
+    for (vars, args) in steps {
+        let want = run("docker", &theirs.0, vars, args);
+        let got = run(dkr(), &ours.0, vars, args);
+        // `context inspect` and some errors name the store's own directories.
+        let mine = |bytes: &[u8]| {
+            String::from_utf8_lossy(bytes)
+                .replace(ours.0.to_str().unwrap(), theirs.0.to_str().unwrap())
+        };
+        assert_eq!(
+            mine(&got.stdout),
+            text(&want),
+            "stdout of {vars:?} {args:?}"
+        );
+        assert_eq!(
+            mine(&got.stderr),
+            String::from_utf8_lossy(&want.stderr),
+            "stderr of {vars:?} {args:?}"
+        );
+        assert_eq!(got.status.code(), want.status.code(), "{vars:?} {args:?}");
+    }
+    let mut docker_tree = tree_of(&theirs.0);
+    docker_tree.retain(|(path, _, _)| path != "not-pem.txt");
+    let dkr_tree = tree_of(&ours.0);
+    let names = |t: &[(String, u32, Vec<u8>)]| {
+        t.iter()
+            .map(|(p, m, _)| format!("{p} {m:o}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&dkr_tree),
+        names(&docker_tree),
+        "the files and their modes"
+    );
+    for ((path, _, got), (_, _, want)) in dkr_tree.iter().zip(&docker_tree) {
+        assert_eq!(
+            String::from_utf8_lossy(got),
+            String::from_utf8_lossy(want),
+            "{path}, byte for byte"
+        );
+    }
+    // Each reads the other's contexts the same way.
+    for args in [&["context", "ls"][..], &["context", "inspect", "a1", "a7"]] {
+        let cross = run(dkr(), &theirs.0, &[], args);
+        assert_eq!(text(&cross), text(&run("docker", &theirs.0, &[], args)));
+        let cross = run("docker", &ours.0, &[], args);
+        assert_eq!(text(&cross), text(&run(dkr(), &ours.0, &[], args)));
+    }
 }
