@@ -72,7 +72,8 @@ mod watch;
 
 pub use docker_models as models;
 pub use docker_transport::{
-    CertificateItem, Endpoint, Headers, Method, ResponseHead, SshEndpoint, Timeouts, TlsProblem,
+    CertificateItem, ConnectFailure, Endpoint, Headers, Method, ResponseHead, SshEndpoint,
+    Timeouts, TlsProblem,
 };
 
 pub use archive::*;
