@@ -11,6 +11,7 @@ mod networks_live;
 mod objects_scripted;
 mod registry;
 mod registry_live;
+mod remote_live;
 mod replay;
 mod scripted;
 mod watch;
