@@ -15,6 +15,7 @@
 //!
 //! Start-up does no work beyond parsing the arguments: no configuration files are read,
 //! no runtime is started; the first request goes out at once.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // The argument types' doc comments are clap's help text, in docker's words:

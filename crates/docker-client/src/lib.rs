@@ -32,6 +32,7 @@
 //! says `docker <object> <action>` (`docker container top` is [`Client::top_container`],
 //! `docker image history` is [`Client::history_image`]); calls on the engine as a whole
 //! have no object ([`Client::ping`], [`Client::info`], [`Client::events`]).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

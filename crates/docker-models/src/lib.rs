@@ -33,6 +33,7 @@
 //! let p = &top.entries().unwrap()[0];
 //! assert_eq!(p.cgroup.as_deref(), Some("9:name=systemd:/docker/1cd7"));
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

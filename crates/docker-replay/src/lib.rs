@@ -82,6 +82,7 @@
 //! times become 2020-01-01 plus their chronological rank in seconds (in the same format),
 //! PIDs become 1001, 1002…, `Date` headers a constant. Lengths and chunk sizes are
 //! recomputed, so a normalised transcript is still a valid HTTP conversation.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

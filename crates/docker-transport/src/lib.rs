@@ -96,6 +96,7 @@
 //! A pooled connection may have been closed by the engine just as it is reused. When no
 //! response byte arrived, the method is idempotent and the body is in memory, the request is
 //! sent once more on a fresh connection. Nothing else is retried.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

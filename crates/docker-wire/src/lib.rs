@@ -60,6 +60,7 @@
 //! [`Error::Protocol`] (a response) and [`Error::BadRequest`] (a request) are the peer's
 //! fault, [`Error::Misuse`] the caller's. Errors are sticky: a failed connection answers
 //! every later call with the same error.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
