@@ -16,6 +16,7 @@ use docker_client::blocking::Client;
 use docker_client::models::AuthConfig;
 use docker_client::DockerConfig;
 
+use super::stdio::EchoOff;
 use crate::args::LoginArgs;
 use crate::error::Failure;
 
@@ -261,33 +262,6 @@ fn base64(data: &[u8]) -> String {
         }
     }
     out
-}
-
-/// The terminal's echo off while a password is typed; back on when dropped.
-struct EchoOff(bool);
-
-impl EchoOff {
-    fn enter() -> EchoOff {
-        let off = Command::new("stty")
-            .arg("-echo")
-            .stdin(Stdio::inherit())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        EchoOff(off)
-    }
-}
-
-impl Drop for EchoOff {
-    fn drop(&mut self) {
-        if self.0 {
-            let _ = Command::new("stty")
-                .arg("echo")
-                .stdin(Stdio::inherit())
-                .stderr(Stdio::null())
-                .status();
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,18 +1,18 @@
 //! A container's standard streams: its output to dkr's standard output and error, dkr's
 //! standard input to the container, and the terminal's raw mode for `-it`.
 //!
-//! Raw mode and the terminal size come from the `stty` program (`stty -g`, `stty raw
-//! -echo`, `stty size`) rather than from termios calls: dkr has no unsafe code and no
-//! terminal crate, and `stty` is on every system with a terminal.
+//! Raw mode and the terminal size are termios calls (rustix's safe `tcgetattr`,
+//! `tcsetattr`, `tcgetwinsize`), with no `stty` process; while a TTY session runs, a
+//! thread resizes it on every SIGWINCH (signal-hook).
 
 use std::io::{Read, Write};
-use std::process::{self, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
 use docker_client::blocking::{AttachInput, AttachSession};
 use docker_client::{LogChunk, OutputStream};
+use rustix::termios::{self, OptionalActions, Termios};
 
 use crate::error::Failure;
 
@@ -29,14 +29,15 @@ pub struct Stdio<'a> {
 }
 
 /// Relays an attached session, as `exec` and `run` do: the terminal in raw mode for `-it` on
-/// a terminal, the TTY sized through `resize(rows, cols)`, stdin fed with `-i`, and the
-/// output copied until it ends. True when the user detached (ctrl-p ctrl-q).
+/// a terminal, the TTY sized through `resize(rows, cols)` at the start and on every
+/// SIGWINCH, stdin fed with `-i`, and the output copied until it ends. True when the user
+/// detached (ctrl-p ctrl-q).
 pub fn relay(
     session: AttachSession,
     tty: bool,
     interactive: bool,
     io: Stdio<'_>,
-    resize: impl FnOnce(u16, u16),
+    resize: impl Fn(u16, u16) + Sync,
 ) -> Result<bool, Failure> {
     let raw = match tty && interactive && io.stdin_is_terminal {
         true => RawTerminal::enter(),
@@ -52,7 +53,28 @@ pub fn relay(
         true => Some(StdinPump::spawn(input, io.stdin)),
         false => None,
     };
-    let copied = copy_output(output, io.out, io.err);
+    let copied = thread::scope(|scope| {
+        let resizes = match tty && io.stdin_is_terminal {
+            true => signal_hook::iterator::Signals::new([signal_hook::consts::SIGWINCH]).ok(),
+            false => None,
+        };
+        let closer = resizes.as_ref().map(|s| s.handle());
+        if let Some(mut signals) = resizes {
+            let resize = &resize;
+            scope.spawn(move || {
+                for _ in signals.forever() {
+                    if let Some((rows, cols)) = terminal_size() {
+                        resize(rows, cols);
+                    }
+                }
+            });
+        }
+        let copied = copy_output(output, io.out, io.err);
+        if let Some(closer) = closer {
+            closer.close(); // ends the resize thread
+        }
+        copied
+    });
     drop(raw);
     copied?;
     Ok(pump.is_some_and(|p| p.detached()))
@@ -133,32 +155,62 @@ fn contains_detach_keys(last: Option<u8>, data: &[u8]) -> bool {
 /// The terminal on standard input in raw mode, no echo; restored when dropped.
 #[derive(Debug)]
 pub struct RawTerminal {
-    saved: String,
+    saved: Termios,
 }
 
 impl RawTerminal {
-    /// Puts the terminal on standard input in raw mode, or returns `None` when `stty`
-    /// cannot (no terminal, no `stty`).
+    /// Puts the terminal on standard input in raw mode, or returns `None` when standard
+    /// input is no terminal.
     pub fn enter() -> Option<RawTerminal> {
-        let saved = stty(&["-g"])?;
-        stty(&["raw", "-echo"])?;
-        Some(RawTerminal {
-            saved: saved.trim().to_owned(),
-        })
+        let stdin = std::io::stdin();
+        let saved = termios::tcgetattr(&stdin).ok()?;
+        let mut raw = saved.clone();
+        raw.make_raw();
+        termios::tcsetattr(&stdin, OptionalActions::Now, &raw).ok()?;
+        Some(RawTerminal { saved })
     }
 }
 
 impl Drop for RawTerminal {
     fn drop(&mut self) {
-        let _ = stty(&[&self.saved]);
+        let _ = termios::tcsetattr(std::io::stdin(), OptionalActions::Now, &self.saved);
+    }
+}
+
+/// The terminal's echo off while a password is typed; back on when dropped.
+#[derive(Debug)]
+pub struct EchoOff {
+    saved: Option<Termios>,
+}
+
+impl EchoOff {
+    /// Turns echo off on the terminal of standard input; does nothing when it is none.
+    pub fn enter() -> EchoOff {
+        let stdin = std::io::stdin();
+        let Ok(saved) = termios::tcgetattr(&stdin) else {
+            return EchoOff { saved: None };
+        };
+        let mut quiet = saved.clone();
+        quiet.local_modes.remove(termios::LocalModes::ECHO);
+        match termios::tcsetattr(&stdin, OptionalActions::Now, &quiet) {
+            Ok(()) => EchoOff { saved: Some(saved) },
+            Err(_) => EchoOff { saved: None },
+        }
+    }
+}
+
+impl Drop for EchoOff {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.saved {
+            let _ = termios::tcsetattr(std::io::stdin(), OptionalActions::Now, saved);
+        }
     }
 }
 
 /// The size of the terminal on standard input, as (rows, columns).
 pub fn terminal_size() -> Option<(u16, u16)> {
-    let size = stty(&["size"])?;
-    let (rows, cols) = size.trim().split_once(' ')?;
-    match (rows.parse().ok()?, cols.parse().ok()?) {
+    let size = termios::tcgetwinsize(std::io::stdin()).ok()?;
+    match (size.ws_row, size.ws_col) {
         (0, _) | (_, 0) => None,
         size => Some(size),
     }
@@ -167,22 +219,9 @@ pub fn terminal_size() -> Option<(u16, u16)> {
 /// The width of the terminal on standard input, 0 included (a terminal that reports no
 /// size), as docker reads it for its progress bars.
 pub fn terminal_columns() -> Option<u16> {
-    let size = stty(&["size"])?;
-    size.trim().split_once(' ')?.1.parse().ok()
-}
-
-/// Runs `stty ARGS` on the terminal of standard input and returns what it printed.
-fn stty(args: &[&str]) -> Option<String> {
-    let output = Command::new("stty")
-        .args(args)
-        .stdin(process::Stdio::inherit())
-        .stderr(process::Stdio::null())
-        .output()
-        .ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    String::from_utf8(output.stdout).ok()
+    termios::tcgetwinsize(std::io::stdin())
+        .ok()
+        .map(|s| s.ws_col)
 }
 
 /// `-e KEY=VALUE` entries as the engine takes them: `KEY` alone takes dkr's own value of
