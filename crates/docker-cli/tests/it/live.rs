@@ -977,3 +977,74 @@ fn cp_copies_a_file_and_a_directory_in_and_out() {
     fails(dkr(&host, &["cp", "a", "b"]), 2);
     std::fs::remove_dir_all(&work).expect("clean up");
 }
+
+/// `exec -it` on a terminal (a pty the test made) sizes the TTY as the terminal is, and
+/// resizes it when the terminal is resized and SIGWINCH arrives: no `stty` process.
+#[test]
+fn exec_tty_follows_the_terminal_size_through_sigwinch() {
+    use rustix::pty::{grantpt, openpt, ptsname, unlockpt, OpenptFlags};
+    use rustix::termios::{tcsetwinsize, Winsize};
+    use std::io::Read;
+    let Some(host) = engine() else { return };
+    let c = Scratch::run(&host, "sleep 300");
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let slave_path = ptsname(&master, Vec::new()).unwrap();
+    let slave_path = std::path::PathBuf::from(slave_path.to_str().unwrap());
+    let size = |rows, cols| Winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    tcsetwinsize(&master, size(20, 70)).unwrap();
+    let open = || {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&slave_path)
+            .unwrap()
+    };
+    let script = "stty size; sleep 3; stty size";
+    let mut child = std::process::Command::new(DKR)
+        .args(["-H", &host, "exec", "-it", &c.id, "sh", "-c", script])
+        .stdin(open())
+        .stdout(open())
+        .stderr(open())
+        .spawn()
+        .unwrap();
+    let mut reader = std::fs::File::from(master.try_clone().unwrap());
+    let (send, got) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        // The read fails (EIO) once dkr, the last holder of the terminal, has exited.
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            let _ = send.send(buf[..n].to_vec());
+        }
+    });
+    let mut output = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !String::from_utf8_lossy(&output).contains("20 70") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        output.extend(
+            got.recv_timeout(left).unwrap_or_else(|_| {
+                panic!("no first size: {:?}", String::from_utf8_lossy(&output))
+            }),
+        );
+    }
+    tcsetwinsize(&master, size(40, 120)).unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-WINCH", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    while !String::from_utf8_lossy(&output).contains("40 120") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        output.extend(
+            got.recv_timeout(left)
+                .unwrap_or_else(|_| panic!("not resized: {:?}", String::from_utf8_lossy(&output))),
+        );
+    }
+    assert!(child.wait().unwrap().success());
+}
