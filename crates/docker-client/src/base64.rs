@@ -1,53 +1,28 @@
 //! The two base64 forms the Engine API uses: URL-safe encoding for `X-Registry-Auth`, and
-//! standard decoding (padded or not) for `X-Docker-Container-Path-Stat`.
+//! standard decoding (padded or not) for `X-Docker-Container-Path-Stat` and `config.json`.
+//! Both are the `base64` crate's engines, strict about the alphabet and the trailing bits.
 
-const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::{alphabet, Engine};
+
+/// Padding written when encoding, and optional when decoding.
+const PADDING: GeneralPurposeConfig =
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, PADDING);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, PADDING);
 
 /// Encodes with the URL-safe alphabet and padding, as the engine's `base64.URLEncoding`
 /// decodes it.
-#[allow(dead_code)]
 pub(crate) fn encode_url(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(URL[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    URL_SAFE.encode(data)
 }
 
-/// Decodes standard or URL-safe base64, padded or not. `None` on any other byte.
+/// Decodes standard or URL-safe base64, padded or not. `None` on any other text.
 pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'-' => 62,
-            b'_' => 63,
-            _ => STD.iter().position(|&s| s == c)? as u32,
-        };
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    STANDARD
+        .decode(text)
+        .or_else(|_| URL_SAFE.decode(text))
+        .ok()
 }
 
 #[cfg(test)]
@@ -67,5 +42,6 @@ mod tests {
         assert_eq!(decode("aGk=").unwrap(), b"hi");
         assert_eq!(decode("aGk").unwrap(), b"hi");
         assert_eq!(decode("a*k"), None);
+        assert_eq!(decode("aGl="), None, "non-zero trailing bits are refused");
     }
 }
