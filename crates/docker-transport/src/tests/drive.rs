@@ -712,9 +712,8 @@ fn the_total_deadline_covers_the_stale_connection_retry() {
 fn a_raised_head_timeout_raises_the_total_deadline_by_as_much_and_streams_have_none() {
     let config = total(unix(), 1500);
     let origin = Instant::now();
-    let of = |req: &Request<Pieces>| {
-        crate::exchange::Total::of(&config, req, origin).map(|t| t.after)
-    };
+    let of =
+        |req: &Request<Pieces>| crate::exchange::Total::of(&config, req, origin).map(|t| t.after);
     let ms = Duration::from_millis;
     assert_eq!(of(&get("/x")), Some(ms(1500)));
     // `stop` waits its grace period for the head: 1 s configured, 11 s asked.

@@ -59,7 +59,11 @@ fn assert_cut(body: &ErrorBody, starts_with: &[u8]) {
 #[test]
 fn an_error_body_over_the_cap_is_cut_with_its_status_in_the_blocking_flavour() {
     for (answer, status, start) in [
-        (not_found_echoing(CAP), 404, &b"{\"message\":\"No such container: nnn"[..]),
+        (
+            not_found_echoing(CAP),
+            404,
+            &b"{\"message\":\"No such container: nnn"[..],
+        ),
         (proxy_502(), 502, &b"<p>upstream unavailable"[..]),
     ] {
         let fake = serves(answer);
@@ -86,7 +90,10 @@ fn an_error_body_under_the_cap_is_whole_and_its_connection_reused() {
             .error_body()
             .unwrap();
         assert!(!body.cut);
-        assert_eq!(body.bytes, b"{\"message\":\"No such container: nnnnnnnnnn\"}\n");
+        assert_eq!(
+            body.bytes,
+            b"{\"message\":\"No such container: nnnnnnnnnn\"}\n"
+        );
     }
     assert_eq!(fake.accepted(), 1);
 }
@@ -104,12 +111,19 @@ fn bytes_of_an_error_body_over_the_cap_still_says_too_large() {
 #[tokio::test]
 async fn an_error_body_over_the_cap_is_cut_with_its_status_in_the_tokio_flavour() {
     for (answer, status, start) in [
-        (not_found_echoing(CAP), 404, &b"{\"message\":\"No such container: nnn"[..]),
+        (
+            not_found_echoing(CAP),
+            404,
+            &b"{\"message\":\"No such container: nnn"[..],
+        ),
         (proxy_502(), 502, &b"<p>upstream unavailable"[..]),
     ] {
         let fake = serves(answer);
         let transport = docker_transport::tokio::Transport::new(config(&fake));
-        let res = transport.send(Request::new(Method::Get, "/x")).await.unwrap();
+        let res = transport
+            .send(Request::new(Method::Get, "/x"))
+            .await
+            .unwrap();
         assert_eq!(res.status(), status);
         assert_cut(&res.error_body().await.unwrap(), start);
     }

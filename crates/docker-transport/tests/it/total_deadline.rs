@@ -17,7 +17,9 @@ fn trickles() -> Fake {
         if peer.read_request().is_none() {
             return;
         }
-        peer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n");
+        peer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n",
+        );
         peer.trickle(&[b' '; 1000], EVERY);
     })
 }
