@@ -10,6 +10,7 @@ mod networks_live;
 mod objects_scripted;
 mod registry;
 mod registry_live;
+mod reliability;
 mod replay;
 mod scripted;
 mod watch;
