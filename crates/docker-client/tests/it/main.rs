@@ -13,5 +13,6 @@ mod registry_live;
 mod reliability;
 mod replay;
 mod scripted;
+mod security;
 mod watch;
 mod watch_live;
