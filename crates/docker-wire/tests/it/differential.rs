@@ -112,21 +112,20 @@ fn generate(rng: &mut Rng) -> (Method, Vec<u8>) {
             .as_bytes(),
     );
     out.extend_from_slice(eol);
-    let mut header = |out: &mut Vec<u8>, text: &str| {
+    let header = |out: &mut Vec<u8>, text: &str| {
         out.extend_from_slice(text.as_bytes());
         out.extend_from_slice(eol);
     };
     for _ in 0..rng.below(3) {
-        header(&mut out, *rng.pick(NOISE));
+        let noise = *rng.pick::<&str>(NOISE);
+        header(&mut out, noise);
     }
     // The body, and how it is framed.
     let payload: Vec<u8> = (0..rng.below(24))
         .map(|i| b"abcdefghijklmnopqrstuvwxyz"[i % 26])
         .collect();
     let len = payload.len();
-    let framing = rng.below(10);
-    let mut body = Vec::new();
-    match framing {
+    let body = match rng.below(10) {
         // Content-Length, in every spelling.
         0..=3 => {
             let n = match rng.below(6) {
@@ -155,7 +154,7 @@ fn generate(rng: &mut Rng) -> (Method, Vec<u8>) {
             if rng.chance(8) {
                 header(&mut out, "Transfer-Encoding: chunked");
             }
-            body = payload.clone();
+            payload.clone()
         }
         // Chunked, in every spelling of its header and its framing.
         4..=7 => {
@@ -180,13 +179,14 @@ fn generate(rng: &mut Rng) -> (Method, Vec<u8>) {
             if rng.chance(6) {
                 header(&mut out, &format!("Content-Length: {len}"));
             }
-            body = chunked(rng, &payload, eol);
+            chunked(rng, &payload, eol)
         }
         // No framing at all: the body runs to the end of the connection.
-        _ => body = payload.clone(),
-    }
+        _ => payload.clone(),
+    };
     for _ in 0..rng.below(2) {
-        header(&mut out, *rng.pick(NOISE));
+        let noise = *rng.pick::<&str>(NOISE);
+        header(&mut out, noise);
     }
     out.extend_from_slice(eol);
     out.extend_from_slice(&body);
@@ -403,7 +403,7 @@ const DOCUMENTED: &[Documented] = &[
 fn head_of(input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
     let last = text.rfind("HTTP/").unwrap_or(0);
-    let end = [&"\r\n\r\n"[..], "\n\n", "\n\r\n"]
+    let end = ["\r\n\r\n", "\n\n", "\n\r\n"]
         .iter()
         .filter_map(|blank| text[last..].find(blank).map(|i| last + i + blank.len()))
         .min()
