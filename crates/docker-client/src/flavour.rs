@@ -17,6 +17,8 @@ use std::future::Future;
 use crate::Result;
 
 /// A flavour of the client: [`Blocking`] or [`Tokio`]. Sealed: no other flavour exists.
+/// Its functions hidden from the docs are the client's own plumbing, not part of the API:
+/// they may change in any release.
 ///
 /// It decides what every method of [`Client<F>`](crate::Client) returns:
 ///
