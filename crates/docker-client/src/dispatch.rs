@@ -166,8 +166,17 @@ pub fn calls() -> Vec<&'static str> {
 /// too.
 pub const WATCHERS: &[&str] = &["watch_events", "watch_events_with", "watch_containers"];
 
-/// The methods of [`Client`] that send nothing: the constructors, `endpoint` and `endpoint_choice`.
-pub const LOCAL: &[&str] = &["builder", "from_env", "unix", "endpoint", "endpoint_choice"];
+/// The methods of [`Client`] that send nothing: the constructors, `endpoint`,
+/// `endpoint_choice`, and the total deadline's getter and setter.
+pub const LOCAL: &[&str] = &[
+    "builder",
+    "from_env",
+    "unix",
+    "endpoint",
+    "endpoint_choice",
+    "total_timeout",
+    "with_total_timeout",
+];
 
 /// Calls the endpoint method `call` of `client` with the JSON array `args`, and returns
 /// what it returned as an [`Outcome`].

@@ -90,8 +90,9 @@ pub enum Error {
     Transport(TransportError),
     /// A timeout fired.
     #[error(
-        "{kind} timeout after {after:?} talking to {endpoint}{}",
-        in_flight(request)
+        "{kind} timeout after {after:?} talking to {endpoint}{}{}",
+        in_flight(request),
+        timeout_advice(*kind)
     )]
     Timeout {
         /// Which timeout.
@@ -180,6 +181,13 @@ fn in_flight(request: &Option<String>) -> String {
     }
 }
 
+fn timeout_advice(kind: TimeoutKind) -> &'static str {
+    match kind {
+        TimeoutKind::Total => "; the call's total deadline passed while the answer stalled or trickled in (raise it with ClientBuilder::total_timeout or Client::with_total_timeout for a call that is slow by design)",
+        _ => "",
+    }
+}
+
 /// Which timeout fired.
 ///
 /// ```
@@ -195,6 +203,10 @@ pub enum TimeoutKind {
     Head,
     /// The body went silent for too long between two reads.
     Idle,
+    /// The whole call took longer than its total deadline
+    /// ([`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)), however
+    /// steadily the answer trickled in.
+    Total,
     /// No item arrived within a watcher's or inventory's `next_timeout`.
     Wait,
 }
@@ -205,6 +217,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect",
             TimeoutKind::Head => "head",
             TimeoutKind::Idle => "idle",
+            TimeoutKind::Total => "total",
             TimeoutKind::Wait => "wait",
         })
     }
@@ -453,6 +466,7 @@ impl From<docker_transport::Error> for Error {
                 kind: match kind {
                     K::Connect => TimeoutKind::Connect,
                     K::Head => TimeoutKind::Head,
+                    K::Total => TimeoutKind::Total,
                     _ => TimeoutKind::Idle,
                 },
                 after,

@@ -60,6 +60,7 @@ mod options;
 mod output;
 mod path;
 mod plugins;
+mod security;
 mod session;
 mod stream;
 mod swarm;

@@ -277,6 +277,10 @@ impl FlavourIo for Tokio {
         Ok(response.bytes().await?)
     }
 
+    async fn error_body(response: Response) -> Result<docker_transport::ErrorBody> {
+        Ok(response.error_body().await?)
+    }
+
     async fn next_chunk(response: &mut Response) -> Result<Option<&[u8]>> {
         Ok(response.next_chunk().await?)
     }
