@@ -11,3 +11,4 @@ mod partial_reparse;
 mod request;
 mod request_decoder;
 mod split_invariance;
+mod websocket;
