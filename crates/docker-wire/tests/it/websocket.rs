@@ -365,3 +365,46 @@ proptest! {
         prop_assert_eq!(decode_all(&wire, &sizes), whole);
     }
 }
+
+#[test]
+fn a_websocket_upgrade_switches_on_101_only() {
+    use docker_wire::{ClientConn, Event, Limits, Method, RequestHead, Upgrade};
+    let key = client_key(*b"the sample nonce");
+    let headers = [
+        ("Sec-WebSocket-Key", key.as_str()),
+        ("Sec-WebSocket-Version", "13"),
+    ];
+    let head = RequestHead::new(
+        Method::Get,
+        "/v1.41/containers/web/attach/ws?stream=1",
+        "docker",
+    )
+    .headers(&headers)
+    .upgrade(Upgrade::WebSocket);
+    let mut out = Vec::new();
+    let mut conn = ClientConn::new(Limits::default());
+    conn.send_request(&head, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.ends_with("Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"),
+        "{text}"
+    );
+    let switched = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x82\x01x";
+    let res = conn.decode(switched).unwrap();
+    assert!(matches!(res.event, Event::Head(h) if h.status == 101));
+    let rest = &switched[res.consumed..];
+    assert!(matches!(conn.decode(rest).unwrap().event, Event::Upgraded));
+
+    // The engine answers 200 when the request lacks the upgrade: an ordinary response.
+    let mut conn = ClientConn::new(Limits::default());
+    conn.send_request(&head, &mut Vec::new()).unwrap();
+    let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let res = conn.decode(plain).unwrap();
+    assert!(matches!(res.event, Event::Head(h) if h.status == 200));
+    let res = conn.decode(&plain[res.consumed..]).unwrap();
+    assert!(matches!(res.event, Event::Body(b"ok")));
+}
