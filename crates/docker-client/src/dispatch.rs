@@ -19,7 +19,8 @@
 //! Arguments are what the method takes, in order: strings for IDs and names, `null` for
 //! `None`, numbers for seconds and sizes, and objects for options (`{"all": true,
 //! "filters": {"label": ["k=v"]}}`), models (`ContainerCreateConfig`) and tarballs
-//! (`{"file": "hello.txt", "content": "hi\n"}`, a ustar archive of one file). A streamed
+//! (`{"file": "hello.txt", "content": "hi\n"}`, a ustar archive of one file, or
+//! `{"files": {"Dockerfile": "FROM bb:latest\n", ...}}`). A streamed
 //! answer is read to its end (a stats stream: as many samples as its second argument); a
 //! session is given the second argument as stdin, half-closed, and read to its end.
 
@@ -126,6 +127,9 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("load_images", |c, a| a.items(c.load_images(a.tar(0)?, a.get(1)?), None)),
         ("save_images", |c, a| a.reader(c.save_images(&a.strs(0)?))),
         ("commit_container", |c, a| a.model(c.commit_container(a.s(0)?, &a.get(1)?))),
+        // Build.
+        ("build_image", |c, a| a.items(c.build_image(a.tar(0)?, &a.get(1)?), None)),
+        ("prune_build_cache", |c, a| a.model(c.prune_build_cache(&a.get(0)?))),
         // Networks.
         ("list_networks", |c, a| a.model(c.list_networks(&a.get(0)?))),
         ("inspect_network", |c, a| a.model(c.inspect_network(a.s(0)?))),
@@ -304,9 +308,17 @@ impl<'a, F: Flavour> Args<'a, F> {
         Ok(secs.map(Duration::from_secs))
     }
 
-    /// The tarball `{"file": name, "content": text}` describes, streamed.
+    /// The tarball `{"file": name, "content": text}` or `{"files": {name: text, ...}}`
+    /// describes (files in name order), streamed.
     fn tar(&self, i: usize) -> Result<Chunked> {
         let v = self.arg(i);
+        if let Some(files) = v["files"].as_object() {
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str().unwrap_or("").as_bytes()))
+                .collect();
+            return Ok(Chunked(crate::build::archive_of(&files)));
+        }
         let file = v["file"].as_str().unwrap_or("file");
         let content = v["content"].as_str().unwrap_or("");
         Ok(Chunked(tar_of(file, content.as_bytes())))
@@ -606,32 +618,7 @@ pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
 /// assert_eq!(tar.len(), 512 + 512 + 1024); // The header, the padded content and the end.
 /// ```
 pub fn tar_of(name: &str, content: &[u8]) -> Vec<u8> {
-    let mut header = [0u8; 512];
-    let put = |h: &mut [u8; 512], at: usize, bytes: &[u8]| {
-        let n = bytes.len().min(512 - at);
-        h[at..at + n].copy_from_slice(&bytes[..n]);
-    };
-    put(&mut header, 0, &name.as_bytes()[..name.len().min(100)]);
-    put(&mut header, 100, b"0000644\0");
-    put(&mut header, 108, b"0000000\0");
-    put(&mut header, 116, b"0000000\0");
-    put(
-        &mut header,
-        124,
-        format!("{:011o}\0", content.len()).as_bytes(),
-    );
-    put(&mut header, 136, b"00000000000\0");
-    put(&mut header, 148, b"        ");
-    header[156] = b'0';
-    put(&mut header, 257, b"ustar\0");
-    put(&mut header, 263, b"00");
-    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
-    put(&mut header, 148, format!("{sum:06o}\0 ").as_bytes());
-    let mut tar = header.to_vec();
-    tar.extend_from_slice(content);
-    tar.resize(512 + content.len().div_ceil(512) * 512, 0);
-    tar.resize(tar.len() + 1024, 0);
-    tar
+    crate::build::archive_of(&[(name, content)])
 }
 
 #[cfg(test)]

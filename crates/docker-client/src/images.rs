@@ -903,7 +903,7 @@ pub(crate) fn image_path(name: &str, suffix: &str) -> Result<String> {
 const UNPACK_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// A tarball upload: streamed, waited for until unpacked.
-fn tar_upload<F: Flavour>(call: CallOf<F>, tar: impl Upload<F>) -> CallOf<F> {
+pub(crate) fn tar_upload<F: Flavour>(call: CallOf<F>, tar: impl Upload<F>) -> CallOf<F> {
     call.header("Content-Type", "application/x-tar".to_owned())
         .body(tar.into_body())
         .head_timeout(UNPACK_TIMEOUT)

@@ -35,8 +35,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// The area modules (archive, containers, exec, images, networks, system, volumes, and build,
-// plugins and swarm to come) each hold the endpoints of one area of the API and their
+// The area modules (archive, build, containers, exec, images, networks, plugins, system,
+// volumes, and swarm to come) each hold the endpoints of one area of the API and their
 // options; everything public in them is public here.
 
 mod archive;
@@ -77,6 +77,7 @@ pub use docker_transport::{
 
 pub use archive::*;
 pub use auth::{image_registry, DockerConfig};
+pub use build::*;
 pub use client::{Client, ClientBuilder};
 pub use containers::*;
 pub use context::{
