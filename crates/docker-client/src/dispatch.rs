@@ -126,6 +126,10 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("import_image", |c, a| a.items(c.import_image(a.tar(0)?, &a.get(1)?), None)),
         ("load_images", |c, a| a.items(c.load_images(a.tar(0)?, a.get(1)?), None)),
         ("save_images", |c, a| a.reader(c.save_images(&a.strs(0)?))),
+        ("save_image", |c, a| a.reader(c.save_image(a.s(0)?))),
+        ("search_images", |c, a| a.model(c.search_images(a.s(0)?, &a.get(1)?))),
+        ("inspect_distribution", |c, a| a.model(c.inspect_distribution(a.s(0)?, &a.get(1)?))),
+        ("attestations_image", |c, a| a.model(c.attestations_image(a.s(0)?, &a.get(1)?))),
         ("commit_container", |c, a| a.model(c.commit_container(a.s(0)?, &a.get(1)?))),
         // Build.
         ("build_image", |c, a| a.items(c.build_image(a.tar(0)?, &a.get(1)?), None)),
@@ -142,6 +146,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("list_volumes", |c, a| a.model(c.list_volumes(&a.get(0)?))),
         ("inspect_volume", |c, a| a.model(c.inspect_volume(a.s(0)?))),
         ("create_volume", |c, a| a.model(c.create_volume(&a.get(0)?))),
+        ("update_volume", |c, a| a.unit(c.update_volume(a.s(0)?, a.get(1)?, &a.get(2)?))),
         ("remove_volume", |c, a| a.unit(c.remove_volume(a.s(0)?, a.get(1)?))),
         ("prune_volumes", |c, a| a.model(c.prune_volumes(&a.get(0)?))),
     ]
@@ -572,6 +577,7 @@ model_args!(
     docker_models::ContainerUpdate,
     docker_models::AuthConfig,
     docker_models::EndpointSettings,
+    docker_models::ClusterVolumeSpec,
 );
 
 /// `[["key", "value"], ...]`: a raw request's query.
