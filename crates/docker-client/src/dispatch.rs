@@ -134,6 +134,18 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         // Build.
         ("build_image", |c, a| a.items(c.build_image(a.tar(0)?, &a.get(1)?), None)),
         ("prune_build_cache", |c, a| a.model(c.prune_build_cache(&a.get(0)?))),
+        // Plugins.
+        ("list_plugins", |c, a| a.model(c.list_plugins(&a.get(0)?))),
+        ("inspect_plugin", |c, a| a.model(c.inspect_plugin(a.s(0)?))),
+        ("privileges_plugin", |c, a| a.model(c.privileges_plugin(a.s(0)?, &a.get(1)?))),
+        ("pull_plugin", |c, a| a.items(c.pull_plugin(a.s(0)?, &a.get(1)?), None)),
+        ("create_plugin", |c, a| a.unit(c.create_plugin(a.s(0)?, a.tar(1)?))),
+        ("enable_plugin", |c, a| a.unit(c.enable_plugin(a.s(0)?, a.secs(1)?))),
+        ("disable_plugin", |c, a| a.unit(c.disable_plugin(a.s(0)?, a.get(1)?))),
+        ("set_plugin", |c, a| a.unit(c.set_plugin(a.s(0)?, &a.strs(1)?))),
+        ("upgrade_plugin", |c, a| a.items(c.upgrade_plugin(a.s(0)?, a.s(1)?, &a.get(2)?), None)),
+        ("push_plugin", |c, a| a.items(c.push_plugin(a.s(0)?, &a.get(1)?), None)),
+        ("remove_plugin", |c, a| a.model(c.remove_plugin(a.s(0)?, a.get(1)?))),
         // Networks.
         ("list_networks", |c, a| a.model(c.list_networks(&a.get(0)?))),
         ("inspect_network", |c, a| a.model(c.inspect_network(a.s(0)?))),

@@ -95,6 +95,7 @@ pub use images::*;
 pub use networks::*;
 pub use options::PruneFilters;
 pub use output::{LogChunk, OutputStream};
+pub use plugins::*;
 pub use session::{AttachInput, AttachSession};
 pub use stream::Items;
 pub use system::*;
