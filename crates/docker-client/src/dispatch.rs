@@ -104,6 +104,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("stats_container_stream", |c, a| a.items(c.stats_container_stream(a.s(0)?), a.get(1)?)),
         ("logs_container", |c, a| a.output(c.logs_container(a.s(0)?, &a.get(1)?))),
         ("attach_container", |c, a| a.session(c.attach_container(a.s(0)?, a.get(2)?), a.opt(1))),
+        ("attach_container_ws", |c, a| a.ws(c.attach_container_ws(a.s(0)?, a.get(2)?), a.opt(1))),
         ("resize_container", |c, a| a.unit(c.resize_container(a.s(0)?, a.get(1)?, a.get(2)?))),
         // Exec.
         ("create_exec", |c, a| a.created(c.create_exec(a.s(0)?, &a.get(1)?))),
@@ -431,6 +432,35 @@ impl<'a, F: Flavour> Args<'a, F> {
                 chunks.push(chunk_json(&chunk));
             }
             Ok(value(chunks))
+        }))
+    }
+
+    /// A WebSocket session given `stdin` (one message), then closed, and read to its end.
+    fn ws<'c>(
+        &self,
+        out: F::Out<'c, crate::WsSession<F>>,
+        stdin: Option<&str>,
+    ) -> Result<F::Out<'c, Outcome>> {
+        let stdin = stdin.map(str::to_owned);
+        Ok(F::run(async move {
+            let mut session = F::wait(out).await?;
+            if let Some(input) = stdin {
+                F::wait(session.write_stdin(input.as_bytes())).await?;
+            }
+            let mut items = Vec::new();
+            while let Some(item) = F::wait(session.next_output()).await? {
+                let value = match item {
+                    crate::WsOutput::Data(data) => {
+                        json!({"data": String::from_utf8_lossy(&data)})
+                    }
+                    crate::WsOutput::Pong(p) => json!({"pong": String::from_utf8_lossy(&p)}),
+                    crate::WsOutput::Close { code, reason } => {
+                        json!({"close": code, "reason": reason})
+                    }
+                };
+                items.push(value);
+            }
+            Ok(value(items))
         }))
     }
 

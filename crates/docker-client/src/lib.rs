@@ -69,6 +69,7 @@ pub mod tokio;
 mod version;
 mod volumes;
 mod watch;
+mod websocket;
 
 pub use docker_models as models;
 pub use docker_transport::{
@@ -105,6 +106,7 @@ pub use watch::{
     Backoff, ContainerEntry, ContainerInventory, EventWatcher, InventoryChange, InventoryOptions,
     ResyncReason, RunState, WatchConfig, WatchItem,
 };
+pub use websocket::{WsOutput, WsSession};
 
 /// Percent-encodes `text` as one path segment, the way the client encodes IDs and names,
 /// for paths given to `request`. It does not validate: `..` stays `..`.
