@@ -1,6 +1,7 @@
 //! docker-client's tests: scripted fake engines for both flavours, and live tests against a
 //! real engine.
 
+mod build_live;
 mod fake;
 mod flavours;
 mod images_live;
