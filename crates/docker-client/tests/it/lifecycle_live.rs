@@ -188,9 +188,10 @@ fn live_tty_prompt_without_newline_is_seen_at_once() {
             api.name(),
             String::from_utf8_lossy(&out)
         );
-        // No newline follows for 30 s: only a client that passes bytes on as they come sees it.
+        // No newline follows for 30 s: only a client that passes bytes on as they come sees it
+        // before then. The bound is far from both ends, so a loaded machine cannot fail it.
         assert!(
-            elapsed < Duration::from_millis(100),
+            elapsed < Duration::from_secs(10),
             "{}: prompt seen {elapsed:?} after the input",
             api.name()
         );
