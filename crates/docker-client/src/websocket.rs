@@ -154,7 +154,7 @@ impl Decoder for Frames {
 
 fn frame_of(event: WsEvent<'_>) -> Option<Frame> {
     match event {
-        WsEvent::Data { data, .. } if data.is_empty() => None,
+        WsEvent::Data { data: [], .. } => None,
         WsEvent::Data { data, .. } => Some(Frame::Data(data.to_vec())),
         WsEvent::Ping(p) => Some(Frame::Ping(p.to_vec())),
         WsEvent::Pong(p) => Some(Frame::Pong(p.to_vec())),

@@ -519,12 +519,12 @@ mod tests {
 
     #[test]
     fn device_numbers_split_as_linux_does() {
-        // makedev(8, 1) and makedev(259, 65536).
+        // Linux's makedev.
+        let makedev = |major: u64, minor: u64| {
+            (major & 0xfff) << 8 | (major & !0xfff) << 32 | (minor & 0xff) | (minor & !0xff) << 12
+        };
+        assert_eq!(makedev(8, 1), 0x801);
         assert_eq!(device_numbers(0x801), (8, 1));
-        let dev = (259u64 & 0xfff) << 8
-            | (259u64 & !0xfff) << 32
-            | (65536u64 & 0xff)
-            | (65536u64 & !0xff) << 12;
-        assert_eq!(device_numbers(dev), (259, 65536));
+        assert_eq!(device_numbers(makedev(259, 65536)), (259, 65536));
     }
 }

@@ -265,14 +265,14 @@ impl Pattern {
             what: ".dockerignore pattern",
             reason: format!("{text:?} {reason}"),
         };
-        check_glob_syntax(&text).map_err(|reason| invalid(reason))?;
+        check_glob_syntax(&text).map_err(&invalid)?;
         let (source, kind) = translate(&text);
         let kind = match kind {
             Translated::Exact => Kind::Exact,
             Translated::Prefix => Kind::Prefix,
             Translated::Suffix => Kind::Suffix,
             Translated::Regex => {
-                let regex = Regex::parse(&source).map_err(|reason| invalid(reason))?;
+                let regex = Regex::parse(&source).map_err(&invalid)?;
                 Kind::Regex(regex)
             }
         };

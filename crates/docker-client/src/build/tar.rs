@@ -71,7 +71,7 @@ pub(crate) fn append_header(out: &mut Vec<u8>, h: &Header<'_>) {
     if !records.is_empty() {
         let mut pax_name = b"PaxHeaders.0/".to_vec();
         let base = h.name.rsplit(|&b| b == b'/').find(|s| !s.is_empty());
-        pax_name.extend_from_slice(&base.unwrap_or(b"entry")[..]);
+        pax_name.extend_from_slice(base.unwrap_or(b"entry"));
         pax_name.truncate(100);
         let pax = Header {
             name: &pax_name,
