@@ -146,7 +146,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("set_plugin", |c, a| a.unit(c.set_plugin(a.s(0)?, &a.strs(1)?))),
         ("upgrade_plugin", |c, a| a.items(c.upgrade_plugin(a.s(0)?, a.s(1)?, &a.get(2)?), None)),
         ("push_plugin", |c, a| a.items(c.push_plugin(a.s(0)?, &a.get(1)?), None)),
-        ("remove_plugin", |c, a| a.model(c.remove_plugin(a.s(0)?, a.get(1)?))),
+        ("remove_plugin", |c, a| a.unit(c.remove_plugin(a.s(0)?, a.get(1)?))),
         // Networks.
         ("list_networks", |c, a| a.model(c.list_networks(&a.get(0)?))),
         ("inspect_network", |c, a| a.model(c.inspect_network(a.s(0)?))),

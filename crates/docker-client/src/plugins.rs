@@ -503,23 +503,23 @@ impl<F: Flavour> Client<F> {
         self.run(self.items(call, ProgressLines::new))
     }
 
-    /// `DELETE /plugins/{name}?force=`: removes the plugin and returns what it was. An
-    /// enabled plugin is refused without `force`.
+    /// `DELETE /plugins/{name}?force=`: removes the plugin. An enabled plugin is refused
+    /// without `force`. (API documents describe the removed plugin as the answer's body;
+    /// engines send none.)
     ///
     /// ```no_run
     /// # let client = docker_client::blocking::Client::from_env()?;
     /// use docker_client::RemovePluginOptions;
-    /// let removed = client.remove_plugin("sshfs", RemovePluginOptions::default().force(true))?;
-    /// println!("removed {}", removed.name);
+    /// client.remove_plugin("sshfs", RemovePluginOptions::default().force(true))?;
     /// # Ok::<(), docker_client::Error>(())
     /// ```
-    pub fn remove_plugin(&self, name: &str, options: RemovePluginOptions) -> F::Out<'_, Plugin> {
+    pub fn remove_plugin(&self, name: &str, options: RemovePluginOptions) -> F::Out<'_, ()> {
         let call = plugin_path(name, "").map(|p| {
             let mut q = Query::default();
             q.flag("force", options.force);
             Call::delete(p).query(q)
         });
-        self.run(self.json(call))
+        self.run(self.empty(call))
     }
 }
 

@@ -9,6 +9,7 @@ mod lifecycle_live;
 mod live;
 mod networks_live;
 mod objects_scripted;
+mod plugins_live;
 mod registry;
 mod registry_live;
 mod replay;
