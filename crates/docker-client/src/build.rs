@@ -62,6 +62,7 @@ pub struct BuildOptions {
     labels: BTreeMap<String, String>,
     no_cache: bool,
     pull: bool,
+    force_rm: bool,
     platform: Option<String>,
     network_mode: Option<String>,
     extra_hosts: Vec<String>,
@@ -80,6 +81,7 @@ impl std::fmt::Debug for BuildOptions {
             .field("labels", &self.labels)
             .field("no_cache", &self.no_cache)
             .field("pull", &self.pull)
+            .field("force_rm", &self.force_rm)
             .field("platform", &self.platform)
             .field("network_mode", &self.network_mode)
             .field("extra_hosts", &self.extra_hosts)
@@ -170,6 +172,18 @@ impl BuildOptions {
         BuildOptions { pull, ..self }
     }
 
+    /// Removes the intermediate container of a step that fails too (`forcerm`). The engine
+    /// always removes those of the steps that succeed; without this, a failed step's
+    /// container stays, as with `docker build`.
+    ///
+    /// ```
+    /// let opts = docker_client::BuildOptions::default().force_rm(true);
+    /// # let _ = opts;
+    /// ```
+    pub fn force_rm(self, force_rm: bool) -> Self {
+        BuildOptions { force_rm, ..self }
+    }
+
     /// Builds for this platform (`os[/arch[/variant]]`), API 1.32 and later.
     ///
     /// ```
@@ -248,7 +262,9 @@ impl BuildOptions {
         if !self.labels.is_empty() {
             q.push("labels", &json(&self.labels));
         }
-        q.flag("nocache", self.no_cache).flag("pull", self.pull);
+        q.flag("nocache", self.no_cache)
+            .flag("pull", self.pull)
+            .flag("forcerm", self.force_rm);
         if let Some(p) = &self.platform {
             q.push("platform", path::plain_text("platform", p)?);
         }
@@ -586,7 +602,8 @@ impl crate::dispatch::FromArg for BuildOptions {
         };
         let mut o = BuildOptions::default()
             .no_cache(crate::dispatch::flag(v, "no_cache"))
-            .pull(crate::dispatch::flag(v, "pull"));
+            .pull(crate::dispatch::flag(v, "pull"))
+            .force_rm(crate::dispatch::flag(v, "force_rm"));
         for t in texts("tags") {
             o = o.tag(t);
         }

@@ -137,9 +137,11 @@ fn live_a_failing_run_is_a_typed_error_with_the_builder_s_message() {
             "Dockerfile",
             "FROM bb:latest\nRUN echo about to fail >&2; exit 3\n",
         );
+        // Without force_rm the failed step's container would stay behind.
+        let opts = BuildOptions::default().no_cache(true).force_rm(true);
         let context = BuildContext::from_dir(&dir.0).unwrap();
         let items: Vec<_> = api
-            .build_image(context, &BuildOptions::default().no_cache(true))
+            .build_image(context, &opts)
             .wait()
             .unwrap()
             .iter()
@@ -179,7 +181,7 @@ fn live_buildkit_only_syntax_says_buildkit_is_required() {
         );
         let context = BuildContext::from_dir(&dir.0).unwrap();
         let err = api
-            .build_image(context, &BuildOptions::default())
+            .build_image(context, &BuildOptions::default().force_rm(true))
             .wait()
             .and_then(|b| b.image_id().wait())
             .unwrap_err();
