@@ -4,7 +4,7 @@
 //! socket in a short directory, detached so it outlives this process, and makes
 //! sure it holds a tiny `bb:latest` image built from the host's static busybox.
 //! Its only stdout line is `DOCKER_HOST=unix://…`, so a shell can take it with
-//! `line=$(cargo xtask engine up) && export "$line"`. Everything else goes to stderr.
+//! `export "$(cargo xtask engine up)"`. Everything else goes to stderr.
 //!
 //! All state lives in one directory (`/tmp/dkr` for docker, `/tmp/dkrp` for
 //! podman). `down` stops the engine and what it spawned; the data root stays, so
@@ -52,7 +52,7 @@ Usage: cargo xtask engine <up|down|status> [--engine docker|podman] [--tls] [--s
           Socket podman.sock, log podman.log.
 
 Typical use:
-  line=$(cargo xtask engine up) && export \"$line\"
+  export \"$(cargo xtask engine up)\"
   cargo test --workspace --all-features
   cargo xtask engine down
 ";

@@ -48,7 +48,7 @@ Usage: cargo xtask fixtures <record|synthesize|check|normalise> [--engine docker
 
 Re-recording (a fresh, quiet engine records the same bytes every time):
   DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine down
-  eval \"$(DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine up)\"
+  export \"$(DKR_ENGINE_DIR=/tmp/dkrf cargo xtask engine up)\"
   cargo xtask fixtures record
   cargo xtask engine up --engine podman
   DOCKER_HOST=unix:///tmp/dkrp/podman.sock cargo xtask fixtures record --engine podman

@@ -110,9 +110,28 @@ pub fn is_unreachable(e: &docker_client::Error) -> bool {
 pub fn client_message(e: &docker_client::Error) -> String {
     match (e.status_code(), e.message()) {
         (Some(_), Some(message)) => format!("Error response from daemon: {message}"),
+        _ if no_engine_listens(e) => format!("{e}\n{NO_ENGINE}"),
         _ if is_unreachable(e) => e.to_string(),
         _ => format!("Error: {e}"),
     }
+}
+
+/// What a newcomer whose machine runs no engine reads after the error.
+pub const NO_ENGINE: &str = "\
+No Docker engine here? Install one (https://docs.docker.com/engine/install/), or, in a \
+clone of docker-rs, start a private one as root and point dkr at it:
+    export \"$(cargo xtask engine up)\"";
+
+/// True when nothing listens where the engine should be: no socket there, or the
+/// connection was refused. (A forbidden socket has an engine; its message says what to do.)
+fn no_engine_listens(e: &docker_client::Error) -> bool {
+    let docker_client::Error::Transport(t) = e else {
+        return false;
+    };
+    matches!(
+        t.connect_failure(),
+        Some(docker_client::ConnectFailure::NotFound | docker_client::ConnectFailure::Refused)
+    )
 }
 
 #[cfg(test)]
@@ -137,6 +156,24 @@ mod tests {
         assert_eq!(
             f.message().unwrap(),
             "Error response from daemon: Invalid signal: FOO"
+        );
+    }
+
+    #[test]
+    fn a_missing_socket_says_how_to_get_an_engine() {
+        let client = docker_client::blocking::Client::unix("/nonexistent/docker.sock");
+        let f = Failure::Client(client.ping().unwrap_err());
+        assert_eq!(f.exit_code(), 125);
+        let message = f.message().unwrap();
+        let (first, advice) = message.split_once('\n').unwrap();
+        assert!(
+            first.contains("no socket at /nonexistent/docker.sock"),
+            "{first}"
+        );
+        assert_eq!(advice, NO_ENGINE);
+        assert!(
+            advice.contains("export \"$(cargo xtask engine up)\""),
+            "{advice}"
         );
     }
 

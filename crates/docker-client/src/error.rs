@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::ApiVersion;
+use crate::{ApiVersion, ConnectFailure};
 
 /// A specialised `Result` for client calls.
 ///
@@ -266,6 +266,23 @@ impl TransportError {
         match &self.0 {
             Failure::Transport(e) => e.is_connect(),
             Failure::Session { .. } => false,
+        }
+    }
+
+    /// Why connecting failed, when no connection could be opened: nothing at the socket
+    /// path, refused, forbidden, or not a socket. `None` for every other failure (a
+    /// connect timeout, TLS, ssh, or anything after connecting).
+    ///
+    /// ```
+    /// use docker_client::{ConnectFailure, Error};
+    /// let client = docker_client::blocking::Client::unix("/nonexistent/docker.sock");
+    /// let Err(Error::Transport(err)) = client.ping() else { panic!("no engine listens there") };
+    /// assert_eq!(err.connect_failure(), Some(ConnectFailure::NotFound));
+    /// ```
+    pub fn connect_failure(&self) -> Option<ConnectFailure> {
+        match &self.0 {
+            Failure::Transport(docker_transport::Error::Connect { kind, .. }) => Some(*kind),
+            _ => None,
         }
     }
 

@@ -73,7 +73,8 @@ mod websocket;
 
 pub use docker_models as models;
 pub use docker_transport::{
-    CertificateItem, Endpoint, Headers, Method, ResponseHead, SshEndpoint, Timeouts, TlsProblem,
+    CertificateItem, ConnectFailure, Endpoint, Headers, Method, ResponseHead, SshEndpoint,
+    Timeouts, TlsProblem,
 };
 
 pub use archive::*;

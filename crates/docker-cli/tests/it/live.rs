@@ -432,6 +432,12 @@ fn an_unreachable_engine_exits_125_naming_the_socket() {
     let err = fails(o, 125);
     assert!(err.contains("/nonexistent/docker.sock"), "{err}");
     assert!(err.contains("DOCKER_HOST"), "{err}");
+    // A newcomer learns how to get an engine.
+    assert!(
+        err.contains("https://docs.docker.com/engine/install/"),
+        "{err}"
+    );
+    assert!(err.contains("export \"$(cargo xtask engine up)\""), "{err}");
 }
 
 #[test]
