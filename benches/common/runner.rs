@@ -48,6 +48,10 @@ pub struct Setup {
     pub fake_id: String,
     pub fake_payload: u64,
     pub workers: usize,
+    /// The engine's TLS listener, `tcp://127.0.0.1:PORT`, and the directory of the
+    /// client's `ca.pem`, `cert.pem` and `key.pem`.
+    pub tls_host: String,
+    pub tls_certs: String,
 }
 
 impl Setup {
@@ -80,10 +84,17 @@ impl Setup {
                 "fake_id" => s.fake_id = v,
                 "fake_payload" => s.fake_payload = num(&v),
                 "workers" => s.workers = num(&v) as usize,
+                "tls_host" => s.tls_host = v,
+                "tls_certs" => s.tls_certs = v,
                 _ => {}
             }
         }
         Ok(s)
+    }
+
+    /// The client's certificate file `name` (`ca.pem`, `cert.pem`, `key.pem`).
+    pub fn tls_file(&self, name: &str) -> std::path::PathBuf {
+        std::path::Path::new(&self.tls_certs).join(name)
     }
 
     /// The socket a scenario talks to.
@@ -107,6 +118,12 @@ impl Setup {
         let spread = self.ids.len() / self.workers.max(1);
         &self.ids[(w * spread + i) % self.ids.len()]
     }
+}
+
+/// A scenario over TLS (`tls-ping`, `tls-inspect`, `tls-connect`): the plain scenario it
+/// repeats over the engine's TLS listener, or `None` for a scenario over the Unix socket.
+pub fn over_tls(scenario: &str) -> Option<&str> {
+    scenario.strip_prefix("tls-")
 }
 
 /// `seconds.nanoseconds` as a time.

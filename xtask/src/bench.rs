@@ -59,8 +59,17 @@ Scenarios (default: all, in this order):
   logs        the logs of a container that printed 200,000 lines
   fake-logs   1 GiB of multiplexed frames from a fake engine at memory speed
   concurrent  8 workers doing inspects
+  tls         over the engine's TLS listener (`cargo xtask engine up --tls`;
+              skipped, saying so, without it), verified, with a client
+              certificate: tls-ping and tls-inspect on one kept-alive
+              connection; tls-connect, a new client per operation
+              (certificates read, TCP connect, TLS handshake) and one ping;
+              tls-handshake, one client keeping no idle connection, so
+              every ping connects and shakes hands (not bollard). No
+              floor: bollard (its `ssl` feature) is the peer
   build       clean release build time, crate count and stripped size of a
-              ping-and-inspect program: blocking, tokio, bollard
+              ping-and-inspect program: blocking, blocking with the
+              `tls` feature (what rustls adds), tokio, bollard
 
 Clients: floor (hand-written std HTTP/1.1, no JSON), blocking, tokio-ct
 (current-thread runtime), tokio-mt (multi-thread), bollard (stock, on
@@ -69,7 +78,7 @@ Clients: floor (hand-written std HTTP/1.1, no JSON), blocking, tokio-ct
 Options:
   --quick         3 runs, fewer iterations: a smoke test, not for the record
   --runs N        runs (rounds) per figure; default 5, at least 1
-  --build-runs N  rounds of the three clean release builds; default 1, as a
+  --build-runs N  rounds of the four clean release builds; default 1, as a
                   round takes minutes on a small machine (5 for the record)
   --clients LIST  comma-separated subset of the clients (floor is always run)
   --write         write docs/PERFORMANCE.md even for a partial or quick run
@@ -91,8 +100,13 @@ pub(crate) const SCENARIOS: &[&str] = &[
     "logs",
     "fake-logs",
     "concurrent",
+    "tls",
     "build",
 ];
+
+/// What the `tls` scenario runs, each a scenario of the runners.
+pub(crate) const TLS_SCENARIOS: &[&str] =
+    &["tls-ping", "tls-inspect", "tls-connect", "tls-handshake"];
 
 /// The clients of a default run, in table order.
 const CLIENTS: &[&str] = &["floor", "blocking", "tokio-ct", "tokio-mt", "bollard"];
@@ -127,6 +141,8 @@ pub(crate) mod target {
     pub(crate) const TOKIO_CT: f64 = 1.25;
     /// ping and inspect: how many times faster than bollard.
     pub(crate) const OVER_BOLLARD: f64 = 2.5;
+    /// ping and inspect over keep-alive TLS: how many times faster than bollard over TLS.
+    pub(crate) const OVER_BOLLARD_TLS: f64 = 2.0;
     /// 8 concurrent workers over the floor.
     pub(crate) const CONCURRENT: f64 = 1.2;
     /// Events per second, as a share of the floor's.
@@ -311,6 +327,10 @@ impl Options {
             "logs" => (1, 1),
             "fake-logs" => (1, 1),
             "concurrent" => (2000, 400),
+            // bollard takes about 45 ms per request over TLS here (see docs/PERFORMANCE.md).
+            "tls-ping" => (1000, 100),
+            "tls-inspect" => (500, 100),
+            "tls-connect" | "tls-handshake" => (200, 50),
             _ => (1, 1),
         };
         if self.quick {
@@ -349,6 +369,10 @@ pub(crate) struct Setup {
     pub(crate) fake_payload: u64,
     /// Workers of the concurrent scenario.
     pub(crate) workers: usize,
+    /// The engine's TLS listener (`tcp://127.0.0.1:PORT`) and the directory of the
+    /// client's `ca.pem`, `cert.pem` and `key.pem`; empty without one.
+    pub(crate) tls_host: String,
+    pub(crate) tls_certs: String,
 }
 
 impl Setup {
@@ -369,6 +393,8 @@ impl Setup {
             ("fake_id", self.fake_id.clone()),
             ("fake_payload", self.fake_payload.to_string()),
             ("workers", self.workers.to_string()),
+            ("tls_host", self.tls_host.clone()),
+            ("tls_certs", self.tls_certs.clone()),
         ] {
             let _ = writeln!(s, "{k}={v}");
         }
@@ -405,6 +431,8 @@ impl Setup {
                 "fake_id" => setup.fake_id = v,
                 "fake_payload" => setup.fake_payload = num(),
                 "workers" => setup.workers = num() as usize,
+                "tls_host" => setup.tls_host = v,
+                "tls_certs" => setup.tls_certs = v,
                 _ => {}
             }
         }
@@ -780,7 +808,12 @@ fn run_runtime(
     let outcome = (|| -> Result<(), String> {
         fixtures.clear_leftovers()?;
         let needs = |names: &[&str]| scenarios.iter().any(|s| names.contains(s));
-        if needs(&["list", "inspect", "concurrent"]) {
+        if needs(&["tls"]) {
+            fixtures.find_tls()?;
+        }
+        if needs(&["list", "inspect", "concurrent"])
+            || (needs(&["tls"]) && !fixtures.setup.tls_host.is_empty())
+        {
             fixtures.make_list()?;
         }
         if needs(&["logs"]) {
@@ -798,8 +831,15 @@ fn run_runtime(
             if scenario == "events" {
                 fixtures.make_events()?;
             }
-            let rounds = run_scenario(&runners, opts, scenario, &mut fixtures)?;
-            results.scenarios.push((scenario.to_owned(), rounds));
+            let parts = match scenario {
+                "tls" if fixtures.setup.tls_host.is_empty() => &[][..],
+                "tls" => TLS_SCENARIOS,
+                _ => std::slice::from_ref(&scenario),
+            };
+            for &part in parts {
+                let rounds = run_scenario(&runners, opts, part, &mut fixtures)?;
+                results.scenarios.push((part.to_owned(), rounds));
+            }
         }
         Ok(())
     })();
@@ -833,6 +873,12 @@ fn run_scenario(
         for client in &runners.clients {
             if scenario == "transport" && client.starts_with("bollard") {
                 continue; // bollard has no transport of its own to call
+            }
+            if scenario == "tls-handshake" && client.starts_with("bollard") {
+                continue; // bollard has no switch to turn keep-alive off (see tls-connect)
+            }
+            if scenario.starts_with("tls-") && client == "floor" {
+                continue; // the floor speaks plain HTTP over the Unix socket only
             }
             let sample = runners.sample(client, scenario, &setup, ops)?;
             if scenario == "events" && sample.items != EVENTS as u64 * sample.ops {
@@ -894,6 +940,31 @@ impl Fixtures {
             created: Vec::new(),
             fake: None,
         }
+    }
+
+    /// The TLS listener of the engine's directory (`engine up --tls` writes `tls/host` and
+    /// `tls/client/` next to the socket), when there is one and it answers.
+    fn find_tls(&mut self) -> Result<(), String> {
+        let dir = self.socket.parent().unwrap_or(Path::new("/")).join("tls");
+        let Ok(host) = fs::read_to_string(dir.join("host")) else {
+            eprintln!(
+                "warning: no TLS listener in {} (start the engine with `cargo xtask engine up \
+                 --tls`), so this run has no tls figures",
+                dir.display()
+            );
+            return Ok(());
+        };
+        let host = host.trim().to_owned();
+        let addr = host.strip_prefix("tcp://").unwrap_or(&host);
+        std::net::TcpStream::connect(addr).map_err(|e| {
+            format!(
+                "the TLS listener {host} of {} does not answer: {e}",
+                dir.display()
+            )
+        })?;
+        self.setup.tls_host = host;
+        self.setup.tls_certs = dir.join("client").to_string_lossy().into_owned();
+        Ok(())
     }
 
     fn write_setup(&self) -> Result<PathBuf, String> {
@@ -1126,6 +1197,8 @@ mod tests {
             list_label: "k=v".into(),
             fake_payload: 42,
             workers: 2,
+            tls_host: "tcp://127.0.0.1:2376".into(),
+            tls_certs: "/certs".into(),
             ..Setup::default()
         };
         let dir = std::env::temp_dir().join(format!("setup-{}", std::process::id()));
@@ -1137,6 +1210,8 @@ mod tests {
         assert_eq!(back.workers, 2);
         assert_eq!(back.inspect_index(1, 0), 1);
         assert_eq!(back.list_label, "k=v");
+        assert_eq!(back.tls_host, "tcp://127.0.0.1:2376");
+        assert_eq!(back.tls_certs, "/certs");
     }
 
     #[test]
@@ -1147,6 +1222,8 @@ mod tests {
         assert_eq!(opts.runs, 3);
         assert_eq!(opts.command(), "cargo xtask bench ping inspect --quick");
         assert!(Options::parse(&["--runs".into(), "0".into()]).is_err());
+        let tls = Options::parse(&["tls".into(), "ping".into()]).unwrap();
+        assert_eq!(tls.scenarios, ["ping", "tls"]);
     }
 
     #[test]

@@ -250,6 +250,22 @@ pub(crate) fn targets(results: &Results) -> Vec<String> {
             }
         }
     }
+    for scenario in ["tls-ping", "tls-inspect"] {
+        let Some(r) = rounds(scenario) else { continue };
+        for client in ["blocking", "tokio-ct", "tokio-mt"] {
+            if let Some(st) = bollard_over(r, client) {
+                check(
+                    st.median >= target::OVER_BOLLARD_TLS,
+                    format!(
+                        "{scenario} (keep-alive TLS), {client} ≥ {:.1}× faster than bollard \
+                         over TLS: {}×",
+                        target::OVER_BOLLARD_TLS,
+                        st.show(ratio)
+                    ),
+                );
+            }
+        }
+    }
     if let Some(r) = rounds("transport") {
         if let Some(st) = vs_floor(r, "blocking") {
             check(
@@ -430,7 +446,7 @@ pub(crate) fn document(root: &Path, results: &Results, table: &str) -> String {
     if let Some(b) = results.builds.first() {
         let _ = writeln!(
             d,
-            "- Build figures: {} round(s) of the three clean release builds, one after the \
+            "- Build figures: {} round(s) of the four clean release builds, one after the \
              other (`--build-runs`); a round takes minutes here, so the default full run \
              makes one.",
             b.secs.len()
@@ -447,6 +463,15 @@ pub(crate) fn document(root: &Path, results: &Results, table: &str) -> String {
           client layer (the floor sends the same request); bollard has no such row.\n";
     d += "- `bollard ÷`: bollard's time over the client's: how many times faster than stock \
           bollard.\n";
+    d += "- `tls-ping`, `tls-inspect`: the same requests over the engine's TLS listener \
+          (`cargo xtask engine up --tls`: `--tlsverify`, ECDSA P-256 certificates), verified \
+          and with a client certificate, on one kept-alive connection; `tls-connect`: a new \
+          client per operation (its certificates read from the files, a TCP connection, a \
+          full handshake) and one ping, what a short-lived program pays; `tls-handshake`: \
+          one client that keeps no idle connection (`pool_size(0)`), so every ping connects \
+          and shakes hands with its certificates already loaded (bollard has no such \
+          switch). They have no floor; bollard is built with its `ssl` feature (rustls with ring, like ours) and \
+          connects with `Docker::connect_with_ssl`.\n";
     d += "- `peak RSS`: `VmHWM` of the runner process at its end (one process per run).\n";
     d += "- Clients: `blocking` and `tokio-ct`/`tokio-mt` (current-thread and multi-thread \
           runtime) are `docker_client` with default settings (`benches/ours-runner`); \
@@ -524,14 +549,34 @@ mod tests {
         assert!((st.median - 1.1).abs() < 1e-9 && (st.max - 1.1).abs() < 1e-9);
         let over = bollard_over(&rounds, "blocking").unwrap();
         assert!((over.median - 4.0 / 1.1).abs() < 1e-9);
+        let without_floor: Vec<BTreeMap<String, Sample>> = rounds
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .filter(|(k, _)| *k != "floor")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .collect();
         let results = Results {
-            scenarios: vec![("ping".into(), rounds)],
+            scenarios: vec![("ping".into(), rounds), ("tls-ping".into(), without_floor)],
             ..Results::default()
         };
         let table = table(&results);
         assert!(table.contains("| ping | blocking |"), "{table}");
-        assert!(targets(&results)
+        assert!(
+            table.contains("| tls-ping | blocking | 165.00 ms (110.00 ms–220.00 ms) |  | 3.64 |"),
+            "{table}"
+        );
+        let targets = targets(&results);
+        assert!(targets
             .iter()
             .any(|l| l.starts_with("- **met**: ping, blocking")));
+        assert!(
+            targets
+                .iter()
+                .any(|l| l.starts_with("- **met**: tls-ping (keep-alive TLS), blocking ≥ 2.0×")),
+            "{targets:?}"
+        );
     }
 }

@@ -4,7 +4,10 @@
 //! `bollard-runner CLIENT SCENARIO SETUP-FILE OPS` makes one timed run and prints one JSON
 //! line, as ours-runner does. Stock bollard: `Docker::connect_with_unix` with the default
 //! client version, then `negotiate_version`, as its documentation shows for an engine
-//! older than the client. Every answer is decoded into bollard's own models.
+//! older than the client. Every answer is decoded into bollard's own models. The `tls-*`
+//! scenarios repeat `ping` and `inspect` over the engine's TLS listener with
+//! `Docker::connect_with_ssl` (the `ssl` feature: rustls with ring), and `tls-connect`
+//! makes a new `Docker` per operation, as a short-lived program does, and pings once.
 
 #[path = "../../common/runner.rs"]
 mod common;
@@ -18,7 +21,7 @@ use bollard::query_parameters::{
     EventsOptions, InspectContainerOptions, ListContainersOptions, LogsOptions,
 };
 use bollard::{Docker, API_DEFAULT_VERSION};
-use common::{Args, Clock, LogCount, Sample, Setup};
+use common::{over_tls, Args, Clock, LogCount, Sample, Setup};
 use futures_util::StreamExt;
 
 type Res<T> = Result<T, String>;
@@ -64,12 +67,27 @@ fn label_filter(label: &str) -> HashMap<String, Vec<String>> {
     HashMap::from([("label".to_owned(), vec![label.to_owned()])])
 }
 
+/// Stock bollard over the engine's TLS listener, verified, with the client certificate.
+fn connect_tls(setup: &Setup) -> Res<Docker> {
+    Docker::connect_with_ssl(
+        &setup.tls_host,
+        &setup.tls_file("key.pem"),
+        &setup.tls_file("cert.pem"),
+        &setup.tls_file("ca.pem"),
+        120,
+        API_DEFAULT_VERSION,
+    )
+    .map_err(s)
+}
+
 async fn run(scenario: &str, setup: &Setup, ops: u64) -> Res<Sample> {
-    let docker = Docker::connect_with_unix(setup.socket_for(scenario), 120, API_DEFAULT_VERSION)
-        .map_err(s)?
-        .negotiate_version()
-        .await
-        .map_err(s)?;
+    let docker = match over_tls(scenario) {
+        Some(_) => connect_tls(setup)?,
+        None => Docker::connect_with_unix(setup.socket_for(scenario), 120, API_DEFAULT_VERSION)
+            .map_err(s)?,
+    };
+    let docker = docker.negotiate_version().await.map_err(s)?;
+    let scenario = over_tls(scenario).unwrap_or(scenario);
     let mut sample = Sample::default();
     // Warm-up, as for every client.
     docker.ping().await.map_err(s)?;
@@ -79,6 +97,13 @@ async fn run(scenario: &str, setup: &Setup, ops: u64) -> Res<Sample> {
             clock = Clock::start();
             for _ in 0..ops {
                 black_box(docker.ping().await.map_err(s)?);
+            }
+        }
+        "connect" => {
+            clock = Clock::start();
+            for _ in 0..ops {
+                let fresh = connect_tls(setup)?;
+                black_box(fresh.ping().await.map_err(s)?);
             }
         }
         "version" => {

@@ -4,7 +4,12 @@
 //! line. Stock clients (`builder().host(..).build()`: default pool and timeouts, the
 //! version negotiated on first use) doing what an application would: every answer is
 //! decoded into its model, every event into `EventMessage`, every log piece into a
-//! `LogChunk`. The `transport` scenario calls docker-transport directly.
+//! `LogChunk`. The `transport` scenario calls docker-transport directly. The `tls-*`
+//! scenarios repeat `ping` and `inspect` over the engine's TLS listener (verified, with the
+//! client certificate: the builder's `tls_*` options), and `tls-connect` builds a new
+//! client per operation, reading its certificates, and pings once; `tls-handshake` pings
+//! on one client that keeps no idle connection (`pool_size(0)`), so that every ping
+//! connects and shakes hands anew with the certificates already loaded.
 
 #[path = "../../common/runner.rs"]
 mod common;
@@ -14,9 +19,10 @@ use std::hint::black_box;
 use std::pin::Pin;
 use std::process::ExitCode;
 
-use common::{parse_time, thread_ends, Args, Clock, LogCount, Sample, Setup};
+use common::{over_tls, parse_time, thread_ends, Args, Clock, LogCount, Sample, Setup};
 use docker_client::blocking::Client;
 use docker_client::tokio::Client as AsyncClient;
+use docker_client::{Client as GenericClient, ClientBuilder, Flavour};
 use docker_client::{EventsOptions, ListContainersOptions, LogsOptions, OutputStream};
 use docker_transport as transport;
 use futures_core::Stream;
@@ -43,16 +49,40 @@ fn main() -> ExitCode {
     }
 }
 
+/// The stock builder over the engine's TLS listener: verified against its CA, with the
+/// client certificate, as `--tlsverify --tlscacert --tlscert --tlskey` would give.
+fn tls_builder<F: Flavour>(setup: &Setup) -> ClientBuilder<F> {
+    GenericClient::<F>::builder()
+        .host(&setup.tls_host)
+        .tls_verify()
+        .tls_ca_file(setup.tls_file("ca.pem"))
+        .tls_cert_file(setup.tls_file("cert.pem"))
+        .tls_key_file(setup.tls_file("key.pem"))
+}
+
+/// The stock builder of a scenario: the TLS listener for `tls-*`, else the Unix socket.
+fn builder<F: Flavour>(setup: &Setup, scenario: &str) -> ClientBuilder<F> {
+    match over_tls(scenario) {
+        // No idle connection is kept: every request connects and shakes hands anew.
+        Some("handshake") => tls_builder(setup).pool_size(0),
+        Some(_) => tls_builder(setup),
+        None => GenericClient::<F>::builder().host(&format!(
+            "unix://{}",
+            setup.socket_for(scenario)
+        )),
+    }
+}
+
 fn run(args: &Args) -> Res<Sample> {
-    let host = format!("unix://{}", args.setup.socket_for(&args.scenario));
-    let (scenario, setup, ops) = (args.scenario.as_str(), &args.setup, args.ops);
+    let (setup, ops) = (&args.setup, args.ops);
+    let scenario = over_tls(&args.scenario).unwrap_or(&args.scenario);
     match args.client.as_str() {
         "blocking" => {
-            let c = Client::builder().host(&host).build().map_err(s)?;
+            let c = builder(setup, &args.scenario).build().map_err(s)?;
             blocking(&c, scenario, setup, ops)
         }
         flavour @ ("tokio-ct" | "tokio-mt") => {
-            let c = AsyncClient::builder().host(&host).build().map_err(s)?;
+            let c = builder(setup, &args.scenario).build().map_err(s)?;
             let rt = match flavour {
                 "tokio-ct" => tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -104,10 +134,17 @@ fn blocking(c: &Client, scenario: &str, setup: &Setup, ops: u64) -> Res<Sample> 
     c.ping().map_err(s)?;
     let clock;
     match scenario {
-        "ping" => {
+        "ping" | "handshake" => {
             clock = Clock::start();
             for _ in 0..ops {
                 black_box(c.ping().map_err(s)?);
+            }
+        }
+        "connect" => {
+            clock = Clock::start();
+            for _ in 0..ops {
+                let fresh: Client = tls_builder(setup).build().map_err(s)?;
+                black_box(fresh.ping().map_err(s)?);
             }
         }
         "transport" => {
@@ -204,10 +241,17 @@ async fn asynchronous(c: AsyncClient, scenario: &str, setup: &Setup, ops: u64) -
     c.ping().await.map_err(s)?;
     let clock;
     match scenario {
-        "ping" => {
+        "ping" | "handshake" => {
             clock = Clock::start();
             for _ in 0..ops {
                 black_box(c.ping().await.map_err(s)?);
+            }
+        }
+        "connect" => {
+            clock = Clock::start();
+            for _ in 0..ops {
+                let fresh: AsyncClient = tls_builder(setup).build().map_err(s)?;
+                black_box(fresh.ping().await.map_err(s)?);
             }
         }
         "transport" => {

@@ -532,6 +532,40 @@ pub enum ContextCommand {
     Inspect(ContextInspectArgs),
     /// Set the current docker context
     Use(ContextUseArgs),
+    /// Create a context
+    Create(ContextCreateArgs),
+    /// Remove one or more contexts
+    #[command(alias = "remove")]
+    Rm(ContextRmArgs),
+}
+
+/// `dkr context create`.
+#[derive(Debug, Args)]
+pub struct ContextCreateArgs {
+    /// The new context
+    #[arg(value_name = "CONTEXT")]
+    pub name: String,
+    /// Description of the context
+    #[arg(long, value_name = "string")]
+    pub description: Option<String>,
+    /// The docker endpoint, as docker's KEY=VALUE,... (host, ca, cert, key,
+    /// skip-tls-verify, from); repeated, later keys win
+    #[arg(long, value_name = "stringToString")]
+    pub docker: Vec<String>,
+    /// Create the context from a named context
+    #[arg(long, value_name = "string")]
+    pub from: Option<String>,
+}
+
+/// `dkr context rm`.
+#[derive(Debug, Args)]
+pub struct ContextRmArgs {
+    /// Force the removal of a context in use
+    #[arg(short, long)]
+    pub force: bool,
+    /// The contexts
+    #[arg(value_name = "CONTEXT", required = true)]
+    pub names: Vec<String>,
 }
 
 /// `dkr context ls`.

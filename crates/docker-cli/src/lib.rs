@@ -29,6 +29,7 @@ pub mod text;
 pub mod time;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use docker_client::blocking::Client;
@@ -93,12 +94,33 @@ pub fn run(cli: &Cli) -> u8 {
     }
 }
 
+/// The moment relative times ("5 seconds ago") are counted from: for `ps` and `images`,
+/// when the engine first answered, as docker counts them once the answer is in (over ssh,
+/// connecting takes a second or more); `events` and `logs` read `--since` and `--until`
+/// against the start, as docker does. The first answer is the version negotiation that
+/// every request waits for anyway, so this sends nothing more; with a pinned version
+/// (`DOCKER_API_VERSION`) there is none, and `started` is kept.
+fn answered(
+    client: &Client,
+    command: &Command,
+    started: SystemTime,
+) -> Result<SystemTime, Failure> {
+    match command {
+        Command::Ps(_) | Command::Images(_) => {
+            client.api_version()?;
+            Ok(SystemTime::now().max(started))
+        }
+        _ => Ok(started),
+    }
+}
+
 /// Runs one command, writing its output to `out`.
 pub fn execute(cli: &Cli, now: SystemTime, out: &mut dyn Write) -> Result<(), Failure> {
     if let Command::Context(a) = &cli.command {
         return context_command(cli, &a.command, out);
     }
     let client = client(cli)?;
+    let now = answered(&client, &cli.command, now)?;
     let view = View {
         format: cli.format,
         trunc: !cli.no_trunc,
@@ -158,11 +180,39 @@ fn context_command(
         (None, None, Some(name)) => name,
         (None, None, None) => store.current().map_err(Failure::Config)?,
     };
+    // The default context's TLS, as docker's flags and variables give it.
+    let tls_on = cli.tls
+        || cli.tlsverify
+        || env("DOCKER_TLS").is_some()
+        || env("DOCKER_TLS_VERIFY").is_some();
+    let default_tls = tls_on.then(|| {
+        let config_dir = store.config_file().parent().map(Path::to_owned);
+        let dir = env("DOCKER_CERT_PATH").map(PathBuf::from).or(config_dir);
+        let pick = |flag: &Option<PathBuf>, name: &str| {
+            flag.clone().or_else(|| {
+                let path = dir.as_ref()?.join(name);
+                path.exists().then_some(path)
+            })
+        };
+        let files = [
+            ("ca.pem", pick(&cli.tlscacert, "ca.pem")),
+            ("cert.pem", pick(&cli.tlscert, "cert.pem")),
+            ("key.pem", pick(&cli.tlskey, "key.pem")),
+        ];
+        cmd::context::DefaultTls {
+            files: files
+                .into_iter()
+                .filter_map(|(name, path)| Some((name.to_owned(), path?)))
+                .collect(),
+            skip_verify: !(cli.tlsverify || env("DOCKER_TLS_VERIFY").is_some()),
+        }
+    });
     let scope = cmd::context::Scope {
         store: &store,
         docker_host: docker_host.as_deref(),
         current,
         env_docker_host: env("DOCKER_HOST").is_some(),
+        default_tls,
     };
     cmd::context::run(&scope, command, cli.format, out, &mut io::stderr().lock())
 }

@@ -403,8 +403,9 @@ pub enum BuildEvent {
     /// The builder's output, with its line ends: `Step 1/4 : FROM bb:latest`, what a `RUN`
     /// printed.
     Stream(String),
-    /// A status line: the pull of a base image, with its progress.
-    Status(ProgressMessage),
+    /// A status line: the pull of a base image, with its progress (boxed: it is much larger
+    /// than the other variants).
+    Status(Box<ProgressMessage>),
     /// The image built (`aux` with its ID, API 1.30 and later): the last one names the
     /// result of the build.
     Built(BuildResult),
@@ -420,7 +421,7 @@ impl BuildEvent {
                 None => BuildEvent::Aux(aux),
             },
             None if !message.stream.is_empty() => BuildEvent::Stream(message.stream),
-            None => BuildEvent::Status(message),
+            None => BuildEvent::Status(Box::new(message)),
         }
     }
 }

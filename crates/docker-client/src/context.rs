@@ -20,12 +20,23 @@ use serde::Deserialize;
 use crate::{Error, Result};
 
 /// The name of the built-in context.
+///
+/// ```
+/// let store = docker_client::ContextStore::at("/nonexistent");
+/// assert_eq!(store.current()?, docker_client::DEFAULT_CONTEXT);
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 pub const DEFAULT_CONTEXT: &str = "default";
 
 /// The sockets tried, in order, when no host, context or `DOCKER_HOST` says where the
 /// engine is: rootful Docker, rootless Docker, Docker Desktop, rootless Podman, rootful
 /// Podman. `$XDG_RUNTIME_DIR` and `~` are expanded; an entry whose variable is unset is
 /// skipped.
+///
+/// ```
+/// assert_eq!(docker_client::FALLBACK_SOCKETS[0], "/var/run/docker.sock");
+/// assert!(docker_client::FALLBACK_SOCKETS.contains(&"/run/podman/podman.sock"));
+/// ```
 pub const FALLBACK_SOCKETS: &[&str] = &[
     "/var/run/docker.sock",
     "$XDG_RUNTIME_DIR/docker.sock",
@@ -35,6 +46,18 @@ pub const FALLBACK_SOCKETS: &[&str] = &[
 ];
 
 /// What chose the engine. See [`Client::endpoint_choice`](crate::Client::endpoint_choice).
+///
+/// ```no_run
+/// use docker_client::EndpointSource;
+///
+/// let client = docker_client::blocking::Client::from_env()?;
+/// match &client.endpoint_choice().source {
+///     EndpointSource::Context { name, .. } => println!("context {name}"),
+///     EndpointSource::Found => println!("found {}", client.endpoint()),
+///     other => println!("{other:?}"),
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EndpointSource {
@@ -56,6 +79,20 @@ pub enum EndpointSource {
 }
 
 /// What selected a context.
+///
+/// ```
+/// use docker_client::{ContextSelector, EndpointChoice, EndpointSource, Endpoint};
+///
+/// let choice = EndpointChoice {
+///     endpoint: Endpoint::parse("tcp://10.0.0.2:2375")?,
+///     source: EndpointSource::Context {
+///         name: "remote".into(),
+///         selected_by: ContextSelector::DockerContext,
+///     },
+/// };
+/// assert_eq!(choice.to_string(), "context \"remote\" (from DOCKER_CONTEXT)");
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ContextSelector {
@@ -106,6 +143,16 @@ impl fmt::Display for EndpointChoice {
 }
 
 /// A docker CLI context: what `docker context inspect` shows.
+///
+/// ```no_run
+/// let store = docker_client::ContextStore::from_env();
+/// let context = store.get("remote", None)?;
+/// println!("{}: {} ({})", context.name, context.host, context.description());
+/// if let Some(dir) = context.tls_dir() {
+///     println!("TLS files in {}", dir.display());
+/// }
+/// # Ok::<(), docker_client::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DockerContext {
     /// The name.
@@ -126,6 +173,12 @@ pub struct DockerContext {
 
 impl DockerContext {
     /// The `Description` of its metadata, or "".
+    ///
+    /// ```
+    /// let default = docker_client::ContextStore::at("/nonexistent").get("default", None)?;
+    /// assert_eq!(default.description(), "");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn description(&self) -> &str {
         self.metadata
             .get("Description")
@@ -134,11 +187,46 @@ impl DockerContext {
     }
 
     /// The directory of its docker TLS files, when it has any.
+    ///
+    /// ```
+    /// let default = docker_client::ContextStore::at("/nonexistent").get("default", None)?;
+    /// assert_eq!(default.tls_dir(), None);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn tls_dir(&self) -> Option<PathBuf> {
         let dir = self.tls_path.as_ref()?.join("docker");
         (!self.tls_files.is_empty()).then_some(dir)
     }
 }
+
+/// A context to store, as `docker context create` writes it: its `Metadata`, its docker
+/// endpoint, and that endpoint's TLS files. See [`ContextStore::create`].
+///
+/// ```
+/// let mut context = docker_client::NewContext {
+///     host: "tcp://build-box:2376".into(),
+///     ..Default::default()
+/// };
+/// context.metadata.insert("Description".into(), "the build machine".into());
+/// context.tls.push(("ca.pem".into(), b"-----BEGIN CERTIFICATE-----\n...".to_vec()));
+/// # let _ = context;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewContext {
+    /// The `Metadata` object: its `Description`, and anything else to keep.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    /// The docker endpoint's `Host`; empty for none (docker then leaves the key out).
+    pub host: String,
+    /// The docker endpoint's `SkipTLSVerify`.
+    pub skip_tls_verify: bool,
+    /// The docker endpoint's TLS files, as (file name, PEM): `ca.pem`, `cert.pem`,
+    /// `key.pem`.
+    pub tls: Vec<(String, Vec<u8>)>,
+}
+
+/// The names the docker CLI accepts for a context (besides `default`, which is reserved):
+/// `^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$`.
+pub const CONTEXT_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$";
 
 #[derive(Deserialize)]
 struct MetaFile {
@@ -177,6 +265,11 @@ pub struct ContextStore {
 
 impl ContextStore {
     /// The docker CLI's directory: `DOCKER_CONFIG`, else `~/.docker`.
+    ///
+    /// ```no_run
+    /// let store = docker_client::ContextStore::from_env();
+    /// println!("{}", store.config_file().display());
+    /// ```
     pub fn from_env() -> ContextStore {
         ContextStore::at(config_dir(&|name| std::env::var_os(name)))
     }
@@ -192,6 +285,11 @@ impl ContextStore {
     }
 
     /// `config.json` in the directory.
+    ///
+    /// ```
+    /// let store = docker_client::ContextStore::at("/home/me/.docker");
+    /// assert_eq!(store.config_file(), std::path::Path::new("/home/me/.docker/config.json"));
+    /// ```
     pub fn config_file(&self) -> PathBuf {
         self.dir.join("config.json")
     }
@@ -212,6 +310,14 @@ impl ContextStore {
     }
 
     /// The TLS directory of context `name`: `contexts/tls/<sha256 of the name>`.
+    ///
+    /// ```
+    /// let store = docker_client::ContextStore::at("/c");
+    /// assert_eq!(
+    ///     store.tls_dir("tlsctx"),
+    ///     std::path::Path::new("/c/contexts/tls/71614c1fecf740cb7c15fc358b0458ce7ab245624a47b58c430fc3334c3d64f2")
+    /// );
+    /// ```
     pub fn tls_dir(&self, name: &str) -> PathBuf {
         self.dir
             .join("contexts/tls")
@@ -219,6 +325,12 @@ impl ContextStore {
     }
 
     /// `currentContext` of `config.json`, or `default`.
+    ///
+    /// ```no_run
+    /// let name = docker_client::ContextStore::from_env().current()?;
+    /// println!("current context: {name}");
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn current(&self) -> Result<String> {
         let path = self.config_file();
         let text = match std::fs::read_to_string(&path) {
@@ -238,6 +350,12 @@ impl ContextStore {
     }
 
     /// The stored contexts (not `default`), sorted by name.
+    ///
+    /// ```
+    /// let store = docker_client::ContextStore::at("/nonexistent");
+    /// assert!(store.list()?.is_empty());
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn list(&self) -> Result<Vec<DockerContext>> {
         let dir = self.dir.join("contexts/meta");
         let entries = match std::fs::read_dir(&dir) {
@@ -321,9 +439,167 @@ impl ContextStore {
         })
     }
 
+    /// True when `name` matches [`CONTEXT_NAME_PATTERN`]; `default` does, but is reserved.
+    ///
+    /// ```
+    /// use docker_client::ContextStore;
+    /// assert!(ContextStore::is_valid_name("build-box.2"));
+    /// assert!(!ContextStore::is_valid_name("x"));
+    /// assert!(!ContextStore::is_valid_name("-x"));
+    /// assert!(!ContextStore::is_valid_name("a b"));
+    /// ```
+    pub fn is_valid_name(name: &str) -> bool {
+        let mut chars = name.chars();
+        let first = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let rest: Vec<char> = chars.collect();
+        first
+            && !rest.is_empty()
+            && rest
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || "_.+-".contains(*c))
+    }
+
+    /// True when context `name` is stored (never for `default`).
+    ///
+    /// ```
+    /// let store = docker_client::ContextStore::at("/nonexistent");
+    /// assert!(!store.exists("remote"));
+    /// ```
+    pub fn exists(&self, name: &str) -> bool {
+        name != DEFAULT_CONTEXT && self.meta_dir(name).join("meta.json").is_file()
+    }
+
+    /// Stores context `name` as `docker context create` does: `meta.json` in compact JSON
+    /// as Go writes it (`<`, `>` and `&` escaped, the `Host` left out when empty) in a
+    /// directory of mode 0755, and the TLS files (mode 0600) under
+    /// `contexts/tls/<sha256 of the name>/docker/`, whose directories are private (0700).
+    /// An invalid, reserved or taken name is refused, and nothing is written then.
+    ///
+    /// ```no_run
+    /// let store = docker_client::ContextStore::from_env();
+    /// let context = docker_client::NewContext {
+    ///     host: "ssh://me@build-box".into(),
+    ///     ..Default::default()
+    /// };
+    /// store.create("build-box", &context)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn create(&self, name: &str, context: &NewContext) -> Result<()> {
+        let meta_dir = self.meta_dir(name);
+        let refused = |reason: String| Error::config(&meta_dir, reason, None);
+        if name == DEFAULT_CONTEXT {
+            return Err(refused(format!("{name:?} is a reserved context name")));
+        }
+        if !ContextStore::is_valid_name(name) {
+            return Err(refused(format!(
+                "context name {name:?} is invalid, names are validated against regexp {CONTEXT_NAME_PATTERN:?}"
+            )));
+        }
+        if self.exists(name) {
+            return Err(refused(format!("context {name:?} already exists")));
+        }
+        let mut docker = serde_json::Map::new();
+        if !context.host.is_empty() {
+            docker.insert("Host".into(), context.host.clone().into());
+        }
+        docker.insert("SkipTLSVerify".into(), context.skip_tls_verify.into());
+        let meta = serde_json::json!({
+            "Name": name,
+            "Metadata": context.metadata,
+            "Endpoints": {"docker": docker},
+        });
+        // Go's field order (Name, Metadata, Endpoints), not serde_json's sorted keys.
+        let text = format!(
+            "{{\"Name\":{},\"Metadata\":{},\"Endpoints\":{}}}",
+            go_json(&meta["Name"]),
+            go_json(&meta["Metadata"]),
+            go_json(&meta["Endpoints"]),
+        );
+        let written = (|| -> std::io::Result<()> {
+            use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o755)
+                .create(&meta_dir)?;
+            if !context.tls.is_empty() {
+                // Every directory this makes is private, contexts/tls included.
+                let dir = self.tls_dir(name).join("docker");
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(&dir)?;
+                for (file, pem) in &context.tls {
+                    use std::io::Write;
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(true)
+                        .mode(0o600)
+                        .open(dir.join(file))?
+                        .write_all(pem)?;
+                }
+            }
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .open(meta_dir.join("meta.json"))
+                .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        })();
+        written.map_err(|e| {
+            let _ = self.remove_files(name);
+            Error::config(&meta_dir, "could not write the context", Some(Box::new(e)))
+        })
+    }
+
+    /// Removes context `name`, as `docker context rm -f` does: its metadata and TLS
+    /// directories, and `currentContext` in `config.json` when it names it (the current
+    /// context is then `default`). A name that is not stored is no error; `default` is.
+    ///
+    /// ```no_run
+    /// docker_client::ContextStore::from_env().remove("build-box")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn remove(&self, name: &str) -> Result<()> {
+        if name == DEFAULT_CONTEXT {
+            return Err(Error::config(
+                self.config_file(),
+                format!("context {name:?} cannot be removed"),
+                None,
+            ));
+        }
+        if self.current()? == name {
+            self.set_current(DEFAULT_CONTEXT)?;
+        }
+        self.remove_files(name).map_err(|e| {
+            Error::config(
+                self.meta_dir(name),
+                "could not remove it",
+                Some(Box::new(e)),
+            )
+        })
+    }
+
+    fn remove_files(&self, name: &str) -> std::io::Result<()> {
+        for dir in [self.meta_dir(name), self.tls_dir(name)] {
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Makes `name` the current context, as `docker context use` does: `currentContext` in
     /// `config.json` (removed for `default`), the rest of the file kept, `auths` present,
     /// written whole with tabs, readable by its owner only. An unknown name is an error.
+    ///
+    /// ```no_run
+    /// let store = docker_client::ContextStore::from_env();
+    /// store.set_current("remote")?; // `docker context show` now says remote
+    /// store.set_current("default")?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
     pub fn set_current(&self, name: &str) -> Result<()> {
         self.get(name, None)?;
         let path = self.config_file();
@@ -352,6 +628,18 @@ impl ContextStore {
         write_private(&path, &text)
             .map_err(|e| Error::config(&path, "could not write it", Some(Box::new(e))))
     }
+}
+
+/// Compact JSON as Go's `encoding/json` writes it: `<`, `>`, `&`, U+2028 and U+2029
+/// escaped (they can only occur inside strings).
+fn go_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 fn write_private(path: &Path, text: &[u8]) -> std::io::Result<()> {
@@ -804,5 +1092,42 @@ mod tests {
         let text = std::fs::read_to_string(tree.0.join("config.json")).unwrap();
         assert_eq!(text, "{\n\t\"auths\": {}\n}");
         assert!(ContextStore::at(&tree.0).set_current("nope").is_err());
+    }
+
+    #[test]
+    fn a_created_context_reads_back_and_its_removal_resets_the_current_one() {
+        let tree = Tree::new("create");
+        let store = ContextStore::at(&tree.0);
+        let mut context = NewContext {
+            host: "tcp://build-box:2376".into(),
+            tls: vec![("ca.pem".into(), b"-----BEGIN CERTIFICATE-----\n".to_vec())],
+            ..NewContext::default()
+        };
+        context
+            .metadata
+            .insert("Description".into(), "a <b> & c".into());
+        store.create("build-box", &context).unwrap();
+        let meta = std::fs::read_to_string(store.meta_dir("build-box").join("meta.json")).unwrap();
+        assert_eq!(
+            meta,
+            r#"{"Name":"build-box","Metadata":{"Description":"a \u003cb\u003e \u0026 c"},"Endpoints":{"docker":{"Host":"tcp://build-box:2376","SkipTLSVerify":false}}}"#
+        );
+        let read = store.get("build-box", None).unwrap();
+        assert_eq!(read.host, "tcp://build-box:2376");
+        assert_eq!(read.description(), "a <b> & c");
+        assert_eq!(read.tls_files, ["ca.pem"]);
+        let taken = store.create("build-box", &context).unwrap_err().to_string();
+        assert!(taken.contains("already exists"), "{taken}");
+        for refused in ["default", "x", "-x", "a b"] {
+            assert!(store.create(refused, &context).is_err(), "{refused}");
+            assert!(!store.meta_dir(refused).exists(), "{refused}");
+        }
+        store.set_current("build-box").unwrap();
+        store.remove("build-box").unwrap();
+        assert_eq!(store.current().unwrap(), DEFAULT_CONTEXT);
+        assert!(!store.meta_dir("build-box").exists());
+        assert!(!store.tls_dir("build-box").exists());
+        store.remove("build-box").unwrap();
+        assert!(store.remove(DEFAULT_CONTEXT).is_err());
     }
 }

@@ -83,8 +83,8 @@ pub use build::*;
 pub use client::{Client, ClientBuilder};
 pub use containers::*;
 pub use context::{
-    ContextSelector, ContextStore, DockerContext, EndpointChoice, EndpointSource, DEFAULT_CONTEXT,
-    FALLBACK_SOCKETS,
+    ContextSelector, ContextStore, DockerContext, EndpointChoice, EndpointSource, NewContext,
+    CONTEXT_NAME_PATTERN, DEFAULT_CONTEXT, FALLBACK_SOCKETS,
 };
 pub use error::{Error, Result, TimeoutKind, TransportError};
 pub use exec::*;

@@ -9,7 +9,8 @@
 //!   defaults, so `Vec`/`BTreeMap` fields are never `Option` just because the engine
 //!   may send `null`; `Option` is kept where absence means something (`SizeRw`,
 //!   `VirtualSize`, `Health`, `PidsLimit`, ...);
-//! * unknown fields are ignored (or, for create bodies, kept in an `extra` map);
+//! * keys no field names are kept in the model's `extra` ([`Extra`]) and encoded
+//!   again, so a decoded model loses nothing the engine sent;
 //! * numbers are read leniently: any JSON number or numeric string, saturating.
 //!
 //! Key names are the engine's exact JSON keys (`Id`, `ImageID`, `timeNano`, ...);
@@ -37,6 +38,7 @@
 
 mod attestation;
 mod auth;
+mod bridge;
 mod build;
 mod changes;
 mod cluster_volume;
@@ -48,8 +50,11 @@ mod disk;
 mod distribution;
 mod events;
 mod exec;
+mod extra;
 mod host_config;
 mod image;
+mod json;
+mod model;
 mod network;
 mod network_settings;
 mod plugin;
@@ -63,6 +68,7 @@ mod volume;
 
 pub use attestation::AttestationStatement;
 pub use auth::{AuthConfig, AuthResponse};
+pub use bridge::from_json;
 pub use build::{BuildCachePruneResponse, BuildResult};
 pub use changes::{ChangeKind, FileChange};
 pub use cluster_volume::{
@@ -87,6 +93,7 @@ pub use events::{EventActor, EventMessage};
 pub use exec::{
     ExecCreateConfig, ExecCreateResponse, ExecInspect, ExecProcessConfig, ExecStartConfig,
 };
+pub use extra::{Extra, ExtraIter};
 pub use host_config::{DeviceMapping, HostConfig, LogConfig, Mount, RestartPolicy, Ulimit};
 pub use image::{
     ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImageMetadata, ImageSummary, RootFs,

@@ -224,7 +224,24 @@ fn ssh_message(stderr: &str) -> String {
     }
 }
 
-/// What went wrong in TLS. See [`Error::Tls`].
+/// What went wrong in TLS. See [`Error::Tls`]. Its `Display` says what to do.
+///
+/// ```
+/// use docker_transport::{Error, TlsProblem};
+///
+/// let err = Error::Tls {
+///     endpoint: "tcp://127.0.0.1:2376".into(),
+///     problem: TlsProblem::UnknownIssuer,
+///     detail: "invalid peer certificate: UnknownIssuer".into(),
+/// };
+/// let hint = match &err {
+///     Error::Tls { problem: TlsProblem::UnknownIssuer, .. } => "give the engine's CA",
+///     Error::Tls { problem: TlsProblem::ClientCertificateRequired, .. } => "give a certificate",
+///     _ => "",
+/// };
+/// assert_eq!(hint, "give the engine's CA");
+/// assert!(TlsProblem::Expired.to_string().contains("expired"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TlsProblem {
@@ -274,6 +291,17 @@ impl fmt::Display for TlsProblem {
 }
 
 /// Which TLS item could not be loaded. See [`Error::Certificate`].
+///
+/// ```
+/// use docker_transport::{CertificateItem, Error};
+///
+/// let err = Error::Certificate {
+///     item: CertificateItem::ClientKey,
+///     path: Some("/certs/key.pem".into()),
+///     reason: "no such file".into(),
+/// };
+/// assert_eq!(err.to_string(), "cannot load the client key from /certs/key.pem: no such file");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CertificateItem {

@@ -13,37 +13,35 @@ fn engine_dir() -> PathBuf {
         .unwrap_or_else(|| "/tmp/dkr".into())
 }
 
-fn tls_dir() -> Option<PathBuf> {
-    let dir = engine_dir().join("tls");
-    if dir.join("host").exists() {
+/// `$DKR_ENGINE_DIR/what` when `engine up` made it (`marker` exists); `None` (skipping)
+/// outside CI.
+fn remote_dir(what: &str, marker: &str) -> Option<PathBuf> {
+    let dir = engine_dir().join(what);
+    if dir.join(marker).exists() {
         return Some(dir);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!(
-            "CI requires `cargo xtask engine up --tls` ({} is missing)",
-            dir.display()
+            "CI requires `cargo xtask engine up --tls --ssh` ({} is missing)",
+            dir.join(marker).display()
         );
     }
-    eprintln!("skipping: no TLS engine in {}", dir.display());
+    eprintln!("skipping: no {what} setup in {}", dir.display());
     None
 }
 
-/// Runs `program args` with a clean engine environment plus `vars`.
+fn tls_dir() -> Option<PathBuf> {
+    remote_dir("tls", "host")
+}
+
+/// Runs `program args` with a clean engine environment plus `vars` (no `XDG_RUNTIME_DIR`,
+/// so that dkr's fallback sockets under it are not looked for).
+/// The environment variables and the arguments of one run of docker and of dkr.
+type Step<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 fn run(program: &str, config: &Path, vars: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(program);
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_TLS",
-        "DOCKER_CERT_PATH",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("DOCKER_CONFIG", config)
-        .envs(vars.iter().copied())
-        .args(args);
-    cmd.output()
+    command(program, config, vars, args)
+        .output()
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
 }
 
@@ -296,4 +294,523 @@ fn reach_live_dkr_and_docker_reach_the_same_engines_over_tls() {
         String::from_utf8_lossy(&dkr_out.stderr).contains("unknown authority"),
         "{dkr_out:?}"
     );
+}
+
+/// `program args` as [`run`] makes it, not yet started.
+fn command(program: &str, config: &Path, vars: &[(&str, &str)], args: &[&str]) -> Command {
+    let mut cmd = Command::new(program);
+    for var in [
+        "DOCKER_HOST",
+        "DOCKER_CONTEXT",
+        "DOCKER_TLS_VERIFY",
+        "DOCKER_TLS",
+        "DOCKER_CERT_PATH",
+        "XDG_RUNTIME_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("DOCKER_CONFIG", config)
+        .envs(vars.iter().copied())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Runs dkr and docker at the same moment and compares their exit statuses and outputs
+/// byte for byte. The `CREATED` and `STATUS` columns count seconds, so a second may tick
+/// over between the two when they reach the engine a moment apart: the pair is run again
+/// then, up to five times, and must once print the same.
+fn same_as_docker(c: &Path, vars: &[(&str, &str)], args: &[&str]) {
+    let mut last = None;
+    for _ in 0..5 {
+        let docker = command("docker", c, vars, args).spawn().unwrap();
+        let ours = command(dkr(), c, vars, args).spawn().unwrap();
+        let want = docker.wait_with_output().unwrap();
+        let got = ours.wait_with_output().unwrap();
+        assert!(
+            want.status.success(),
+            "docker {args:?}: {}",
+            String::from_utf8_lossy(&want.stderr)
+        );
+        assert_eq!(
+            got.status.code(),
+            want.status.code(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&got.stderr)
+        );
+        if got.stdout == want.stdout {
+            return;
+        }
+        last = Some((text(&got), text(&want)));
+    }
+    let (got, want) = last.unwrap();
+    assert_eq!(got, want, "dkr {args:?}, five times");
+}
+
+/// A directory holding `ssh`, a script that runs the real ssh with the key and host key of
+/// `engine up --ssh` and no user configuration, for docker and dkr alike.
+fn ssh_wrapper(ssh: &Path, tree: &Path) -> PathBuf {
+    let real = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join("ssh"))
+        .find(|p| p.exists())
+        .expect("ssh on PATH");
+    let dir = tree.join("bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = format!(
+        "#!/bin/sh\nexec '{}' -F /dev/null -o IdentityFile='{}' -o IdentitiesOnly=yes \
+         -o UserKnownHostsFile='{}' -o StrictHostKeyChecking=yes \"$@\"\n",
+        real.display(),
+        ssh.join("id_ed25519").display(),
+        ssh.join("known_hosts").display()
+    );
+    let path = dir.join("ssh");
+    std::fs::write(&path, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// A container of the test, removed (forced) when dropped.
+struct Container<'a> {
+    host: &'a str,
+    name: String,
+}
+
+impl Drop for Container<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["-H", self.host, "rm", "-f", &self.name])
+            .output();
+    }
+}
+
+#[test]
+fn reach_live_dkr_over_ssh_prints_what_docker_prints() {
+    let Some(ssh) = remote_dir("ssh", "port") else {
+        return;
+    };
+    let Some(engine) = crate::live::engine() else {
+        return;
+    };
+    assert!(have_docker(), "the ssh comparison needs the docker CLI");
+    let port = std::fs::read_to_string(ssh.join("port")).unwrap();
+    let host = format!("ssh://root@127.0.0.1:{}", port.trim());
+    let tree = Tree::new("ssh");
+    let c = &tree.0;
+    let path = std::env::join_paths(
+        std::iter::once(ssh_wrapper(&ssh, c))
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let label = format!("dkr-reach-ssh={}", std::process::id());
+    let container = Container {
+        host: &engine,
+        name: format!("dkr-reach-ssh-{}", std::process::id()),
+    };
+    let started = Command::new("docker")
+        .args(["-H", &engine, "run", "-d", "--label", &label, "--name"])
+        .args([&container.name, "bb:latest", "sh", "-c", "sleep 300"])
+        .output()
+        .unwrap();
+    assert!(started.status.success(), "{started:?}");
+    let filter = format!("label={label}");
+    let vars = [("PATH", path)];
+    for args in [
+        &["-H", &host, "ps", "--filter", &filter][..],
+        &["-H", &host, "ps", "-a", "--no-trunc", "--filter", &filter],
+        &["-H", &host, "ps", "-q", "--filter", &filter],
+    ] {
+        same_as_docker(c, &vars, args);
+    }
+    // DOCKER_HOST, and a context made by docker, reach it too.
+    let env = [("PATH", path), ("DOCKER_HOST", host.as_str())];
+    same_as_docker(c, &env, &["ps", "--filter", &filter]);
+    let docker = format!("host={host}");
+    let create = run(
+        "docker",
+        c,
+        &[],
+        &["context", "create", "over-ssh", "--docker", &docker],
+    );
+    assert!(create.status.success(), "{create:?}");
+    same_as_docker(
+        c,
+        &vars,
+        &["--context", "over-ssh", "ps", "--filter", &filter],
+    );
+    // The engine's refusal travels back over ssh with docker's status.
+    let missing = ["-H", host.as_str(), "rm", "dkr-reach-no-such-container"];
+    let want = run("docker", c, &vars, &missing);
+    let got = run(dkr(), c, &vars, &missing);
+    assert_eq!(got.status.code(), want.status.code(), "{got:?}");
+    assert_eq!(text(&got), text(&want));
+}
+
+/// The engine a command reached: `Ok(stdout)`, or `Err` with the one `unix://` address of
+/// `candidates` its error names.
+fn reached(out: &Output, candidates: &[&str]) -> Result<String, String> {
+    if out.status.success() {
+        return Ok(text(out));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let named: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| stderr.contains(c))
+        .collect();
+    match named[..] {
+        [one] => Err(one.to_owned()),
+        _ => panic!("the error names {named:?}, not one of {candidates:?}: {stderr}"),
+    }
+}
+
+#[test]
+fn reach_live_dkr_and_docker_select_the_same_engine_in_every_branch_of_the_order() {
+    let Some(good) = crate::live::engine() else {
+        return;
+    };
+    if !have_docker() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI needs the docker CLI"
+        );
+        eprintln!("skipping: no docker CLI");
+        return;
+    }
+    // Every choice but the winning one is an address where nothing listens, each its own,
+    // so that a failure says which was chosen.
+    let pid = std::process::id();
+    let nowhere = |what: &str| format!("unix:///tmp/dkr-reach-{pid}-{what}-nowhere.sock");
+    let (flag, env, ctx, cur) = (
+        nowhere("flag"),
+        nowhere("env"),
+        nowhere("ctx"),
+        nowhere("cur"),
+    );
+    let candidates = [
+        flag.as_str(),
+        &env,
+        &ctx,
+        &cur,
+        "unix:///var/run/docker.sock",
+    ];
+    let stores: Vec<(Tree, &str)> = ["bad-cur", "good", "default"]
+        .into_iter()
+        .map(|current| {
+            let tree = Tree::new(&format!("select-{current}"));
+            for (name, host) in [
+                ("good", good.as_str()),
+                ("bad-ctx", &ctx),
+                ("bad-cur", &cur),
+            ] {
+                let docker = format!("host={host}");
+                let out = run(
+                    "docker",
+                    &tree.0,
+                    &[],
+                    &["context", "create", name, "--docker", &docker],
+                );
+                assert!(out.status.success(), "{out:?}");
+            }
+            let out = run("docker", &tree.0, &[], &["context", "use", current]);
+            assert!(out.status.success(), "{out:?}");
+            (tree, current)
+        })
+        .collect();
+    let filter = format!("label=dkr-reach-select-{pid}");
+    let ps = ["ps", "--filter", filter.as_str()];
+    // HOME is the tree and XDG_RUNTIME_DIR unset, so that with no choice at all both look
+    // for /var/run/docker.sock only (dkr's further fallback sockets are then absent).
+    let cases: &[Step<'_>] = &[
+        (&[], &["-H", &good]),
+        (&[("DOCKER_HOST", &good)], &["-H", &flag]),
+        (
+            &[("DOCKER_HOST", &env), ("DOCKER_CONTEXT", "bad-ctx")],
+            &["-H", &good],
+        ),
+        (
+            &[("DOCKER_HOST", &good), ("DOCKER_CONTEXT", "bad-ctx")],
+            &[],
+        ),
+        (&[("DOCKER_HOST", &env), ("DOCKER_CONTEXT", "good")], &[]),
+        (&[("DOCKER_HOST", &env)], &["--context", "good"]),
+        (&[("DOCKER_HOST", &good)], &["--context", "bad-ctx"]),
+        (&[("DOCKER_CONTEXT", "good")], &[]),
+        (&[("DOCKER_CONTEXT", "bad-ctx")], &[]),
+        (&[("DOCKER_CONTEXT", "default")], &[]),
+        (&[], &["--context", "default"]),
+        (&[], &[]),
+    ];
+    let mut reached_good = 0;
+    for (tree, current) in &stores {
+        let c = &tree.0;
+        let home = c.to_str().unwrap();
+        for (vars, flags) in cases {
+            let mut vars = vars.to_vec();
+            vars.push(("HOME", home));
+            let mut args = flags.to_vec();
+            args.extend(ps);
+            let cmd = |program: &str| run(program, c, &vars, &args);
+            let want = reached(&cmd("docker"), &candidates);
+            let got = reached(&cmd(dkr()), &candidates);
+            assert_eq!(
+                got, want,
+                "current context {current}, {vars:?} {flags:?}: dkr and docker chose differently"
+            );
+            reached_good += usize::from(want.is_ok());
+        }
+    }
+    // The cases are not vacuous: the live engine was reached in some, not in others.
+    assert!(reached_good >= stores.len() * 4, "{reached_good}");
+    assert!(reached_good < stores.len() * cases.len());
+}
+
+/// Every file and directory under `root`: its path, mode and contents.
+fn tree_of(root: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let meta = entry.metadata().unwrap();
+            let rel = path.strip_prefix(root).unwrap().display().to_string();
+            let mode = meta.permissions().mode() & 0o7777;
+            match meta.is_dir() {
+                true => {
+                    out.push((format!("{rel}/"), mode, Vec::new()));
+                    dirs.push(path);
+                }
+                false => out.push((rel, mode, std::fs::read(&path).unwrap())),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn reach_live_context_create_and_rm_write_what_docker_writes() {
+    let Some(tls) = tls_dir() else {
+        return;
+    };
+    assert!(have_docker(), "the context comparison needs the docker CLI");
+    let certs = tls.join("client");
+    let file = |name: &str| certs.join(name).display().to_string();
+    let (ca, cert, key) = (file("ca.pem"), file("cert.pem"), file("key.pem"));
+    let theirs = Tree::new("create-docker");
+    let ours = Tree::new("create-dkr");
+    let not_pem = theirs.0.join("not-pem.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let not_pem = not_pem.display().to_string();
+    let with_tls = format!("host=tcp://10.0.0.1:2376,ca={ca},cert={cert},key={key}");
+    let default_tls: &[(&str, &str)] = &[
+        ("DOCKER_HOST", "tcp://x:2376"),
+        ("DOCKER_TLS_VERIFY", "1"),
+        ("DOCKER_CERT_PATH", certs.to_str().unwrap()),
+    ];
+    let bad_ca = format!("host=tcp://h:1,ca={not_pem}");
+    let steps: &[Step<'_>] = &[
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a1",
+                "--description",
+                "x <y> & z",
+                "--docker",
+                &with_tls,
+            ],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a2",
+                "--docker",
+                "host=unix:///x.sock,skip-tls-verify=true",
+            ],
+        ),
+        (
+            &[("DOCKER_HOST", "tcp://h:1")],
+            &["context", "create", "a3"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a4",
+                "--from",
+                "a1",
+                "--description",
+                "copied",
+            ],
+        ),
+        (&[], &["context", "create", "a5", "--docker", "from=a1"]),
+        (
+            default_tls,
+            &["context", "create", "a6", "--description", "hi"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a7",
+                "--docker",
+                "host=unix:///a",
+                "--docker",
+                "host=unix:///b",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "a8", "--docker", "host=unix:///a,,"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "a9",
+                "--docker",
+                "host=ssh://me@h:22/run/docker.sock,skip-tls-verify=0",
+            ],
+        ),
+        // `ls` sorts numbers in names as numbers, `default` among the others.
+        (
+            &[],
+            &["context", "create", "a10", "--docker", "host=unix:///10"],
+        ),
+        (
+            &[],
+            &["context", "create", "Zz", "--docker", "host=unix:///z"],
+        ),
+        (
+            &[],
+            &["context", "create", "a1", "--docker", "host=unix:///y"],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "bad name",
+                "--docker",
+                "host=unix:///x",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "x", "--docker", "host=unix:///x"],
+        ),
+        (
+            &[],
+            &["context", "create", "default", "--docker", "host=unix:///x"],
+        ),
+        (&[], &["context", "create", "e1", "--docker", "foo=bar"]),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e2",
+                "--docker",
+                "host=tcp://h:1,skip-tls-verify=yes",
+            ],
+        ),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e3",
+                "--docker",
+                "host=unix:///x,ca=/nonexistent.pem",
+            ],
+        ),
+        (&[], &["context", "create", "e4", "--docker", "host=h:1"]),
+        (&[], &["context", "create", "e5", "--docker", "host=ssh://"]),
+        (&[], &["context", "create", "e6", "--docker", &bad_ca]),
+        (&[], &["context", "create", "e7", "--from", "nope"]),
+        (&[], &["context", "create", "e8", "--docker", "from=nope"]),
+        (
+            &[],
+            &[
+                "context",
+                "create",
+                "e9",
+                "--from",
+                "a1",
+                "--docker",
+                "host=unix:///x",
+            ],
+        ),
+        (
+            &[],
+            &["context", "create", "e10", "--docker", "host=tcp://"],
+        ),
+        (&[], &["context", "use", "a2"]),
+        (&[], &["context", "rm", "a2"]),
+        (&[], &["context", "rm", "-f", "a2"]),
+        (&[], &["context", "rm", "default"]),
+        (&[], &["context", "rm", "nope", "a3"]),
+        (&[], &["context", "rm", "-f", "nope"]),
+        (&[], &["context", "remove", "a8", "a9"]),
+        (&[], &["context", "ls"]),
+        (&[], &["context", "inspect", "a1", "a4", "a6"]),
+    ];
+    for (vars, args) in steps {
+        let want = run("docker", &theirs.0, vars, args);
+        let got = run(dkr(), &ours.0, vars, args);
+        // `context inspect` and some errors name the store's own directories.
+        let mine = |bytes: &[u8]| {
+            String::from_utf8_lossy(bytes)
+                .replace(ours.0.to_str().unwrap(), theirs.0.to_str().unwrap())
+        };
+        assert_eq!(
+            mine(&got.stdout),
+            text(&want),
+            "stdout of {vars:?} {args:?}"
+        );
+        assert_eq!(
+            mine(&got.stderr),
+            String::from_utf8_lossy(&want.stderr),
+            "stderr of {vars:?} {args:?}"
+        );
+        assert_eq!(got.status.code(), want.status.code(), "{vars:?} {args:?}");
+    }
+    let mut docker_tree = tree_of(&theirs.0);
+    docker_tree.retain(|(path, _, _)| path != "not-pem.txt");
+    let dkr_tree = tree_of(&ours.0);
+    let names = |t: &[(String, u32, Vec<u8>)]| {
+        t.iter()
+            .map(|(p, m, _)| format!("{p} {m:o}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&dkr_tree),
+        names(&docker_tree),
+        "the files and their modes"
+    );
+    for ((path, _, got), (_, _, want)) in dkr_tree.iter().zip(&docker_tree) {
+        assert_eq!(
+            String::from_utf8_lossy(got),
+            String::from_utf8_lossy(want),
+            "{path}, byte for byte"
+        );
+    }
+    // Each reads the other's contexts the same way.
+    for args in [&["context", "ls"][..], &["context", "inspect", "a1", "a7"]] {
+        let cross = run(dkr(), &theirs.0, &[], args);
+        assert_eq!(text(&cross), text(&run("docker", &theirs.0, &[], args)));
+        let cross = run("docker", &ours.0, &[], args);
+        assert_eq!(text(&cross), text(&run(dkr(), &ours.0, &[], args)));
+    }
 }

@@ -574,3 +574,30 @@ fn push_progress_piped_and_in_a_terminal() {
         terminal.replace('\x1b', "ESC").replace('\r', "CR")
     );
 }
+
+#[test]
+fn context_names_sort_in_dockers_natural_order() {
+    // The order `docker context ls -q` printed for these names.
+    let want = ["Bb", "a9", "a09", "a009x", "a10", "de", "default"];
+    let mut names = want.to_vec();
+    names.reverse();
+    names.sort_by(|a, b| dkr::cmd::context::natural_order(a, b));
+    assert_eq!(names, want);
+}
+
+#[test]
+fn context_docker_options_merge_csv_pairs_later_keys_winning() {
+    use dkr::cmd::context::docker_options;
+    let options = docker_options(&[
+        "host=unix:///a,ca=/c.pem".to_owned(),
+        "\"host=tcp://h:1,x=y\"".to_owned(),
+    ])
+    .unwrap();
+    let pairs: Vec<_> = options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    assert_eq!(pairs, ["ca=/c.pem", "host=tcp://h:1,x=y"]);
+    let refused = docker_options(&["host".to_owned()]).unwrap_err();
+    assert!(
+        refused.contains("must be formatted as key=value"),
+        "{refused}"
+    );
+}

@@ -12,6 +12,7 @@ mod objects_scripted;
 mod plugins_live;
 mod registry;
 mod registry_live;
+mod remote_live;
 mod replay;
 mod scripted;
 mod watch;
