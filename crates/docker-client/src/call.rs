@@ -29,6 +29,8 @@ pub(crate) struct Call<R> {
     pub(crate) streaming: bool,
     /// Asks the engine to hijack the connection (attach, exec start).
     pub(crate) upgrade: bool,
+    /// Asks the engine to switch to WebSocket (attach over WebSocket).
+    pub(crate) websocket: bool,
     /// Gets the `/vX.Y` prefix (every path but `/_ping`).
     pub(crate) versioned: bool,
 }
@@ -45,6 +47,7 @@ impl<R> Call<R> {
             total_timeout: None,
             streaming: false,
             upgrade: false,
+            websocket: false,
             versioned: true,
         }
     }
@@ -106,6 +109,13 @@ impl<R> Call<R> {
         self
     }
 
+    /// Asks for a WebSocket (the caller adds the key and version headers).
+    pub(crate) fn upgrade_websocket(mut self) -> Call<R> {
+        self.websocket = true;
+        self.streaming = true;
+        self
+    }
+
     pub(crate) fn unversioned(mut self) -> Call<R> {
         self.versioned = false;
         self
@@ -140,6 +150,9 @@ impl<R> Call<R> {
         }
         if self.upgrade {
             req = req.upgrade();
+        }
+        if self.websocket {
+            req = req.upgrade_websocket();
         }
         req
     }

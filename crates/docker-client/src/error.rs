@@ -136,6 +136,27 @@ pub enum Error {
         /// The engine's message.
         message: String,
     },
+    /// The builder failed a build (`POST /build`): a `RUN` step exited non-zero, a file to
+    /// `COPY` is missing, a base image could not be pulled. The message is the builder's.
+    #[error("the build failed: {message}")]
+    Build {
+        /// The builder's message, such as `The command '/bin/sh -c make' returned a
+        /// non-zero code: 2`.
+        message: String,
+        /// The builder's code: a failed `RUN`'s exit status; 0 when it gave none.
+        code: i64,
+    },
+    /// The build needs BuildKit, which this client does not drive: BuildKit's session
+    /// (`POST /session`, gRPC over HTTP/2 on a hijacked connection) is out of scope.
+    #[error(
+        "the build needs BuildKit, which this client does not drive (its session, POST /session, \
+         is out of scope): {message}; remove the BuildKit-only syntax from the Dockerfile, or \
+         build with `docker buildx build`"
+    )]
+    BuildKitRequired {
+        /// The engine's message, such as `the --mount option requires BuildKit`.
+        message: String,
+    },
     /// A stream's framing was broken (a line over the cap, a bad multiplexed header).
     #[error("broken stream framing from {request}: {source}")]
     Framing {
@@ -427,7 +448,9 @@ impl Error {
             Error::NotFound { message }
             | Error::Conflict { message }
             | Error::Api { message, .. }
-            | Error::Stream { message } => Some(message),
+            | Error::Stream { message }
+            | Error::Build { message, .. }
+            | Error::BuildKitRequired { message } => Some(message),
             _ => None,
         }
     }

@@ -118,6 +118,24 @@ impl<R> Request<R> {
         self
     }
 
+    /// Asks the engine to switch to WebSocket (`GET /containers/{id}/attach/ws`); the
+    /// caller adds the `Sec-WebSocket-Key` and `Sec-WebSocket-Version` headers, and reads
+    /// the frames of `Response::into_upgraded` in either flavour with
+    /// `docker_wire::websocket`.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Get, "/containers/web/attach/ws?stream=1&stdout=1")
+    ///     .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+    ///     .header("Sec-WebSocket-Version", "13")
+    ///     .upgrade_websocket();
+    /// # let _ = req;
+    /// ```
+    pub fn upgrade_websocket(mut self) -> Request<R> {
+        self.upgrade = Upgrade::WebSocket;
+        self
+    }
+
     /// Overrides [`Timeouts::head`](crate::Timeouts::head) for this request, for operations
     /// that answer late (stop or restart with a long grace period, wait).
     ///

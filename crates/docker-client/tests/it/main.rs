@@ -1,6 +1,7 @@
 //! docker-client's tests: scripted fake engines for both flavours, and live tests against a
 //! real engine.
 
+mod build_live;
 mod fake;
 mod flavours;
 mod images_live;
@@ -8,6 +9,7 @@ mod lifecycle_live;
 mod live;
 mod networks_live;
 mod objects_scripted;
+mod plugins_live;
 mod registry;
 mod registry_live;
 mod reliability;

@@ -12,3 +12,4 @@ mod partial_reparse;
 mod request;
 mod request_decoder;
 mod split_invariance;
+mod websocket;
