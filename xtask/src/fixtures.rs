@@ -13,8 +13,6 @@
 mod check;
 #[path = "fixtures_endpoints.rs"]
 mod endpoints;
-#[path = "fixtures_proxy.rs"]
-mod proxy;
 #[path = "fixtures_scenario.rs"]
 mod scenario;
 #[path = "fixtures_synthetic.rs"]

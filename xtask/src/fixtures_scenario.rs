@@ -23,10 +23,9 @@ use docker_client::{
     dispatch, Endpoint, Error, EventsOptions, InventoryOptions, ListContainersOptions,
     RemoveContainerOptions, RemoveVolumeOptions, WatchConfig,
 };
-use docker_replay::{Ending, Exchange, Transcript};
+use docker_replay::{Ending, Exchange, Recorder, Transcript};
 use serde_json::{json, Value};
 
-use super::proxy::Proxy;
 use super::{fixtures_dir, shown};
 
 /// The label every container of the scenario carries.
@@ -555,7 +554,7 @@ pub(crate) fn record(engine: EngineKind) -> Result<(), String> {
         // Podman answers this probe with its oldest event, the same every time.
         no_history(&direct)?;
     }
-    let proxy = Proxy::start(&socket).map_err(|e| format!("cannot start the proxy: {e}"))?;
+    let proxy = Recorder::start(&socket).map_err(|e| format!("cannot start the proxy: {e}"))?;
     let recording = Client::builder()
         .endpoint(Endpoint::Unix(proxy.socket().to_owned()))
         .api_version(&api)
@@ -613,7 +612,7 @@ struct Header<'a> {
 fn run_scenario(
     direct: &Client,
     recording: &Client,
-    proxy: &Proxy,
+    proxy: &Recorder,
     ctx: &mut Ctx,
     header: &Header<'_>,
 ) -> Result<Vec<(String, Transcript)>, String> {
@@ -694,7 +693,9 @@ fn run_scenario(
         let (result, exchanges) = loop {
             proxy.clear_lines();
             let result = perform(client, step.call, &args, proxy, &during);
-            let exchanges: Vec<Exchange> = proxy.take(Duration::from_secs(60))?;
+            let exchanges: Vec<Exchange> = proxy
+                .take(Duration::from_secs(60))
+                .map_err(|e| e.to_string())?;
             if header.engine != EngineKind::Podman || probes_answered(&exchanges) || attempt == 20 {
                 break (result, exchanges);
             }
@@ -895,7 +896,7 @@ fn perform(
     client: &Client,
     call: &str,
     args: &Value,
-    proxy: &Proxy,
+    proxy: &Recorder,
     during: &dyn Fn(),
 ) -> Result<Option<String>, Error> {
     match call {

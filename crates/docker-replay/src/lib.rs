@@ -91,6 +91,7 @@
 mod http;
 mod json;
 mod normalise;
+mod record;
 mod transcript;
 
 use std::fmt;
@@ -105,6 +106,7 @@ use std::time::Duration;
 
 use docker_wire::{Limits, RequestDecoder, RequestEvent};
 
+pub use record::Recorder;
 pub use transcript::{Ending, Exchange, FormatError, Transcript};
 
 /// The environment variable that sets the seed of the random response splits.

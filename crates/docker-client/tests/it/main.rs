@@ -2,6 +2,7 @@
 //! real engine.
 
 mod build_live;
+mod examples_live;
 mod fake;
 mod flavours;
 mod images_live;
