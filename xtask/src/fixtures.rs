@@ -11,6 +11,8 @@
 
 #[path = "fixtures_check.rs"]
 mod check;
+#[path = "fixtures_endpoints.rs"]
+mod endpoints;
 #[path = "fixtures_scenario.rs"]
 mod scenario;
 #[path = "fixtures_synthetic.rs"]

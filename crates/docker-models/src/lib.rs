@@ -37,14 +37,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attestation;
 mod auth;
 mod bridge;
+mod build;
 mod changes;
+mod cluster_volume;
 mod common;
 mod container;
 mod create;
 mod de;
 mod disk;
+mod distribution;
 mod events;
 mod exec;
 mod extra;
@@ -54,16 +58,24 @@ mod json;
 mod model;
 mod network;
 mod network_settings;
+mod plugin;
 mod progress;
+mod search;
 mod stats;
 mod system;
 mod top;
 mod update;
 mod volume;
 
+pub use attestation::AttestationStatement;
 pub use auth::{AuthConfig, AuthResponse};
 pub use bridge::from_json;
+pub use build::{BuildCachePruneResponse, BuildResult};
 pub use changes::{ChangeKind, FileChange};
+pub use cluster_volume::{
+    CapacityRange, ClusterVolumeAccessMode, ClusterVolumeSecret, ClusterVolumeSpec, MountVolume,
+    Topology, TopologyRequirement, VolumeUpdate,
+};
 pub use common::{EmptyObject, ErrorResponse, IdResponse};
 pub use container::{
     ContainerConfig, ContainerInspect, ContainerState, ContainerSummary, GraphDriver, Health,
@@ -77,6 +89,7 @@ pub use disk::{
     BuildCacheRecord, ContainerPruneResponse, ImagePruneResponse, NetworkPruneResponse, SystemDf,
     VolumePruneResponse,
 };
+pub use distribution::{DistributionInspect, OciDescriptor, OciPlatform};
 pub use events::{EventActor, EventMessage};
 pub use exec::{
     ExecCreateConfig, ExecCreateResponse, ExecInspect, ExecProcessConfig, ExecStartConfig,
@@ -92,7 +105,12 @@ pub use network::{
 pub use network_settings::{
     Address, EndpointIpamConfig, EndpointSettings, NetworkSettings, PortBinding, PortMap,
 };
+pub use plugin::{
+    Plugin, PluginArgs, PluginConfig, PluginDevice, PluginEnv, PluginInterface, PluginLinux,
+    PluginMount, PluginNetwork, PluginPrivilege, PluginRootFs, PluginSettings, PluginUser,
+};
 pub use progress::{ErrorDetail, ProgressDetail, ProgressMessage};
+pub use search::ImageSearchResult;
 pub use stats::{
     BlkioStatEntry, BlkioStats, ContainerStats, CpuStats, CpuUsage, MemoryStats, NetworkStats,
     PidsStats, ThrottlingData,
