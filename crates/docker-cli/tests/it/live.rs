@@ -1006,7 +1006,8 @@ fn exec_tty_follows_the_terminal_size_through_sigwinch() {
             .open(&slave_path)
             .unwrap()
     };
-    let script = "stty size; sleep 3; stty size";
+    // The first size is set just after the exec starts, so the shell waits a moment.
+    let script = "sleep 1; stty size; sleep 3; stty size";
     let mut child = std::process::Command::new(DKR)
         .args(["-H", &host, "exec", "-it", &c.id, "sh", "-c", script])
         .stdin(open())
