@@ -1,15 +1,56 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/{response,mux,lines} from the recorded transcripts under ../fixtures
-# (raw responses, and the bodies of streams) and the hostile-response corpus. The corpora are
-# not committed; run this once before `cargo fuzz run`.
+# Seeds fuzz/corpus/<target> for every target from the recorded transcripts under
+# ../fixtures (raw responses, the bodies of streams, JSON answers, requests, tar archives)
+# and the hostile-response corpus. Run it once before `cargo fuzz run`; the small corpus
+# kept in the repository (fuzz/seeds/, see README.md) was made from its output.
 set -euo pipefail
 cd "$(dirname "$0")"
 fixtures="${FIXTURES:-../fixtures}"
 ls "$fixtures"/*/*.http >/dev/null 2>&1 || { echo "no transcripts under $fixtures/*/" >&2; exit 1; }
-mkdir -p corpus/response corpus/mux corpus/lines
+targets="response chunked mux lines request models tar"
+for t in $targets; do mkdir -p "corpus/$t"; done
 python3 - "$fixtures" <<'PY'
-import glob, hashlib, os, re, sys
+import glob, hashlib, json, os, re, sys
 fixtures = sys.argv[1]
+# The models in the order of fuzz_targets/models.rs: byte 0 of a models input picks one.
+MODELS = re.search(r"models!\((.*?)\);", open("fuzz_targets/models.rs").read(), re.S).group(1)
+MODELS = [m.strip() for m in re.split(r",(?![^<]*>)", MODELS) if m.strip()]
+# Which model answers which request (the first match wins).
+ROUTES = [
+    (rb"GET /v[\d.]+/containers/json", "Vec<ContainerSummary>"),
+    (rb"GET /v[\d.]+/containers/[^/]+/json", "ContainerInspect"),
+    (rb"GET /v[\d.]+/containers/[^/]+/top", "ContainerTop"),
+    (rb"GET /v[\d.]+/containers/[^/]+/changes", "Vec<FileChange>"),
+    (rb"GET /v[\d.]+/containers/[^/]+/stats", "ContainerStats"),
+    (rb"POST /v[\d.]+/containers/create", "ContainerCreateResponse"),
+    (rb"POST /v[\d.]+/containers/[^/]+/wait", "ContainerWaitResponse"),
+    (rb"POST /v[\d.]+/containers/[^/]+/update", "ContainerUpdateResponse"),
+    (rb"POST /v[\d.]+/containers/prune", "ContainerPruneResponse"),
+    (rb"POST /v[\d.]+/commit", "IdResponse"),
+    (rb"GET /v[\d.]+/images/json", "Vec<ImageSummary>"),
+    (rb"GET /v[\d.]+/images/[^ ]+/history", "Vec<ImageHistoryItem>"),
+    (rb"GET /v[\d.]+/images/[^ ]+/json", "ImageInspect"),
+    (rb"DELETE /v[\d.]+/images/", "Vec<ImageDeleteResponseItem>"),
+    (rb"POST /v[\d.]+/images/prune", "ImagePruneResponse"),
+    (rb"GET /v[\d.]+/networks ", "Vec<NetworkInspect>"),
+    (rb"GET /v[\d.]+/networks\?", "Vec<NetworkInspect>"),
+    (rb"GET /v[\d.]+/networks/", "NetworkInspect"),
+    (rb"POST /v[\d.]+/networks/create", "NetworkCreateResponse"),
+    (rb"POST /v[\d.]+/networks/prune", "NetworkPruneResponse"),
+    (rb"GET /v[\d.]+/volumes ", "VolumeListResponse"),
+    (rb"GET /v[\d.]+/volumes\?", "VolumeListResponse"),
+    (rb"GET /v[\d.]+/volumes/", "Volume"),
+    (rb"POST /v[\d.]+/volumes/create", "Volume"),
+    (rb"POST /v[\d.]+/volumes/prune", "VolumePruneResponse"),
+    (rb"POST /v[\d.]+/containers/[^/]+/exec", "ExecCreateResponse"),
+    (rb"GET /v[\d.]+/exec/[^/]+/json", "ExecInspect"),
+    (rb"GET /v[\d.]+/info", "SystemInfo"),
+    (rb"GET /v[\d.]+/version", "SystemVersion"),
+    (rb"GET /v[\d.]+/system/df", "SystemDf"),
+    (rb"POST /v[\d.]+/auth", "AuthResponse"),
+    (rb"GET /v[\d.]+/events", "EventMessage"),
+    (rb"POST /v[\d.]+/images/create", "ProgressMessage"),
+]
 def put(target, data):
     name = hashlib.sha1(data).hexdigest()
     with open(os.path.join("corpus", target, name), "wb") as f:
@@ -52,10 +93,47 @@ for path in sorted(glob.glob(os.path.join(fixtures, "*", "*.http"))):
         if not payload:
             continue
         line = req.split(b"\r\n", 1)[0]
+        if b"transfer-encoding: chunked" in head:
+            put("chunked", bytes([flags & 4, 0x11, 0x00, 0x05]) + resp[head_end:])
+        status = int(resp.split(b" ", 2)[1])
+        for pattern, model in ROUTES:
+            if not re.match(pattern, line):
+                continue
+            pick = MODELS.index(model)
+            if status >= 400:
+                pick = MODELS.index("ErrorResponse")
+            # A stream's items are models one per line.
+            for item in (payload.split(b"\n") if model in ("EventMessage", "ProgressMessage", "ContainerStats") else [payload]):
+                if item.strip():
+                    put("models", bytes([pick]) + item.strip())
+            break
+        if (line.startswith(b"GET ") and b"/archive" in line) or b"/export" in line or b"/images/get" in line:
+            if status == 200:
+                put("tar", bytes([7]) + payload)
         if flags & 2 or b"/logs" in line:
             put("mux", bytes([5, 3]) + payload)
         if any(w in line for w in (b"/events", b"/stats", b"/images/create", b"/load", b"/push")):
             put("lines", bytes([63, 9, 2]) + payload)
+METHODS = [b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS"]
+for path in sorted(glob.glob(os.path.join(fixtures, "*", "*.http"))):
+    raw = open(path, "rb").read()
+    for _, req, resp, ending in EXCHANGE.findall(raw):
+        head, _, body = req.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        method, target, _ = lines[0].split(b" ", 2)
+        if method not in METHODS:
+            continue
+        fields = [l.split(b":", 1) for l in lines[1:] if b":" in l]
+        # The codec writes these itself.
+        fields = [(n, v.strip()) for n, v in fields
+                  if n.lower() not in (b"host", b"content-length", b"transfer-encoding", b"connection", b"upgrade")][:7]
+        chunked = b"transfer-encoding: chunked" in head.lower()
+        if chunked:
+            body = dechunk(body)
+        kind = 2 if chunked else (1 if body else 0)
+        flags = METHODS.index(method) | (kind << 3) | (len(fields) << 5)
+        parts = [target] + [x for f in fields for x in f] + ([body] if body else [])
+        put("request", bytes([flags]) + b"\xff".join(parts))
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 def ok(headers, body=b""):
     return b"HTTP/1.1 200 OK\r\n" + headers + b"\r\n" + body
@@ -100,12 +178,30 @@ hostile = [
 ]
 for i, h in enumerate(hostile):
     put("response", bytes([i % 16, i, 0, i % 7]) + h)
+    if h.startswith(CHUNKED):
+        put("chunked", bytes([i % 16, i, 0, i % 7]) + h[len(CHUNKED):])
 for m in [b"\x01\x00\x00\x00\xff\xff\xff\xff" + b"o" * 64,
           b"\x05\x00\x00\x00\x00\x00\x00\x01x",
           b"\x03\x00\x00\x00\x00\x00\x00\x04oops\x02\x00\x00\x00\x00\x00\x00\x00",
           b"\x01\x00\x00\x00\x00\x00\x00\x05out1\n\x02\x00\x00"]:
     put("mux", bytes([3, 1]) + m)
+# Archives in each format the reader knows: ustar, PAX and GNU long names, links.
+import io, tarfile
+for fmt in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=fmt) as t:
+        def add(name, kind=tarfile.REGTYPE, data=b"", link=""):
+            info = tarfile.TarInfo(name)
+            info.type, info.size, info.linkname, info.mtime, info.mode = kind, len(data), link, 1700000000, 0o644
+            t.addfile(info, io.BytesIO(data) if data else None)
+        add("dir", tarfile.DIRTYPE)
+        add("dir/file.txt", data=b"hello\n" * 100)
+        add("dir/" + "long" * 40 if fmt != tarfile.USTAR_FORMAT else "dir/short", data=b"x")
+        add("dir/link", tarfile.SYMTYPE, link="file.txt")
+        add("dir/hard", tarfile.LNKTYPE, link="dir/file.txt")
+        add("empty")
+    put("tar", bytes([fmt * 13 + 1]) + buf.getvalue())
 for l in [b"{\"a\":1}\r\n{\"b\":2}\r\n", b"\n\r\n\x1e{}\n\n", b"x" * 200, b"abcd\r\n\x1eabcd\r\n"]:
     put("lines", bytes([3, 5, 0]) + l)
 PY
-echo "seeded: $(ls corpus/response | wc -l) response, $(ls corpus/mux | wc -l) mux, $(ls corpus/lines | wc -l) lines"
+for t in $targets; do printf '%s: %s  ' "$t" "$(ls "corpus/$t" | wc -l)"; done; echo

@@ -217,3 +217,271 @@ pub fn lines(max_line: usize, pieces: &[&[u8]]) -> (Vec<Vec<u8>>, Option<FrameEr
     }
     (lines, None)
 }
+
+/// A chunked body decoded with `decode_framed`: every consumed byte is accounted for by
+/// exactly one piece (the head, a size line, data, a data CRLF, the trailers), so that the
+/// pieces put back together are the input byte for byte, and the data equals what plain
+/// `decode` gives. Returns the body and whether it ended.
+pub fn chunked_framed(head: &[u8], body: &[u8], limits: Limits) -> Option<(Vec<u8>, bool)> {
+    use docker_wire::{Chunk, Framed};
+    let mut conn = ClientConn::new(limits);
+    conn.send_request(&RequestHead::new(Method::Get, "/x", "docker"), &mut Vec::new())
+        .unwrap();
+    let mut input = head.to_vec();
+    input.extend_from_slice(body);
+    let mut rebuilt: Vec<u8> = Vec::new();
+    let mut data = Vec::new();
+    let mut at = 0;
+    loop {
+        let Ok(res) = conn.decode_framed(&input[at..]) else {
+            return None;
+        };
+        let piece = &input[at..at + res.consumed];
+        match res.event {
+            Framed::Event(Event::NeedData) => {
+                assert!(piece.is_empty() || at + res.consumed == input.len());
+                rebuilt.extend_from_slice(piece);
+                at += res.consumed;
+                assert_eq!(rebuilt, input[..at]);
+                return Some((data, false));
+            }
+            Framed::Event(Event::Head(_)) => rebuilt.extend_from_slice(piece),
+            Framed::Event(Event::Body(b)) => {
+                assert_eq!(b, piece, "data is the consumed bytes themselves");
+                data.extend_from_slice(b);
+                rebuilt.extend_from_slice(b);
+            }
+            Framed::Event(Event::End { .. }) => {
+                rebuilt.extend_from_slice(piece);
+                at += res.consumed;
+                assert_eq!(rebuilt, input[..at]);
+                return Some((data, true));
+            }
+            Framed::Event(Event::Upgraded) => return None,
+            Framed::Chunk(Chunk::Size { digits, ext, .. }) => {
+                let mut line = digits.to_vec();
+                line.extend_from_slice(ext);
+                line.extend_from_slice(b"\r\n");
+                assert_eq!(line, piece, "a size line is its digits, extension and CRLF");
+                rebuilt.extend_from_slice(piece);
+            }
+            Framed::Chunk(Chunk::DataEnd) => {
+                assert_eq!(piece, b"\r\n");
+                rebuilt.extend_from_slice(piece);
+            }
+            Framed::Chunk(Chunk::Trailers(t)) => {
+                assert_eq!(t, piece);
+                rebuilt.extend_from_slice(piece);
+            }
+        }
+        at += res.consumed;
+        assert_eq!(rebuilt, input[..at]);
+    }
+}
+
+/// One request as the round-trip target builds it from fuzz bytes.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub method: Method,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: BuiltBody,
+    pub upgrade: Upgrade,
+}
+
+/// The body of a [`Built`] request.
+#[derive(Debug, Clone)]
+pub enum BuiltBody {
+    None,
+    Length(Vec<u8>),
+    Chunked(Vec<Vec<u8>>),
+}
+
+/// Builds a request from fuzz bytes: byte 0 picks the method, body kind and upgrade; the
+/// rest is split at 0xff bytes into the target, header names and values, and body pieces.
+pub fn build_request(data: &[u8]) -> Option<Built> {
+    const METHODS: [Method; 7] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Delete,
+        Method::Patch,
+        Method::Options,
+    ];
+    let (&flags, rest) = data.split_first()?;
+    let mut parts = rest.split(|&b| b == 0xff);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let target = text(parts.next()?);
+    let n_headers = usize::from(flags >> 5);
+    let mut headers = Vec::new();
+    for _ in 0..n_headers {
+        let (Some(name), Some(value)) = (parts.next(), parts.next()) else {
+            break;
+        };
+        headers.push((text(name), text(value)));
+    }
+    let pieces: Vec<Vec<u8>> = parts.map(<[u8]>::to_vec).collect();
+    let body = match (flags >> 3) & 3 {
+        0 => BuiltBody::None,
+        1 => BuiltBody::Length(pieces.concat()),
+        _ => BuiltBody::Chunked(pieces),
+    };
+    Some(Built {
+        method: METHODS[usize::from(flags & 7) % METHODS.len()],
+        target,
+        headers,
+        body,
+        upgrade: if flags & 4 != 0 && flags & 7 >= 7 {
+            Upgrade::Hijack
+        } else {
+            Upgrade::No
+        },
+    })
+}
+
+/// Encodes `req` with `ClientConn`; `None` when the codec refused it (before writing).
+pub fn encode_request(req: &Built) -> Option<Vec<u8>> {
+    let headers: Vec<(&str, &str)> = req
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let kind = match &req.body {
+        BuiltBody::None => BodyKind::None,
+        BuiltBody::Length(b) => BodyKind::Length(b.len() as u64),
+        BuiltBody::Chunked(_) => BodyKind::Chunked,
+    };
+    let head = RequestHead::new(req.method, &req.target, "docker")
+        .headers(&headers)
+        .body(kind)
+        .upgrade(req.upgrade);
+    let mut conn = ClientConn::new(Limits::default());
+    let mut out = Vec::new();
+    if conn.send_request(&head, &mut out).is_err() {
+        assert!(out.is_empty(), "nothing is written for a refused head");
+        return None;
+    }
+    match &req.body {
+        BuiltBody::None => (),
+        BuiltBody::Length(b) => conn.send_body(b, &mut out).unwrap(),
+        BuiltBody::Chunked(pieces) => {
+            for p in pieces {
+                conn.send_body(p, &mut out).unwrap();
+            }
+        }
+    }
+    conn.finish_body(&mut out).unwrap();
+    Some(out)
+}
+
+/// What the server side decoded: head, joined body, and the bytes after the request.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Received {
+    pub method: Method,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Decodes one request from `pieces` with `RequestDecoder`.
+pub fn decode_request(pieces: &[&[u8]]) -> Result<Received, Error> {
+    use docker_wire::{RequestDecoder, RequestEvent};
+    let mut dec = RequestDecoder::new(Limits::default());
+    let mut buf: Vec<u8> = Vec::new();
+    let mut next = 0;
+    let mut head = None;
+    let mut body = Vec::new();
+    loop {
+        let res = dec.decode(&buf)?;
+        let consumed = res.consumed;
+        match res.event {
+            RequestEvent::NeedData => match pieces.get(next) {
+                Some(p) => {
+                    buf.drain(..consumed);
+                    buf.extend_from_slice(p);
+                    next += 1;
+                    continue;
+                }
+                None => {
+                    dec.handle_eof()?;
+                    panic!("a complete request ended without End");
+                }
+            },
+            RequestEvent::Head(h) => head = Some(h),
+            RequestEvent::Body(b) => body.extend_from_slice(b),
+            RequestEvent::End => {
+                let rest: usize =
+                    buf.len() - consumed + pieces[next..].iter().map(|p| p.len()).sum::<usize>();
+                assert_eq!(rest, 0, "the request is exactly the bytes encoded");
+                let h = head.expect("a head before End");
+                return Ok(Received {
+                    method: h.method,
+                    target: h.target,
+                    headers: h
+                        .headers
+                        .iter()
+                        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                        .collect(),
+                    body,
+                });
+            }
+        }
+        buf.drain(..consumed);
+    }
+}
+
+/// Decodes `json` as the model `T`. When it decodes, encoding it and decoding the encoding
+/// must give the same encoding again (a fixed point after one round), and `Debug` must not
+/// panic.
+pub fn model<T>(json: &str)
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + std::fmt::Debug,
+{
+    let Ok(first) = serde_json::from_str::<T>(json) else {
+        return;
+    };
+    let _ = format!("{first:?}");
+    let encoded = serde_json::to_string(&first).expect("a decoded model encodes");
+    let second: T = serde_json::from_str(&encoded)
+        .unwrap_or_else(|e| panic!("its own encoding {encoded} does not decode: {e}"));
+    let again = serde_json::to_string(&second).expect("a decoded model encodes");
+    assert_eq!(encoded, again, "encoding is a fixed point");
+}
+
+/// What the tar reader read: each entry and its data, or the error it stopped with.
+pub fn tar_entries(reader: impl std::io::Read) -> (Vec<(dkr::tar::Entry, Vec<u8>)>, Option<String>) {
+    use std::io::Read;
+    let mut tar = dkr::tar::Reader::new(reader);
+    let mut entries = Vec::new();
+    loop {
+        match tar.next_entry() {
+            Ok(Some(entry)) => {
+                let mut data = Vec::new();
+                // The data is bounded by the input (the reader has no more to give).
+                if let Err(e) = (&mut tar).take(1 << 24).read_to_end(&mut data) {
+                    entries.push((entry, data));
+                    return (entries, Some(e.to_string()));
+                }
+                entries.push((entry, data));
+            }
+            Ok(None) => return (entries, None),
+            Err(e) => return (entries, Some(e.to_string())),
+        }
+    }
+}
+
+/// A reader that hands out its bytes `size` at a time, as a socket might.
+pub struct Trickle<'a> {
+    pub data: &'a [u8],
+    pub size: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.size).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}

@@ -11,8 +11,8 @@
 
 #[path = "fixtures_check.rs"]
 mod check;
-#[path = "fixtures_proxy.rs"]
-mod proxy;
+#[path = "fixtures_endpoints.rs"]
+mod endpoints;
 #[path = "fixtures_scenario.rs"]
 mod scenario;
 #[path = "fixtures_synthetic.rs"]

@@ -62,6 +62,11 @@ pub(crate) fn check() -> Result<ExitCode, String> {
 
     let methods = client_methods();
 
+    let endpoints = super::endpoints::load(&root)?;
+    // The endpoints of the list that recorded exchanges reach, and requests it lacks.
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    let mut unlisted: BTreeSet<String> = BTreeSet::new();
+
     let paths = transcript_paths()?;
     // engine dir -> method -> covered by a transcript that ran.
     let mut coverage: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -138,6 +143,19 @@ pub(crate) fn check() -> Result<ExitCode, String> {
                 coverage.entry(dir).or_default().extend(listed);
             }
         }
+        // An endpoint newer than the engine's API is not exercised by what the engine
+        // answers about it (a 404 or 405 of its router).
+        let api = t.meta("api-version").and_then(api_version);
+        for ex in t.exchanges() {
+            let line = ex.request_line();
+            match super::endpoints::of_request(&endpoints, &line) {
+                Some(e) if !synthetic && api_version(&e.added) <= api => {
+                    reached.insert(e.name());
+                }
+                Some(_) => (),
+                None => drop(unlisted.insert(format!("{name}: {line}"))),
+            }
+        }
     }
 
     for dir in &recorded {
@@ -159,8 +177,31 @@ pub(crate) fn check() -> Result<ExitCode, String> {
         }
     }
 
+    for request in &unlisted {
+        problems.push(format!(
+            "{request}: no endpoint of {} has this method and path; fix the request or the list",
+            super::endpoints::LIST
+        ));
+    }
+
     synthetic_in_sync(&mut problems)?;
     suites(&root, &paths, &mut problems)?;
+
+    let unreached: Vec<String> = endpoints
+        .iter()
+        .map(super::endpoints::Endpoint::name)
+        .filter(|name| !reached.contains(name))
+        .collect();
+    eprintln!(
+        "endpoints: {} of the {} of {} are exercised by recorded transcripts; not by any: {}",
+        reached.len(),
+        endpoints.len(),
+        super::endpoints::LIST,
+        match unreached.is_empty() {
+            true => "none".to_owned(),
+            false => unreached.join(", "),
+        }
+    );
 
     if problems.is_empty() {
         eprintln!(
@@ -310,6 +351,12 @@ pub(crate) fn client_methods() -> BTreeSet<String> {
     let calls = docker_client::dispatch::calls().into_iter();
     let watchers = docker_client::dispatch::WATCHERS.iter().copied();
     calls.chain(watchers).map(str::to_owned).collect()
+}
+
+/// `1.41` as `(1, 41)`, so that versions compare as numbers.
+fn api_version(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.trim().split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 #[cfg(test)]

@@ -23,10 +23,9 @@ use docker_client::{
     dispatch, Endpoint, Error, EventsOptions, InventoryOptions, ListContainersOptions,
     RemoveContainerOptions, RemoveVolumeOptions, WatchConfig,
 };
-use docker_replay::{Ending, Exchange, Transcript};
+use docker_replay::{Ending, Exchange, Recorder, Transcript};
 use serde_json::{json, Value};
 
-use super::proxy::Proxy;
 use super::{fixtures_dir, shown};
 
 /// The label every container of the scenario carries.
@@ -37,6 +36,13 @@ const MISSING_EXEC: &str = "deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdead
 const WATCH_WINDOW: Duration = Duration::from_secs(2);
 /// Container names of the scenario start with this; anything else on the engine is foreign.
 const PREFIX: &str = "dkr-fx-";
+
+/// The plugin the scenario makes, named for a registry that does not answer.
+const PLUGIN: &str = "localhost:1/dkr-fx/plugin:1";
+
+/// Its `config.json`: an authorization plugin (the engine calls none unless told to) with
+/// one settable variable.
+const PLUGIN_CONFIG: &str = r#"{"description": "dkr fixture plugin", "documentation": "https://example.invalid/dkr", "entrypoint": ["/bin/sh", "-c", "sleep 5"], "interface": {"socket": "dkr.sock", "types": ["docker.authz/1.0"]}, "env": [{"name": "DEBUG", "settable": ["value"], "value": "0"}]}"#;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EngineKind {
@@ -233,6 +239,18 @@ fn scenario() -> Vec<Item> {
         step("prune_images", "prune_images", json!([{"label": [LABEL]}])),
         step("load_images_not_an_image", "load_images", json!([{"file": "hello.txt", "content": "hi\n"}, true])),
         step("save_images_missing", "save_images", json!([["dkr-fx-missing:latest"]])),
+        step("save_image", "save_image", json!(["dkr-fx/imported:1"])),
+        step("save_image_missing", "save_image", json!(["dkr-fx-missing:latest"])),
+        // No image index answers here: the engine's own error.
+        step("search_images_no_index", "search_images", json!(["busybox", {"limit": 1}])),
+        step("inspect_distribution_unreachable", "inspect_distribution", json!(["localhost:1/dkr-fx/none:1", {}])),
+        // API 1.55: what an older engine answers (the synthetic set has the real shape).
+        step("attestations_image_unsupported", "attestations_image", json!(["bb:latest", {}])),
+        // Build, with the legacy builder.
+        step("build_image", "build_image", json!([{"files": {"Dockerfile": "FROM bb:latest\nLABEL dkr-fixture=1\n"}}, {"tags": ["dkr-fx/built:1"]}])),
+        step("build_image_failing_run", "build_image", json!([{"files": {"Dockerfile": "FROM bb:latest\nRUN echo failing >&2; exit 3\n"}}, {"force_rm": true}])),
+        step("build_image_buildkit_only", "build_image", json!([{"files": {"Dockerfile": "FROM bb:latest\nRUN --mount=type=cache,target=/c true\n"}}, {}])),
+        step("prune_build_cache", "prune_build_cache", json!([{}])),
         step("commit_container", "commit_container", json!(["$idle", {"reference": "dkr-fx/committed:1", "comment": "fixture", "pause": false}])),
         step("commit_container_missing", "commit_container", json!(["dkr-fx-missing", {}])),
         step("pull_image_unreachable", "pull_image", json!(["localhost:1/dkr-fx/none:1", {}])),
@@ -259,6 +277,24 @@ fn scenario() -> Vec<Item> {
         step("prune_volumes", "prune_volumes", json!([{"label": ["dkr-fixture-prune=1"]}])),
         step("remove_volume", "remove_volume", json!(["dkr-fx-vol", false])),
         step("remove_volume_missing", "remove_volume", json!(["dkr-fx-missing", false])),
+        // API 1.42 (cluster volumes): what an older engine answers.
+        step("update_volume_unsupported", "update_volume", json!(["dkr-fx-missing", 1, {"AccessMode": {"Scope": "single"}}])),
+        // Plugins: one made from a tar whose root file system holds a single file, so that
+        // enabling it fails (runc finds no /bin/sh; the live tests enable a busybox one), and
+        // a registry that does not answer for push, pull, upgrade and privileges.
+        step("create_plugin", "create_plugin", json!([PLUGIN, {"files": {"config.json": PLUGIN_CONFIG, "rootfs/etc/dkr-plugin": "1\n"}}])),
+        step("list_plugins", "list_plugins", json!([{}])),
+        step("inspect_plugin", "inspect_plugin", json!([PLUGIN])),
+        step("inspect_plugin_missing", "inspect_plugin", json!(["dkr-fx-missing:1"])),
+        step("set_plugin", "set_plugin", json!([PLUGIN, ["DEBUG=1"]])),
+        step("enable_plugin_no_socket", "enable_plugin", json!([PLUGIN, 5])),
+        step("disable_plugin_not_enabled", "disable_plugin", json!([PLUGIN, {}])),
+        step("privileges_plugin_unreachable", "privileges_plugin", json!(["localhost:1/dkr-fx/plugin:2", {}])),
+        step("pull_plugin_unreachable", "pull_plugin", json!(["localhost:1/dkr-fx/plugin:2", {"name": "dkr-fx-pulled:1"}])),
+        step("upgrade_plugin_unreachable", "upgrade_plugin", json!([PLUGIN, "localhost:1/dkr-fx/plugin:2", {}])),
+        step("push_plugin_unreachable", "push_plugin", json!([PLUGIN, {}])),
+        step("remove_plugin", "remove_plugin", json!([PLUGIN, {}])),
+        step("remove_plugin_missing", "remove_plugin", json!([PLUGIN, {}])),
         // Events of the scenario's containers, and the watchers built on them.
         act(Act::Settle),
         step("events", "events", events.clone()),
@@ -273,6 +309,11 @@ fn scenario() -> Vec<Item> {
         // container exits varies from run to run: the event windows above end before it.
         step("attach_container", "attach_container", json!(["$stdin", "hello\n"])).running(&["stdin"]),
         step("attach_container_missing", "attach_container", json!(["dkr-fx-missing", "hello\n"])),
+        // Over WebSocket: a container that reads a line, answers and exits.
+        act(Act::Create("ws", json!({"Cmd": ["sh", "-c", "read line; echo got $line; sleep 0.2"], "OpenStdin": true, "AttachStdin": true}))),
+        act(Act::Start("ws")),
+        step("attach_container_ws", "attach_container_ws", json!(["$ws", "hello\n", {}])).running(&["ws"]),
+        step("attach_container_ws_missing", "attach_container_ws", json!(["dkr-fx-missing", "hello\n", {}])),
     ]
 }
 
@@ -513,7 +554,7 @@ pub(crate) fn record(engine: EngineKind) -> Result<(), String> {
         // Podman answers this probe with its oldest event, the same every time.
         no_history(&direct)?;
     }
-    let proxy = Proxy::start(&socket).map_err(|e| format!("cannot start the proxy: {e}"))?;
+    let proxy = Recorder::start(&socket).map_err(|e| format!("cannot start the proxy: {e}"))?;
     let recording = Client::builder()
         .endpoint(Endpoint::Unix(proxy.socket().to_owned()))
         .api_version(&api)
@@ -571,7 +612,7 @@ struct Header<'a> {
 fn run_scenario(
     direct: &Client,
     recording: &Client,
-    proxy: &Proxy,
+    proxy: &Recorder,
     ctx: &mut Ctx,
     header: &Header<'_>,
 ) -> Result<Vec<(String, Transcript)>, String> {
@@ -652,7 +693,9 @@ fn run_scenario(
         let (result, exchanges) = loop {
             proxy.clear_lines();
             let result = perform(client, step.call, &args, proxy, &during);
-            let exchanges: Vec<Exchange> = proxy.take(Duration::from_secs(60))?;
+            let exchanges: Vec<Exchange> = proxy
+                .take(Duration::from_secs(60))
+                .map_err(|e| e.to_string())?;
             if header.engine != EngineKind::Podman || probes_answered(&exchanges) || attempt == 20 {
                 break (result, exchanges);
             }
@@ -853,7 +896,7 @@ fn perform(
     client: &Client,
     call: &str,
     args: &Value,
-    proxy: &Proxy,
+    proxy: &Recorder,
     during: &dyn Fn(),
 ) -> Result<Option<String>, Error> {
     match call {
@@ -980,6 +1023,14 @@ fn remove_ours(direct: &Client) -> Result<(), String> {
         direct
             .remove_network(&n.name)
             .map_err(|e| format!("cannot remove network {}: {e}", n.name))?;
+    }
+    // Podman has no plugins: its 404 leaves nothing to remove.
+    let plugins = direct.list_plugins(&Default::default()).unwrap_or_default();
+    for p in plugins.iter().filter(|p| p.name.contains("dkr-fx")) {
+        let force = docker_client::RemovePluginOptions::default().force(true);
+        direct
+            .remove_plugin(&p.name, force)
+            .map_err(|e| format!("cannot remove plugin {}: {e}", p.name))?;
     }
     let volumes = direct
         .list_volumes(&docker_client::ListVolumesOptions::default())

@@ -219,7 +219,55 @@ pub(crate) fn transcripts() -> Result<Vec<(String, Transcript)>, String> {
             &response("200 OK", Body::Json(&json.to_string())),
         )],
     ));
+    cluster_volume_update(&mut out, &base("update_volume_unsupported")?)?;
     Ok(out)
+}
+
+/// `PUT /volumes/{name}` (API 1.42, cluster volumes), which 20.10 routes nowhere (its 404
+/// is recorded in `update_volume_unsupported`). The request is the recorded one at API
+/// 1.53, for a cluster volume's name; the answers are moby's `putVolumesUpdate`: on a
+/// swarm manager an empty 200, elsewhere the cluster's 503.
+fn cluster_volume_update(
+    out: &mut Vec<(String, Transcript)>,
+    recorded: &Transcript,
+) -> Result<(), String> {
+    let request = String::from_utf8_lossy(&first(recorded)?.request).replace(
+        "PUT /v1.41/volumes/dkr-fx-missing?",
+        "PUT /v1.53/volumes/dkr-fx-cluster?",
+    );
+    let args = recorded
+        .meta("args")
+        .unwrap_or("[]")
+        .replace("dkr-fx-missing", "dkr-fx-cluster");
+    out.push(build(
+        "update_volume",
+        "update_volume",
+        &args,
+        API,
+        "ok",
+        "synthetic because no engine here runs a swarm with a CSI driver: a cluster volume's \
+         update (API 1.42) answered by a manager with an empty 200, as moby's \
+         putVolumesUpdate writes it",
+        vec![exchange(
+            request.as_bytes(),
+            &response("200 OK", Body::Empty),
+        )],
+    ));
+    let not_manager = r#"{"message":"This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again."}"#;
+    out.push(build(
+        "update_volume_not_a_manager",
+        "update_volume",
+        &args,
+        API,
+        "error Api 503",
+        "synthetic because 20.10 has no PUT /volumes/{name} (API 1.42): an engine that is no \
+         swarm manager answers the cluster's 503",
+        vec![exchange(
+            request.as_bytes(),
+            &response("503 Service Unavailable", Body::Json(not_manager)),
+        )],
+    ));
+    Ok(())
 }
 
 /// Writes the synthetic transcripts, normalised, replacing the folder's old ones.
@@ -325,6 +373,8 @@ enum Body<'a> {
     Lines(&'a [String], &'a str),
     /// No body: the answer to `HEAD /_ping`.
     Ping,
+    /// No body, as a handler that only writes its status answers.
+    Empty,
 }
 
 /// A response as Docker 29.2 frames it: the headers every routed answer carries, then
@@ -370,6 +420,7 @@ fn response(status: &str, body: Body<'_>) -> Vec<u8> {
             }
             head += "0\r\n\r\n";
         }
+        Body::Empty => head += &format!("{common}Content-Length: 0\r\n\r\n"),
         Body::Ping => {
             head = format!(
                 "HTTP/1.1 {status}\r\nApi-Version: {API}\r\nBuilder-Version: 2\r\n\

@@ -10,6 +10,7 @@ mod engine_remote;
 mod fixtures;
 mod http;
 mod loc;
+mod soak;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,9 @@ Commands:
               run a private container engine for live tests
   fixtures record|check|normalise [--engine docker|podman]
               record engine transcripts, or check the recorded ones
+  soak [--quick] [--only PHASE,...] [--markdown FILE]
+              the client under bounded load, cuts, engine stops, kills,
+              freezes and restarts (restarts the engine of `engine up`)
   loc [--root DIR]
               code lines per crate, and the lines both flavours repeat
   help        show this text
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
         "engine" => engine::run(rest),
         "fixtures" => fixtures::run(rest),
         "loc" => loc::run(rest),
+        "soak" => soak::run(rest),
         "help" | "-h" | "--help" => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)

@@ -97,7 +97,8 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub no_trunc: bool,
 
-    /// Seconds to wait for the engine's answer to begin (the response head)
+    /// Seconds a call may take, retries included (default 300); streams such as logs -f,
+    /// events and pull are bounded only in how long their answer may take to begin
     #[arg(
         long,
         global = true,

@@ -39,7 +39,8 @@ use crate::cmd::View;
 use crate::error::Failure;
 
 /// Builds the client: `--host`, else `DOCKER_HOST`, else the default socket;
-/// `DOCKER_API_VERSION` pins the version; `--timeout` sets the head timeout.
+/// `DOCKER_API_VERSION` pins the version; `--timeout` sets the head timeout and the total
+/// deadline of every call that is not a stream.
 pub fn client(cli: &Cli) -> Result<Client, Failure> {
     let mut builder = Client::builder().from_env();
     if let Some(host) = &cli.host {
@@ -69,9 +70,14 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
         }
     }
     if let Some(t) = cli.timeout {
-        builder = builder.head_timeout(t);
+        builder = builder.head_timeout(t).total_timeout(t);
     }
-    builder.build().map_err(Failure::Config)
+    let client = builder.build().map_err(Failure::Config)?;
+    // Once per run, before the first request: an engine on plain TCP beyond loopback.
+    if let Some(warning) = client.endpoint_choice().warning() {
+        let _ = writeln!(io::stderr().lock(), "{warning}");
+    }
+    Ok(client)
 }
 
 /// Runs the command line, writing to standard output and error, and returns the exit

@@ -150,6 +150,7 @@ fn is_go_printable(c: char) -> bool {
 /// use docker_models::Port;
 /// let p = |ip: &str, private, public| Port {
 ///     ip: ip.into(), private_port: private, public_port: public, typ: "tcp".into(),
+///     ..Default::default()
 /// };
 /// let ports = [p("0.0.0.0", 80, 8080), p("", 443, 0), p("::", 80, 8080)];
 /// assert_eq!(
@@ -511,6 +512,7 @@ mod tests {
             private_port: private,
             public_port: public,
             typ: typ.into(),
+            ..Port::default()
         }
     }
 

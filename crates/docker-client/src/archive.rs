@@ -53,7 +53,7 @@ impl<F: Flavour> Client<F> {
     /// # Ok::<(), docker_client::Error>(())
     /// ```
     pub fn stat_path(&self, id: &str, path: &str) -> F::Out<'_, PathStat> {
-        let call = archive(Method::Head, id, path);
+        let call = archive(Method::Head, id, path).map(|c| self.bounded(c));
         self.run(async move {
             let (request, response) = self.answer(call).await?;
             let stat = path_stat(&F::head(&response).headers, &request);

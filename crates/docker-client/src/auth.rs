@@ -237,6 +237,7 @@ impl DockerConfig {
                 serveraddress: key.clone(),
                 identitytoken: entry.identitytoken.unwrap_or_default(),
                 registrytoken: entry.registrytoken.unwrap_or_default(),
+                ..AuthConfig::default()
             };
             if let Some(encoded) = entry.auth.filter(|a| !a.is_empty()) {
                 let bad = || {

@@ -260,6 +260,12 @@ impl FlavourIo for Blocking {
         std::future::ready(response.bytes().map_err(Error::from))
     }
 
+    fn error_body(
+        response: Response,
+    ) -> impl Future<Output = Result<docker_transport::ErrorBody>> + Send {
+        std::future::ready(response.error_body().map_err(Error::from))
+    }
+
     fn next_chunk(response: &mut Response) -> impl Future<Output = Result<Option<&[u8]>>> + Send {
         std::future::ready(response.next_chunk().map_err(Error::from))
     }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use docker_models::{ErrorResponse, Ping};
-use docker_transport::{Body, Headers, Method, Request, ResponseHead};
+use docker_transport::{Body, ErrorBody, Headers, Method, Request, ResponseHead};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -22,10 +22,15 @@ pub(crate) struct Call<R> {
     pub(crate) body: Body<R>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) head_timeout: Option<Duration>,
+    /// The call's total deadline: set by the steps that read a whole answer themselves
+    /// (`Client::bounded`), `None` for the answers a caller reads at its own pace.
+    pub(crate) total_timeout: Option<Duration>,
     /// An endless or slow stream: no idle timeout between body reads.
     pub(crate) streaming: bool,
     /// Asks the engine to hijack the connection (attach, exec start).
     pub(crate) upgrade: bool,
+    /// Asks the engine to switch to WebSocket (attach over WebSocket).
+    pub(crate) websocket: bool,
     /// Gets the `/vX.Y` prefix (every path but `/_ping`).
     pub(crate) versioned: bool,
 }
@@ -39,8 +44,10 @@ impl<R> Call<R> {
             body: Body::Empty,
             headers: Vec::new(),
             head_timeout: None,
+            total_timeout: None,
             streaming: false,
             upgrade: false,
+            websocket: false,
             versioned: true,
         }
     }
@@ -102,6 +109,13 @@ impl<R> Call<R> {
         self
     }
 
+    /// Asks for a WebSocket (the caller adds the key and version headers).
+    pub(crate) fn upgrade_websocket(mut self) -> Call<R> {
+        self.websocket = true;
+        self.streaming = true;
+        self
+    }
+
     pub(crate) fn unversioned(mut self) -> Call<R> {
         self.versioned = false;
         self
@@ -122,7 +136,9 @@ impl<R> Call<R> {
             (true, Some(v)) => format!("/v{v}{}{}", self.path, self.query.as_str()),
             _ => format!("{}{}", self.path, self.query.as_str()),
         };
-        let mut req = Request::new(self.method, target).body(self.body);
+        let mut req = Request::new(self.method, target)
+            .body(self.body)
+            .total_timeout(self.total_timeout);
         for (name, value) in self.headers {
             req = req.header(name, value);
         }
@@ -135,6 +151,9 @@ impl<R> Call<R> {
         if self.upgrade {
             req = req.upgrade();
         }
+        if self.websocket {
+            req = req.upgrade_websocket();
+        }
         req
     }
 }
@@ -145,7 +164,7 @@ pub(crate) fn is_success(status: u16) -> bool {
 }
 
 /// Turns a non-success answer into the matching error. `Ok` for 2xx.
-pub(crate) fn check_status(request: &str, head: &ResponseHead, body: &[u8]) -> Result<()> {
+pub(crate) fn check_status(request: &str, head: &ResponseHead, body: &ErrorBody) -> Result<()> {
     let status = head.status;
     match status {
         200..=299 => Ok(()),
@@ -159,8 +178,15 @@ pub(crate) fn check_status(request: &str, head: &ResponseHead, body: &[u8]) -> R
     }
 }
 
-fn api_error(status: u16, headers: &Headers, body: &[u8]) -> Error {
-    let message = error_message(headers, body);
+fn api_error(status: u16, headers: &Headers, body: &ErrorBody) -> Error {
+    let message = match body.cut {
+        false => error_message(headers, &body.bytes),
+        true => format!(
+            "{} [the engine's message was cut: it is longer than the {} bytes read]",
+            cut_error_message(&body.bytes),
+            body.bytes.len()
+        ),
+    };
     match status {
         404 => Error::NotFound { message },
         409 => Error::Conflict { message },
@@ -176,21 +202,43 @@ fn error_message(headers: &Headers, body: &[u8]) -> String {
         .get("content-type")
         .is_some_and(|ct| ct.starts_with("application/json"));
     if is_json || body.first() == Some(&b'{') {
-        if let Ok(e) = serde_json::from_slice::<ErrorResponse>(body) {
+        let decoded = std::str::from_utf8(body).map(docker_models::from_json::<ErrorResponse>);
+        if let Ok(Ok(e)) = decoded {
             return e.message;
         }
     }
     String::from_utf8_lossy(body).trim().to_owned()
 }
 
+/// The start of the engine's message in the first bytes of a longer body: the text of
+/// `{"message":"...` as far as it goes, when the body starts so, else the bytes as text.
+fn cut_error_message(start: &[u8]) -> String {
+    let text = String::from_utf8_lossy(start);
+    let Some(rest) = text.trim_start().strip_prefix("{\"message\":\"") else {
+        return text.trim().to_owned();
+    };
+    // The string's end is missing, and an escape or a character may be cut: close the
+    // string where it still decodes, dropping at most the few bytes of a cut escape.
+    let rest = rest.trim_end_matches('\u{fffd}');
+    for drop in 0..=6.min(rest.len()) {
+        let Some(head) = rest.get(..rest.len() - drop) else {
+            continue;
+        };
+        if let Ok(message) = serde_json::from_str::<String>(&format!("\"{head}\"")) {
+            return message;
+        }
+    }
+    text.trim().to_owned()
+}
+
 /// Decodes a JSON body, with the request and the start of the body in the error.
 ///
-/// The body is checked as UTF-8 once, as a whole: `from_slice` would check every string
-/// on its own, which costs an inspect about 15% of its decoding. Only `from_str` is used,
-/// so that each model's decoder is compiled once, not once per reader type.
+/// The body is checked as UTF-8 once, as a whole, and handed to
+/// `docker_models::from_json`, which decodes a model (or a list of them) with the model's
+/// own decoder in one pass, and any other type through serde_json.
 pub(crate) fn decode<T: DeserializeOwned>(request: &str, body: &[u8]) -> Result<T> {
     let decoded = match std::str::from_utf8(body) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => docker_models::from_json(text),
         Err(e) => Err(serde::de::Error::custom(format_args!(
             "the body is not UTF-8: {e}"
         ))),
@@ -217,12 +265,52 @@ pub(crate) fn ping_from_head(head: &ResponseHead) -> Ping {
         experimental: h.get("docker-experimental") == Some("true"),
         builder_version: text("builder-version"),
         swarm: text("swarm"),
+        ..Ping::default()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cut(bytes: &[u8]) -> ErrorBody {
+        ErrorBody {
+            bytes: bytes.to_vec(),
+            cut: true,
+        }
+    }
+
+    #[test]
+    fn a_cut_json_message_keeps_its_text_up_to_the_cut() {
+        let head = |status| ResponseHead {
+            status,
+            minor_version: 1,
+            reason: String::new(),
+            headers: Headers::default(),
+        };
+        let cases: [(&[u8], &str); 4] = [
+            (
+                br#"{"message":"No such container: nnnn"#,
+                "No such container: nnnn",
+            ),
+            // An escape cut in the middle is dropped.
+            (
+                br#"{"message":"a \"quoted\" name \u00"#,
+                "a \"quoted\" name ",
+            ),
+            (br#"{"message":"tab\"#, "tab"),
+            (b"<html><body>Bad Gateway", "<html><body>Bad Gateway"),
+        ];
+        for (bytes, message) in cases {
+            let err = check_status("GET /x", &head(404), &cut(bytes)).unwrap_err();
+            assert!(err.is_not_found(), "{err:?}");
+            let text = err.message().unwrap();
+            assert!(text.starts_with(message), "{text:?}");
+            assert!(text.contains("was cut"), "{text}");
+        }
+        let err = check_status("GET /x", &head(502), &cut(b"<html>")).unwrap_err();
+        assert_eq!(err.status_code(), Some(502));
+    }
 
     #[test]
     fn decode_reads_utf8_json_and_names_a_body_that_is_not() {

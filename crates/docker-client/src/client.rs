@@ -50,6 +50,8 @@ use crate::{ApiVersion, Error, Flavour, Result};
 pub struct Client<F: Flavour> {
     pub(crate) transport: <F as FlavourIo>::Transport,
     pub(crate) shared: Arc<Shared>,
+    /// The total deadline of this handle's unary calls (see [`Client::with_total_timeout`]).
+    total_timeout: Option<Duration>,
 }
 
 impl<F: Flavour> Clone for Client<F> {
@@ -57,6 +59,7 @@ impl<F: Flavour> Clone for Client<F> {
         Client {
             transport: self.transport.clone(),
             shared: self.shared.clone(),
+            total_timeout: self.total_timeout,
         }
     }
 }
@@ -66,6 +69,7 @@ impl<F: Flavour> fmt::Debug for Client<F> {
         f.debug_struct("Client")
             .field("endpoint", &self.endpoint().to_string())
             .field("api_version", &self.shared.current())
+            .field("total_timeout", &self.total_timeout)
             .finish()
     }
 }
@@ -141,9 +145,46 @@ impl<F: Flavour> Client<F> {
 
     fn from_parts(config: Config, shared: Shared) -> Client<F> {
         Client {
+            total_timeout: config.timeouts.total,
             transport: F::transport(config),
             shared: Arc::new(shared),
         }
+    }
+
+    /// This client with another total deadline for each call whose answer it reads whole
+    /// (a model, or nothing): `None` lifts it. A cheap clone that shares the connection
+    /// pool and the negotiated version, so it also serves for one call:
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// let client = docker_client::blocking::Client::from_env()?;
+    /// let quick = client.with_total_timeout(Some(Duration::from_secs(2)));
+    /// let running = quick.list_containers(&Default::default())?;
+    /// // A prune that is slow by design gets all the time it needs.
+    /// client.with_total_timeout(None).prune_images(&Default::default())?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    ///
+    /// Streams and the answers a caller reads at its own pace (events, logs, stats
+    /// streams, attach and exec sessions, pull, push, import, load, export, archives,
+    /// `request`) never have one. See [`ClientBuilder::total_timeout`] for the default.
+    pub fn with_total_timeout(&self, total: Option<Duration>) -> Client<F> {
+        Client {
+            total_timeout: total,
+            ..self.clone()
+        }
+    }
+
+    /// The total deadline of this handle's unary calls, `None` when lifted.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = docker_client::blocking::Client::unix("/run/docker.sock");
+    /// assert_eq!(client.total_timeout(), Some(Duration::from_secs(300)));
+    /// assert_eq!(client.with_total_timeout(None).total_timeout(), None);
+    /// ```
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
     }
 
     /// The engine's address.
@@ -203,16 +244,23 @@ impl<F: Flavour> Client<F> {
 
     /// `HEAD /_ping`, then `GET` for engines that refuse HEAD (404 or 405).
     pub(crate) async fn ping_engine(&self) -> Result<Ping> {
-        let head = self
-            .transmit(Call::new(docker_transport::Method::Head, "/_ping"), None)
-            .await?;
+        let ping = self.bounded(Call::new(docker_transport::Method::Head, "/_ping"));
+        let head = self.transmit(ping, None).await?;
         let response = match F::head(&head).status {
             200 => head,
-            _ => self.transmit(Call::get("/_ping"), None).await?,
+            _ => {
+                self.transmit(self.bounded(Call::get("/_ping")), None)
+                    .await?
+            }
         };
         let head = F::head(&response).clone();
-        let body = F::bytes(response).await?;
-        call::check_status("GET /_ping", &head, &body)?;
+        let request = "GET /_ping";
+        if !call::is_success(head.status) {
+            return Err(self.refusal(request, response).await);
+        }
+        F::bytes(response)
+            .await
+            .map_err(|e| in_flight(e, request))?;
         Ok(call::ping_from_head(&head))
     }
 
@@ -234,7 +282,7 @@ impl<F: Flavour> Client<F> {
         let request = call.describe();
         F::send(&self.transport, call.into_request(version))
             .await
-            .map_err(|e| in_flight(e, request))
+            .map_err(|e| in_flight(e, &request))
     }
 
     /// Sends a call; an error status becomes the error. Returns the call's description
@@ -249,15 +297,34 @@ impl<F: Flavour> Client<F> {
         if call::is_success(F::head(&response).status) {
             return Ok((request, response));
         }
+        Err(self.refusal(&request, response).await)
+    }
+
+    /// The error of a non-success answer to `request`: its status, and the engine's
+    /// message from a body read up to the error cap (cut there, saying so, rather than
+    /// failing as too large).
+    async fn refusal(&self, request: &str, response: <F as FlavourIo>::Response) -> Error {
         let head = F::head(&response).clone();
-        let body = F::bytes(response).await?;
-        Err(match call::check_status(&request, &head, &body) {
+        let body = match F::error_body(response).await {
+            Ok(body) => body,
+            Err(e) => return in_flight(e, request),
+        };
+        match call::check_status(request, &head, &body) {
             Err(e) => e,
             Ok(()) => Error::Api {
                 status: head.status,
                 message: format!("{request}: unexpected status"),
             },
-        })
+        }
+    }
+
+    /// `call` with this handle's total deadline, unless it is a stream: for the steps that
+    /// read a whole answer themselves.
+    pub(crate) fn bounded(&self, mut call: CallOf<F>) -> CallOf<F> {
+        if !call.streaming {
+            call.total_timeout = self.total_timeout;
+        }
+        call
     }
 
     /// Sends a call and decodes its JSON answer.
@@ -265,15 +332,20 @@ impl<F: Flavour> Client<F> {
         &self,
         call: Result<CallOf<F>>,
     ) -> Result<T> {
-        let (request, response) = self.answer(call).await?;
-        let body = F::bytes(response).await?;
+        let (request, response) = self.answer(call.map(|c| self.bounded(c))).await?;
+        let body = F::bytes(response)
+            .await
+            .map_err(|e| in_flight(e, &request))?;
         call::decode(&request, &body)
     }
 
     /// Sends a call whose answer carries nothing.
     pub(crate) async fn empty(&self, call: Result<CallOf<F>>) -> Result<()> {
-        let (_, response) = self.answer(call).await?;
-        F::bytes(response).await.map(drop)
+        let (request, response) = self.answer(call.map(|c| self.bounded(c))).await?;
+        F::bytes(response)
+            .await
+            .map(drop)
+            .map_err(|e| in_flight(e, &request))
     }
 
     /// Sends a call whose answer is a stream, decoded by the decoder `make` builds from
@@ -296,7 +368,7 @@ impl<F: Flavour> Client<F> {
 }
 
 /// Names the request in flight in a timeout.
-fn in_flight(e: Error, request: String) -> Error {
+fn in_flight(e: Error, request: &str) -> Error {
     match e {
         Error::Timeout {
             kind,
@@ -307,7 +379,7 @@ fn in_flight(e: Error, request: String) -> Error {
             kind,
             after,
             endpoint,
-            request: Some(request),
+            request: Some(request.to_owned()),
         },
         e => e,
     }
@@ -631,6 +703,38 @@ impl<F: Flavour> ClientBuilder<F> {
     /// ```
     pub fn idle_timeout(mut self, t: Duration) -> Self {
         self.config.timeouts.idle = Some(t);
+        self
+    }
+
+    /// The longest a call whose answer the client reads whole (a model, or nothing) may
+    /// take: connecting, the head, the body and a retry together. Default 300 s (the head
+    /// timeout's 120 s plus three minutes for a body, more than any such answer needs), so
+    /// that an engine, proxy or tunnel that stalls or trickles an answer cannot hold a call
+    /// for longer; calls that wait longer for their head by design (stop and restart with
+    /// a grace period, commit) get that much longer. Streams are exempt. Per call:
+    /// [`Client::with_total_timeout`]. A passed deadline is [`Error::Timeout`] with
+    /// [`TimeoutKind::Total`](crate::TimeoutKind::Total), naming the request.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = docker_client::blocking::Client::builder().total_timeout(Duration::from_secs(10)).build()?;
+    /// assert_eq!(client.total_timeout(), Some(Duration::from_secs(10)));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn total_timeout(mut self, t: Duration) -> Self {
+        self.config.timeouts.total = Some(t);
+        self
+    }
+
+    /// No total deadline: a unary call is bounded only by the head and idle timeouts.
+    ///
+    /// ```
+    /// let client = docker_client::blocking::Client::builder().no_total_timeout().build()?;
+    /// assert_eq!(client.total_timeout(), None);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn no_total_timeout(mut self) -> Self {
+        self.config.timeouts.total = None;
         self
     }
 

@@ -789,6 +789,35 @@ impl<F: Flavour> Client<F> {
         self.run(async move { self.session(call, None, &id).await })
     }
 
+    /// `GET /containers/{id}/attach/ws`: the container's stdio over a WebSocket (see
+    /// [`WsSession`](crate::WsSession)). Below API 1.42 the engine attaches stdin, stdout
+    /// and stderr whatever `options` say.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::AttachOptions;
+    /// let mut ws = client.attach_container_ws("shell", AttachOptions::default().stdin(true))?;
+    /// ws.write_stdin(b"echo hi; exit\n")?;
+    /// print!("{}", String::from_utf8_lossy(&ws.collect_output()?));
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn attach_container_ws(
+        &self,
+        id: &str,
+        options: AttachOptions,
+    ) -> F::Out<'_, crate::WsSession<F>> {
+        let call = container_path(id, "/attach/ws").map(|p| {
+            let mut q = Query::default();
+            q.push("stream", "1")
+                .flag("stdin", options.stdin)
+                .flag("stdout", options.stdout)
+                .flag("stderr", options.stderr)
+                .flag("logs", options.logs);
+            Call::get(p).query(q).upgrade_websocket()
+        });
+        self.run(self.ws_session(call))
+    }
+
     /// `POST /containers/{id}/resize?h=&w=`: resizes a container's TTY.
     ///
     /// ```no_run

@@ -19,7 +19,8 @@
 //! Arguments are what the method takes, in order: strings for IDs and names, `null` for
 //! `None`, numbers for seconds and sizes, and objects for options (`{"all": true,
 //! "filters": {"label": ["k=v"]}}`), models (`ContainerCreateConfig`) and tarballs
-//! (`{"file": "hello.txt", "content": "hi\n"}`, a ustar archive of one file). A streamed
+//! (`{"file": "hello.txt", "content": "hi\n"}`, a ustar archive of one file, or
+//! `{"files": {"Dockerfile": "FROM bb:latest\n", ...}}`). A streamed
 //! answer is read to its end (a stats stream: as many samples as its second argument); a
 //! session is given the second argument as stdin, half-closed, and read to its end.
 
@@ -103,6 +104,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("stats_container_stream", |c, a| a.items(c.stats_container_stream(a.s(0)?), a.get(1)?)),
         ("logs_container", |c, a| a.output(c.logs_container(a.s(0)?, &a.get(1)?))),
         ("attach_container", |c, a| a.session(c.attach_container(a.s(0)?, a.get(2)?), a.opt(1))),
+        ("attach_container_ws", |c, a| a.ws(c.attach_container_ws(a.s(0)?, a.get(2)?), a.opt(1))),
         ("resize_container", |c, a| a.unit(c.resize_container(a.s(0)?, a.get(1)?, a.get(2)?))),
         // Exec.
         ("create_exec", |c, a| a.created(c.create_exec(a.s(0)?, &a.get(1)?))),
@@ -125,7 +127,26 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("import_image", |c, a| a.items(c.import_image(a.tar(0)?, &a.get(1)?), None)),
         ("load_images", |c, a| a.items(c.load_images(a.tar(0)?, a.get(1)?), None)),
         ("save_images", |c, a| a.reader(c.save_images(&a.strs(0)?))),
+        ("save_image", |c, a| a.reader(c.save_image(a.s(0)?))),
+        ("search_images", |c, a| a.model(c.search_images(a.s(0)?, &a.get(1)?))),
+        ("inspect_distribution", |c, a| a.model(c.inspect_distribution(a.s(0)?, &a.get(1)?))),
+        ("attestations_image", |c, a| a.model(c.attestations_image(a.s(0)?, &a.get(1)?))),
         ("commit_container", |c, a| a.model(c.commit_container(a.s(0)?, &a.get(1)?))),
+        // Build.
+        ("build_image", |c, a| a.items(c.build_image(a.tar(0)?, &a.get(1)?), None)),
+        ("prune_build_cache", |c, a| a.model(c.prune_build_cache(&a.get(0)?))),
+        // Plugins.
+        ("list_plugins", |c, a| a.model(c.list_plugins(&a.get(0)?))),
+        ("inspect_plugin", |c, a| a.model(c.inspect_plugin(a.s(0)?))),
+        ("privileges_plugin", |c, a| a.model(c.privileges_plugin(a.s(0)?, &a.get(1)?))),
+        ("pull_plugin", |c, a| a.items(c.pull_plugin(a.s(0)?, &a.get(1)?), None)),
+        ("create_plugin", |c, a| a.unit(c.create_plugin(a.s(0)?, a.tar(1)?))),
+        ("enable_plugin", |c, a| a.unit(c.enable_plugin(a.s(0)?, a.secs(1)?))),
+        ("disable_plugin", |c, a| a.unit(c.disable_plugin(a.s(0)?, a.get(1)?))),
+        ("set_plugin", |c, a| a.unit(c.set_plugin(a.s(0)?, &a.strs(1)?))),
+        ("upgrade_plugin", |c, a| a.items(c.upgrade_plugin(a.s(0)?, a.s(1)?, &a.get(2)?), None)),
+        ("push_plugin", |c, a| a.items(c.push_plugin(a.s(0)?, &a.get(1)?), None)),
+        ("remove_plugin", |c, a| a.unit(c.remove_plugin(a.s(0)?, a.get(1)?))),
         // Networks.
         ("list_networks", |c, a| a.model(c.list_networks(&a.get(0)?))),
         ("inspect_network", |c, a| a.model(c.inspect_network(a.s(0)?))),
@@ -138,6 +159,7 @@ fn table<F: Flavour>() -> Vec<(&'static str, Arm<F>)> {
         ("list_volumes", |c, a| a.model(c.list_volumes(&a.get(0)?))),
         ("inspect_volume", |c, a| a.model(c.inspect_volume(a.s(0)?))),
         ("create_volume", |c, a| a.model(c.create_volume(&a.get(0)?))),
+        ("update_volume", |c, a| a.unit(c.update_volume(a.s(0)?, a.get(1)?, &a.get(2)?))),
         ("remove_volume", |c, a| a.unit(c.remove_volume(a.s(0)?, a.get(1)?))),
         ("prune_volumes", |c, a| a.model(c.prune_volumes(&a.get(0)?))),
     ]
@@ -166,8 +188,17 @@ pub fn calls() -> Vec<&'static str> {
 /// too.
 pub const WATCHERS: &[&str] = &["watch_events", "watch_events_with", "watch_containers"];
 
-/// The methods of [`Client`] that send nothing: the constructors, `endpoint` and `endpoint_choice`.
-pub const LOCAL: &[&str] = &["builder", "from_env", "unix", "endpoint", "endpoint_choice"];
+/// The methods of [`Client`] that send nothing: the constructors, `endpoint`,
+/// `endpoint_choice`, and the total deadline's getter and setter.
+pub const LOCAL: &[&str] = &[
+    "builder",
+    "from_env",
+    "unix",
+    "endpoint",
+    "endpoint_choice",
+    "total_timeout",
+    "with_total_timeout",
+];
 
 /// Calls the endpoint method `call` of `client` with the JSON array `args`, and returns
 /// what it returned as an [`Outcome`].
@@ -304,9 +335,17 @@ impl<'a, F: Flavour> Args<'a, F> {
         Ok(secs.map(Duration::from_secs))
     }
 
-    /// The tarball `{"file": name, "content": text}` describes, streamed.
+    /// The tarball `{"file": name, "content": text}` or `{"files": {name: text, ...}}`
+    /// describes (files in name order), streamed.
     fn tar(&self, i: usize) -> Result<Chunked> {
         let v = self.arg(i);
+        if let Some(files) = v["files"].as_object() {
+            let files: Vec<(&str, &[u8])> = files
+                .iter()
+                .map(|(name, text)| (name.as_str(), text.as_str().unwrap_or("").as_bytes()))
+                .collect();
+            return Ok(Chunked(crate::build::archive_of(&files)));
+        }
         let file = v["file"].as_str().unwrap_or("file");
         let content = v["content"].as_str().unwrap_or("");
         Ok(Chunked(tar_of(file, content.as_bytes())))
@@ -402,6 +441,35 @@ impl<'a, F: Flavour> Args<'a, F> {
                 chunks.push(chunk_json(&chunk));
             }
             Ok(value(chunks))
+        }))
+    }
+
+    /// A WebSocket session given `stdin` (one message), then closed, and read to its end.
+    fn ws<'c>(
+        &self,
+        out: F::Out<'c, crate::WsSession<F>>,
+        stdin: Option<&str>,
+    ) -> Result<F::Out<'c, Outcome>> {
+        let stdin = stdin.map(str::to_owned);
+        Ok(F::run(async move {
+            let mut session = F::wait(out).await?;
+            if let Some(input) = stdin {
+                F::wait(session.write_stdin(input.as_bytes())).await?;
+            }
+            let mut items = Vec::new();
+            while let Some(item) = F::wait(session.next_output()).await? {
+                let value = match item {
+                    crate::WsOutput::Data(data) => {
+                        json!({"data": String::from_utf8_lossy(&data)})
+                    }
+                    crate::WsOutput::Pong(p) => json!({"pong": String::from_utf8_lossy(&p)}),
+                    crate::WsOutput::Close { code, reason } => {
+                        json!({"close": code, "reason": reason})
+                    }
+                };
+                items.push(value);
+            }
+            Ok(value(items))
         }))
     }
 
@@ -560,6 +628,7 @@ model_args!(
     docker_models::ContainerUpdate,
     docker_models::AuthConfig,
     docker_models::EndpointSettings,
+    docker_models::ClusterVolumeSpec,
 );
 
 /// `[["key", "value"], ...]`: a raw request's query.
@@ -606,32 +675,7 @@ pub(crate) fn parse_time(text: &str) -> Option<SystemTime> {
 /// assert_eq!(tar.len(), 512 + 512 + 1024); // The header, the padded content and the end.
 /// ```
 pub fn tar_of(name: &str, content: &[u8]) -> Vec<u8> {
-    let mut header = [0u8; 512];
-    let put = |h: &mut [u8; 512], at: usize, bytes: &[u8]| {
-        let n = bytes.len().min(512 - at);
-        h[at..at + n].copy_from_slice(&bytes[..n]);
-    };
-    put(&mut header, 0, &name.as_bytes()[..name.len().min(100)]);
-    put(&mut header, 100, b"0000644\0");
-    put(&mut header, 108, b"0000000\0");
-    put(&mut header, 116, b"0000000\0");
-    put(
-        &mut header,
-        124,
-        format!("{:011o}\0", content.len()).as_bytes(),
-    );
-    put(&mut header, 136, b"00000000000\0");
-    put(&mut header, 148, b"        ");
-    header[156] = b'0';
-    put(&mut header, 257, b"ustar\0");
-    put(&mut header, 263, b"00");
-    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
-    put(&mut header, 148, format!("{sum:06o}\0 ").as_bytes());
-    let mut tar = header.to_vec();
-    tar.extend_from_slice(content);
-    tar.resize(512 + content.len().div_ceil(512) * 512, 0);
-    tar.resize(tar.len() + 1024, 0);
-    tar
+    crate::build::archive_of(&[(name, content)])
 }
 
 #[cfg(test)]

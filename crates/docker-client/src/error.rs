@@ -90,8 +90,9 @@ pub enum Error {
     Transport(TransportError),
     /// A timeout fired.
     #[error(
-        "{kind} timeout after {after:?} talking to {endpoint}{}",
-        in_flight(request)
+        "{kind} timeout after {after:?} talking to {endpoint}{}{}",
+        in_flight(request),
+        timeout_advice(*kind)
     )]
     Timeout {
         /// Which timeout.
@@ -133,6 +134,27 @@ pub enum Error {
     #[error("the engine reported an error in the stream: {message}")]
     Stream {
         /// The engine's message.
+        message: String,
+    },
+    /// The builder failed a build (`POST /build`): a `RUN` step exited non-zero, a file to
+    /// `COPY` is missing, a base image could not be pulled. The message is the builder's.
+    #[error("the build failed: {message}")]
+    Build {
+        /// The builder's message, such as `The command '/bin/sh -c make' returned a
+        /// non-zero code: 2`.
+        message: String,
+        /// The builder's code: a failed `RUN`'s exit status; 0 when it gave none.
+        code: i64,
+    },
+    /// The build needs BuildKit, which this client does not drive: BuildKit's session
+    /// (`POST /session`, gRPC over HTTP/2 on a hijacked connection) is out of scope.
+    #[error(
+        "the build needs BuildKit, which this client does not drive (its session, POST /session, \
+         is out of scope): {message}; remove the BuildKit-only syntax from the Dockerfile, or \
+         build with `docker buildx build`"
+    )]
+    BuildKitRequired {
+        /// The engine's message, such as `the --mount option requires BuildKit`.
         message: String,
     },
     /// A stream's framing was broken (a line over the cap, a bad multiplexed header).
@@ -180,6 +202,13 @@ fn in_flight(request: &Option<String>) -> String {
     }
 }
 
+fn timeout_advice(kind: TimeoutKind) -> &'static str {
+    match kind {
+        TimeoutKind::Total => "; the call's total deadline passed while the answer stalled or trickled in (raise it with ClientBuilder::total_timeout or Client::with_total_timeout for a call that is slow by design)",
+        _ => "",
+    }
+}
+
 /// Which timeout fired.
 ///
 /// ```
@@ -195,6 +224,10 @@ pub enum TimeoutKind {
     Head,
     /// The body went silent for too long between two reads.
     Idle,
+    /// The whole call took longer than its total deadline
+    /// ([`ClientBuilder::total_timeout`](crate::ClientBuilder::total_timeout)), however
+    /// steadily the answer trickled in.
+    Total,
     /// No item arrived within a watcher's or inventory's `next_timeout`.
     Wait,
 }
@@ -205,6 +238,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect",
             TimeoutKind::Head => "head",
             TimeoutKind::Idle => "idle",
+            TimeoutKind::Total => "total",
             TimeoutKind::Wait => "wait",
         })
     }
@@ -414,7 +448,9 @@ impl Error {
             Error::NotFound { message }
             | Error::Conflict { message }
             | Error::Api { message, .. }
-            | Error::Stream { message } => Some(message),
+            | Error::Stream { message }
+            | Error::Build { message, .. }
+            | Error::BuildKitRequired { message } => Some(message),
             _ => None,
         }
     }
@@ -453,6 +489,7 @@ impl From<docker_transport::Error> for Error {
                 kind: match kind {
                     K::Connect => TimeoutKind::Connect,
                     K::Head => TimeoutKind::Head,
+                    K::Total => TimeoutKind::Total,
                     _ => TimeoutKind::Idle,
                 },
                 after,

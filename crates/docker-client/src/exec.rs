@@ -85,6 +85,7 @@ impl<F: Flavour> Client<F> {
             let config = ExecStartConfig {
                 detach: false,
                 tty: options.tty,
+                ..ExecStartConfig::default()
             };
             Ok(Call::post(p).json("exec start", &config)?.upgrade())
         });

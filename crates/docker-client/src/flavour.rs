@@ -177,6 +177,10 @@ pub(crate) mod io {
         fn head(response: &Self::Response) -> &ResponseHead;
         /// The whole body, within the transport's caps.
         fn bytes(response: Self::Response) -> impl Future<Output = Result<Vec<u8>>> + Send;
+        /// The body of an error answer, cut at the error cap (never too large).
+        fn error_body(
+            response: Self::Response,
+        ) -> impl Future<Output = Result<docker_transport::ErrorBody>> + Send;
         /// The next piece of the body, `None` at its end.
         fn next_chunk(
             response: &mut Self::Response,

@@ -1,11 +1,13 @@
-//! Images: list, inspect, history, tag, remove, prune, pull, push, import, load, save and
-//! commit, with their options and the progress stream.
+//! Images: list, inspect, history, tag, remove, prune, pull, push, import, load, save (all
+//! or one), search, attestations and commit, with their options and the progress stream;
+//! and distribution inspect, which asks the registry about an image.
 
 use std::time::Duration;
 
 use docker_models::{
-    AuthConfig, ContainerConfig, IdResponse, ImageDeleteResponseItem, ImageHistoryItem,
-    ImageInspect, ImagePruneResponse, ImageSummary, ProgressMessage,
+    AttestationStatement, AuthConfig, ContainerConfig, DistributionInspect, IdResponse,
+    ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSearchResult,
+    ImageSummary, OciPlatform, ProgressMessage,
 };
 
 use crate::auth;
@@ -489,6 +491,157 @@ fn reference_arg<'a>(what: &'static str, reference: &'a str) -> Result<(&'a str,
     Ok((name, tag))
 }
 
+/// Options of `search_images` (`GET /images/search`).
+///
+/// ```
+/// let opts = docker_client::SearchImagesOptions::default()
+///     .limit(10)
+///     .filter("is-official", "true")
+///     .filter("stars", "100");
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchImagesOptions {
+    limit: Option<u32>,
+    filters: Filters,
+    auth: Option<AuthConfig>,
+}
+
+impl SearchImagesOptions {
+    /// The most results to return (the registry's default is 25).
+    ///
+    /// ```
+    /// let opts = docker_client::SearchImagesOptions::default().limit(5);
+    /// # let _ = opts;
+    /// ```
+    pub fn limit(self, limit: u32) -> Self {
+        SearchImagesOptions {
+            limit: Some(limit),
+            ..self
+        }
+    }
+
+    /// Adds a filter: `is-official` (`true`/`false`) or `stars` (at least that many).
+    ///
+    /// ```
+    /// let opts = docker_client::SearchImagesOptions::default().filter("is-official", "true");
+    /// # let _ = opts;
+    /// ```
+    pub fn filter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.filters.add(key, value);
+        self
+    }
+
+    /// Credentials for the index searched (`X-Registry-Auth`).
+    ///
+    /// ```
+    /// use docker_client::models::AuthConfig;
+    /// let auth = AuthConfig { username: "me".into(), password: "s3cret".into(), ..Default::default() };
+    /// let opts = docker_client::SearchImagesOptions::default().auth(auth);
+    /// # let _ = opts;
+    /// ```
+    pub fn auth(self, auth: AuthConfig) -> Self {
+        SearchImagesOptions {
+            auth: Some(auth),
+            ..self
+        }
+    }
+}
+
+/// Options of `inspect_distribution` (`GET /distribution/{name}/json`).
+///
+/// `Debug` never prints the credentials.
+///
+/// ```
+/// use docker_client::models::AuthConfig;
+/// let opts = docker_client::InspectDistributionOptions::default().auth(AuthConfig {
+///     username: "me".into(),
+///     password: "s3cret".into(),
+///     ..Default::default()
+/// });
+/// assert!(!format!("{opts:?}").contains("s3cret"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InspectDistributionOptions {
+    auth: Option<AuthConfig>,
+}
+
+impl InspectDistributionOptions {
+    /// Credentials for the registry (`X-Registry-Auth`).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::{DockerConfig, InspectDistributionOptions};
+    /// let image = "registry.example.com/team/app:1.0";
+    /// let mut opts = InspectDistributionOptions::default();
+    /// if let Some(auth) = DockerConfig::load()?.credentials_for_image(image)? {
+    ///     opts = opts.auth(auth);
+    /// }
+    /// println!("{}", client.inspect_distribution(image, &opts)?.descriptor.digest);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn auth(self, auth: AuthConfig) -> Self {
+        InspectDistributionOptions { auth: Some(auth) }
+    }
+}
+
+/// Options of `attestations_image` (`GET /images/{name}/attestations`, API 1.55 and
+/// later).
+///
+/// ```
+/// use docker_client::models::OciPlatform;
+/// let opts = docker_client::AttestationsOptions::default()
+///     .platform(OciPlatform { os: "linux".into(), architecture: "arm64".into(), ..Default::default() })
+///     .predicate_type("https://slsa.dev/provenance/v0.2")
+///     .statement(true);
+/// # let _ = opts;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttestationsOptions {
+    platform: Option<OciPlatform>,
+    types: Vec<String>,
+    statement: bool,
+}
+
+impl AttestationsOptions {
+    /// The image variant whose attestations to return (default: the engine's platform).
+    ///
+    /// ```
+    /// use docker_client::models::OciPlatform;
+    /// let amd64 = OciPlatform { os: "linux".into(), architecture: "amd64".into(), ..Default::default() };
+    /// let opts = docker_client::AttestationsOptions::default().platform(amd64);
+    /// # let _ = opts;
+    /// ```
+    pub fn platform(self, platform: OciPlatform) -> Self {
+        AttestationsOptions {
+            platform: Some(platform),
+            ..self
+        }
+    }
+
+    /// Returns only statements of this in-toto predicate type; repeatable (any of them).
+    ///
+    /// ```
+    /// let opts = docker_client::AttestationsOptions::default().predicate_type("https://spdx.dev/Document");
+    /// # let _ = opts;
+    /// ```
+    pub fn predicate_type(mut self, uri: impl Into<String>) -> Self {
+        self.types.push(uri.into());
+        self
+    }
+
+    /// Includes each statement's body (`Statement`); without it only the descriptors and
+    /// predicate types come, and the engine reads no statement blob.
+    ///
+    /// ```
+    /// let opts = docker_client::AttestationsOptions::default().statement(true);
+    /// # let _ = opts;
+    /// ```
+    pub fn statement(self, statement: bool) -> Self {
+        AttestationsOptions { statement, ..self }
+    }
+}
+
 impl<F: Flavour> Client<F> {
     /// `GET /images/json`: the local images.
     ///
@@ -802,6 +955,129 @@ impl<F: Flavour> Client<F> {
         self.run(self.reader(call()))
     }
 
+    /// `GET /images/{name}/get`: one image, with its tags, as a `docker save` tarball,
+    /// streamed.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// let mut tar = client.save_image("bb:latest")?;
+    /// let mut file = std::fs::File::create("bb.tar")?;
+    /// std::io::copy(&mut tar, &mut file)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn save_image(&self, name: &str) -> F::Out<'_, F::Reader> {
+        let call = image_path(name, "/get").map(|p| Call::get(p).streaming());
+        self.run(self.reader(call))
+    }
+
+    /// `GET /images/search?term=`: searches the registry index (Docker Hub, unless `term`
+    /// names another index, `registry.example.com/app`).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::SearchImagesOptions;
+    /// let opts = SearchImagesOptions::default().limit(5).filter("is-official", "true");
+    /// for found in client.search_images("busybox", &opts)? {
+    ///     println!("{} ({} stars): {}", found.name, found.star_count, found.description);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn search_images(
+        &self,
+        term: &str,
+        options: &SearchImagesOptions,
+    ) -> F::Out<'_, Vec<ImageSearchResult>> {
+        let call = || {
+            if term.trim().is_empty() {
+                return Err(Error::InvalidArgument {
+                    what: "search term",
+                    reason: "is empty".into(),
+                });
+            }
+            let mut q = Query::default();
+            q.push("term", path::plain_text("search term", term)?);
+            q.push_opt("limit", options.limit);
+            options.filters.push_to(&mut q);
+            let call = Call::get("/images/search").query(q);
+            Ok(match auth::for_pull(options.auth.as_ref()) {
+                Some(header) => call.header(auth::HEADER, header.into_value()),
+                None => call,
+            })
+        };
+        let call = call();
+        self.run(async move {
+            let found: Option<Vec<ImageSearchResult>> = self.json(call).await?;
+            Ok(found.unwrap_or_default())
+        })
+    }
+
+    /// `GET /distribution/{name}/json`: asks the image's registry for its manifest's
+    /// descriptor and platforms, without pulling it.
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::InspectDistributionOptions;
+    /// let d = client.inspect_distribution("127.0.0.1:5000/team/app:1.0", &InspectDistributionOptions::default())?;
+    /// println!("{} ({} bytes)", d.descriptor.digest, d.descriptor.size);
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn inspect_distribution(
+        &self,
+        reference: &str,
+        options: &InspectDistributionOptions,
+    ) -> F::Out<'_, DistributionInspect> {
+        let call = || {
+            reference_arg("image reference", reference)?;
+            let p = format!(
+                "/distribution/{}/json",
+                path::segment(Kind::Image, reference)?
+            );
+            let call = Call::get(p);
+            Ok(match auth::for_pull(options.auth.as_ref()) {
+                Some(header) => call.header(auth::HEADER, header.into_value()),
+                None => call,
+            })
+        };
+        self.run(self.json(call()))
+    }
+
+    /// `GET /images/{name}/attestations` (API 1.55 and later): the in-toto statements
+    /// attached to the image, for one platform. An engine without an image store that keeps
+    /// OCI indexes answers 501 ([`Error::Api`]).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::AttestationsOptions;
+    /// let opts = AttestationsOptions::default().predicate_type("https://slsa.dev/provenance/v0.2");
+    /// for a in client.attestations_image("app:1.0", &opts)? {
+    ///     println!("{} {}", a.predicate_type, a.descriptor.digest);
+    /// }
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn attestations_image(
+        &self,
+        name: &str,
+        options: &AttestationsOptions,
+    ) -> F::Out<'_, Vec<AttestationStatement>> {
+        let call = || {
+            let mut q = Query::default();
+            if let Some(p) = &options.platform {
+                let json = serde_json::to_string(p).expect("a platform always serializes");
+                q.push("platform", &json);
+            }
+            for t in &options.types {
+                q.push("type", path::plain_text("predicate type", t)?);
+            }
+            q.flag("statement", options.statement);
+            Ok(Call::get(image_path(name, "/attestations")?).query(q))
+        };
+        let call = call();
+        self.run(async move {
+            let found: Option<Vec<AttestationStatement>> = self.json(call).await?;
+            Ok(found.unwrap_or_default())
+        })
+    }
+
     /// `POST /commit?container=`: makes an image of a container's filesystem and settings,
     /// and returns the new image's ID.
     ///
@@ -903,7 +1179,7 @@ pub(crate) fn image_path(name: &str, suffix: &str) -> Result<String> {
 const UNPACK_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// A tarball upload: streamed, waited for until unpacked.
-fn tar_upload<F: Flavour>(call: CallOf<F>, tar: impl Upload<F>) -> CallOf<F> {
+pub(crate) fn tar_upload<F: Flavour>(call: CallOf<F>, tar: impl Upload<F>) -> CallOf<F> {
     call.header("Content-Type", "application/x-tar".to_owned())
         .body(tar.into_body())
         .head_timeout(UNPACK_TIMEOUT)
@@ -1011,6 +1287,47 @@ impl crate::dispatch::FromArg for PushImageOptions {
         let mut o = PushImageOptions::default().all_tags(crate::dispatch::flag(v, "all_tags"));
         if !v["auth"].is_null() {
             o = o.auth(serde_json::from_value(v["auth"].clone()).ok()?);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for SearchImagesOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<SearchImagesOptions> {
+        let mut o = SearchImagesOptions::default();
+        if let Some(n) = v["limit"].as_u64() {
+            o = o.limit(u32::try_from(n).ok()?);
+        }
+        for (key, value) in crate::dispatch::filters(&v["filters"]) {
+            o = o.filter(key, value);
+        }
+        Some(o)
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for InspectDistributionOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<InspectDistributionOptions> {
+        match v["auth"].is_null() {
+            true => Some(InspectDistributionOptions::default()),
+            false => Some(
+                InspectDistributionOptions::default()
+                    .auth(serde_json::from_value(v["auth"].clone()).ok()?),
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "dispatch")]
+impl crate::dispatch::FromArg for AttestationsOptions {
+    fn from_arg(v: &serde_json::Value) -> Option<AttestationsOptions> {
+        let mut o = AttestationsOptions::default().statement(crate::dispatch::flag(v, "statement"));
+        if !v["platform"].is_null() {
+            o = o.platform(serde_json::from_value(v["platform"].clone()).ok()?);
+        }
+        for t in v["types"].as_array().into_iter().flatten() {
+            o = o.predicate_type(t.as_str()?);
         }
         Some(o)
     }

@@ -35,8 +35,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// The area modules (archive, containers, exec, images, networks, system, volumes, and build,
-// plugins and swarm to come) each hold the endpoints of one area of the API and their
+// The area modules (archive, build, containers, exec, images, networks, plugins, system,
+// volumes, and swarm to come) each hold the endpoints of one area of the API and their
 // options; everything public in them is public here.
 
 mod archive;
@@ -60,6 +60,7 @@ mod options;
 mod output;
 mod path;
 mod plugins;
+mod security;
 mod session;
 mod stream;
 mod swarm;
@@ -69,6 +70,7 @@ pub mod tokio;
 mod version;
 mod volumes;
 mod watch;
+mod websocket;
 
 pub use docker_models as models;
 pub use docker_transport::{
@@ -78,6 +80,7 @@ pub use docker_transport::{
 
 pub use archive::*;
 pub use auth::{image_registry, DockerConfig};
+pub use build::*;
 pub use client::{Client, ClientBuilder};
 pub use containers::*;
 pub use context::{
@@ -95,6 +98,7 @@ pub use images::*;
 pub use networks::*;
 pub use options::PruneFilters;
 pub use output::{LogChunk, OutputStream};
+pub use plugins::*;
 pub use session::{AttachInput, AttachSession};
 pub use stream::Items;
 pub use system::*;
@@ -104,6 +108,7 @@ pub use watch::{
     Backoff, ContainerEntry, ContainerInventory, EventWatcher, InventoryChange, InventoryOptions,
     ResyncReason, RunState, WatchConfig, WatchItem,
 };
+pub use websocket::{WsOutput, WsSession};
 
 /// Percent-encodes `text` as one path segment, the way the client encodes IDs and names,
 /// for paths given to `request`. It does not validate: `..` stays `..`.

@@ -16,6 +16,7 @@ pub(crate) enum Kind {
     Network,
     Exec,
     Volume,
+    Plugin,
 }
 
 impl Kind {
@@ -26,6 +27,7 @@ impl Kind {
             Kind::Network => "network ID or name",
             Kind::Exec => "exec ID",
             Kind::Volume => "volume name",
+            Kind::Plugin => "plugin name",
         }
     }
 }

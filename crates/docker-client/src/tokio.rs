@@ -277,6 +277,10 @@ impl FlavourIo for Tokio {
         Ok(response.bytes().await?)
     }
 
+    async fn error_body(response: Response) -> Result<docker_transport::ErrorBody> {
+        Ok(response.error_body().await?)
+    }
+
     async fn next_chunk(response: &mut Response) -> Result<Option<&[u8]>> {
         Ok(response.next_chunk().await?)
     }
@@ -330,6 +334,110 @@ impl FlavourIo for Tokio {
 impl<R: AsyncRead + Send + Unpin + 'static> crate::Upload<Tokio> for R {
     fn into_body(self) -> Body {
         Body::Reader(Box::new(self))
+    }
+}
+
+/// A build context walks a directory with blocking file IO: it is read on tokio's
+/// blocking threads.
+impl crate::Upload<Tokio> for crate::BuildContext {
+    fn into_body(self) -> Body {
+        Body::Reader(Box::new(OffThread::new(self)))
+    }
+}
+
+/// A blocking reader read on tokio's blocking threads, one 64 KiB read at a time, so that
+/// its IO never stalls the runtime and memory stays one buffer.
+struct OffThread<R> {
+    state: OffThreadState<R>,
+}
+
+enum OffThreadState<R> {
+    /// The reader, its buffer, and the part of the buffer not yet handed out.
+    Idle {
+        reader: R,
+        buf: Vec<u8>,
+        at: usize,
+        len: usize,
+    },
+    /// A read in progress on a blocking thread.
+    Reading(tokio::task::JoinHandle<(R, Vec<u8>, io::Result<usize>)>),
+    /// The reader's end, or its error, was handed out.
+    Done,
+}
+
+// The reader is moved in and out of the state, never pinned.
+impl<R> Unpin for OffThread<R> {}
+
+impl<R: std::io::Read + Send + 'static> OffThread<R> {
+    fn new(reader: R) -> OffThread<R> {
+        OffThread {
+            state: OffThreadState::Idle {
+                reader,
+                buf: Vec::new(),
+                at: 0,
+                len: 0,
+            },
+        }
+    }
+}
+
+impl<R: std::io::Read + Send + 'static> AsyncRead for OffThread<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, OffThreadState::Done) {
+                OffThreadState::Idle {
+                    reader,
+                    buf,
+                    at,
+                    len,
+                } if at < len => {
+                    let n = out.remaining().min(len - at);
+                    out.put_slice(&buf[at..at + n]);
+                    this.state = OffThreadState::Idle {
+                        reader,
+                        buf,
+                        at: at + n,
+                        len,
+                    };
+                    return Poll::Ready(Ok(()));
+                }
+                OffThreadState::Idle {
+                    mut reader,
+                    mut buf,
+                    ..
+                } => {
+                    let read = tokio::task::spawn_blocking(move || {
+                        buf.resize(64 * 1024, 0);
+                        let n = reader.read(&mut buf);
+                        (reader, buf, n)
+                    });
+                    this.state = OffThreadState::Reading(read);
+                }
+                OffThreadState::Reading(mut read) => match Pin::new(&mut read).poll(cx) {
+                    Poll::Pending => {
+                        this.state = OffThreadState::Reading(read);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready(Ok((_, _, Ok(0)))) => return Poll::Ready(Ok(())),
+                    Poll::Ready(Ok((reader, buf, Ok(len)))) => {
+                        this.state = OffThreadState::Idle {
+                            reader,
+                            buf,
+                            at: 0,
+                            len,
+                        };
+                    }
+                    Poll::Ready(Ok((_, _, Err(e)))) => return Poll::Ready(Err(e)),
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(io::Error::other(e))),
+                },
+                OffThreadState::Done => return Poll::Ready(Ok(())),
+            }
+        }
     }
 }
 

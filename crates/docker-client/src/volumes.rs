@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use docker_models::{Volume, VolumeListResponse, VolumePruneResponse};
+use docker_models::{
+    ClusterVolumeSpec, Volume, VolumeListResponse, VolumePruneResponse, VolumeUpdate,
+};
 use serde_json::json;
 
 use crate::call::Call;
@@ -203,6 +205,35 @@ impl<F: Flavour> Client<F> {
     pub fn inspect_volume(&self, name: &str) -> F::Out<'_, Volume> {
         let call = volume_path(name).map(Call::get);
         self.run(self.json(call))
+    }
+
+    /// `PUT /volumes/{name}?version=` (API 1.42 and later): updates a cluster (swarm CSI)
+    /// volume's spec; only its `Availability` may change. `version` is the volume's
+    /// `ClusterVolume.Version.Index`, which guards against conflicting writes. An engine
+    /// outside a swarm answers 503 ([`Error::Api`](crate::Error::Api)).
+    ///
+    /// ```no_run
+    /// # let client = docker_client::blocking::Client::from_env()?;
+    /// use docker_client::models::ClusterVolumeSpec;
+    /// let drain = ClusterVolumeSpec { availability: "drain".into(), ..Default::default() };
+    /// client.update_volume("pgdata", 42, &drain)?;
+    /// # Ok::<(), docker_client::Error>(())
+    /// ```
+    pub fn update_volume(
+        &self,
+        name: &str,
+        version: u64,
+        spec: &ClusterVolumeSpec,
+    ) -> F::Out<'_, ()> {
+        let call = || {
+            let mut q = Query::default();
+            q.push("version", &version.to_string());
+            let body = VolumeUpdate { spec: spec.clone() };
+            Call::new(docker_transport::Method::Put, volume_path(name)?)
+                .query(q)
+                .json("volume update", &body)
+        };
+        self.run(self.empty(call()))
     }
 
     /// `DELETE /volumes/{name}?force=`: a volume in use is a conflict

@@ -2,75 +2,44 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use crate::model::model;
 
-use crate::de;
-
-/// Registry credentials: the body of `POST /auth`, and (base64url-encoded JSON) the
-/// `X-Registry-Auth` header of pull and push.
-///
-/// Keys are lowercase on the wire; empty fields are not sent. `Debug` never prints
-/// the password or the tokens.
-///
-/// ```
-/// let auth = docker_models::AuthConfig {
-///     username: "me".into(),
-///     password: "s3cret".into(),
-///     serveraddress: "registry.example.com".into(),
-///     ..Default::default()
-/// };
-/// assert_eq!(
-///     serde_json::to_string(&auth).unwrap(),
-///     r#"{"username":"me","password":"s3cret","serveraddress":"registry.example.com"}"#
-/// );
-/// assert!(!format!("{auth:?}").contains("s3cret"));
-/// ```
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AuthConfig {
-    /// `username`.
-    #[serde(
-        rename = "username",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub username: String,
-    /// `password` (or a personal access token).
-    #[serde(
-        rename = "password",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub password: String,
-    /// `email` (deprecated, ignored by current registries).
-    #[serde(
-        rename = "email",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub email: String,
-    /// `serveraddress`: the registry, e.g. `https://index.docker.io/v1/`.
-    #[serde(
-        rename = "serveraddress",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub serveraddress: String,
-    /// `identitytoken`: a refresh token from an earlier `POST /auth`, used instead of a
-    /// password.
-    #[serde(
-        rename = "identitytoken",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub identitytoken: String,
-    /// `registrytoken`: a bearer token sent to the registry as is.
-    #[serde(
-        rename = "registrytoken",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub registrytoken: String,
+model! {
+    /// Registry credentials: the body of `POST /auth`, and (base64url-encoded JSON) the
+    /// `X-Registry-Auth` header of pull and push.
+    ///
+    /// Keys are lowercase on the wire; empty fields are not sent. `Debug` never prints
+    /// the password or the tokens.
+    ///
+    /// ```
+    /// let auth = docker_models::AuthConfig {
+    ///     username: "me".into(),
+    ///     password: "s3cret".into(),
+    ///     serveraddress: "registry.example.com".into(),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(
+    ///     serde_json::to_string(&auth).unwrap(),
+    ///     r#"{"username":"me","password":"s3cret","serveraddress":"registry.example.com"}"#
+    /// );
+    /// assert!(!format!("{auth:?}").contains("s3cret"));
+    /// ```
+    #[derive(Clone, Default, PartialEq, Eq)]
+    pub struct AuthConfig {
+        /// `username`.
+        username: String = "username" omitempty,
+        /// `password` (or a personal access token).
+        password: String = "password" omitempty,
+        /// `email` (deprecated, ignored by current registries).
+        email: String = "email" omitempty,
+        /// `serveraddress`: the registry, e.g. `https://index.docker.io/v1/`.
+        serveraddress: String = "serveraddress" omitempty,
+        /// `identitytoken`: a refresh token from an earlier `POST /auth`, used instead of a
+        /// password.
+        identitytoken: String = "identitytoken" omitempty,
+        /// `registrytoken`: a bearer token sent to the registry as is.
+        registrytoken: String = "registrytoken" omitempty,
+    }
 }
 
 /// Shows a secret as `"<redacted>"` when set and `""` when empty.
@@ -99,30 +68,25 @@ impl fmt::Debug for AuthConfig {
     }
 }
 
-/// The answer of `POST /auth`.
-///
-/// `Debug` never prints the identity token.
-///
-/// ```
-/// use docker_models::AuthResponse;
-/// let res: AuthResponse =
-///     serde_json::from_str(r#"{"Status":"Login Succeeded","IdentityToken":"9cbaf023786cd7"}"#).unwrap();
-/// assert_eq!(res.status, "Login Succeeded");
-/// assert!(!format!("{res:?}").contains("9cbaf023786cd7"));
-/// ```
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AuthResponse {
-    /// `Status`, e.g. `Login Succeeded`.
-    #[serde(rename = "Status", deserialize_with = "de::nullable")]
-    pub status: String,
-    /// `IdentityToken`: a refresh token to keep instead of the password (may be empty).
-    #[serde(
-        rename = "IdentityToken",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub identity_token: String,
+model! {
+    /// The answer of `POST /auth`.
+    ///
+    /// `Debug` never prints the identity token.
+    ///
+    /// ```
+    /// use docker_models::AuthResponse;
+    /// let res: AuthResponse =
+    ///     serde_json::from_str(r#"{"Status":"Login Succeeded","IdentityToken":"9cbaf023786cd7"}"#).unwrap();
+    /// assert_eq!(res.status, "Login Succeeded");
+    /// assert!(!format!("{res:?}").contains("9cbaf023786cd7"));
+    /// ```
+    #[derive(Clone, Default, PartialEq, Eq)]
+    pub struct AuthResponse {
+        /// `Status`, e.g. `Login Succeeded`.
+        status: String = "Status",
+        /// `IdentityToken`: a refresh token to keep instead of the password (may be empty).
+        identity_token: String = "IdentityToken" omitempty,
+    }
 }
 
 impl fmt::Debug for AuthResponse {

@@ -4,27 +4,26 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::de;
+use crate::model::model;
 
-/// One entry of `GET /containers/{id}/changes`.
-///
-/// ```
-/// use docker_models::{ChangeKind, FileChange};
-///
-/// let diff: Vec<FileChange> =
-///     serde_json::from_str(r#"[{"Path":"/bin/touch","Kind":2},{"Path":"/foo","Kind":1}]"#).unwrap();
-/// assert_eq!(diff[0].kind, ChangeKind::Deleted);
-/// assert_eq!(diff[1].to_string(), "A /foo");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FileChange {
-    /// `Path`: the path in the container.
-    #[serde(rename = "Path", deserialize_with = "de::nullable")]
-    pub path: String,
-    /// `Kind`: what happened to it.
-    #[serde(rename = "Kind")]
-    pub kind: ChangeKind,
+model! {
+    /// One entry of `GET /containers/{id}/changes`.
+    ///
+    /// ```
+    /// use docker_models::{ChangeKind, FileChange};
+    ///
+    /// let diff: Vec<FileChange> =
+    ///     serde_json::from_str(r#"[{"Path":"/bin/touch","Kind":2},{"Path":"/foo","Kind":1}]"#).unwrap();
+    /// assert_eq!(diff[0].kind, ChangeKind::Deleted);
+    /// assert_eq!(diff[1].to_string(), "A /foo");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+    pub struct FileChange {
+        /// `Path`: the path in the container.
+        path: String = "Path",
+        /// `Kind`: what happened to it.
+        kind: ChangeKind = "Kind",
+    }
 }
 
 impl fmt::Display for FileChange {
@@ -114,6 +113,13 @@ impl ChangeKind {
 impl fmt::Display for ChangeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.symbol())
+    }
+}
+
+/// The number; `null` is `Modified` (0).
+impl crate::json::Decode for ChangeKind {
+    fn decode(r: &mut crate::json::Reader<'_>) -> crate::json::Result<ChangeKind> {
+        <u8 as crate::json::Decode>::decode(r).map(ChangeKind::from_code)
     }
 }
 

@@ -5,25 +5,25 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::de;
+use crate::model::model;
 
-/// The engine's error body, `{"message": "..."}`, sent with every 4xx/5xx JSON answer.
-///
-/// For API versions below 1.24 the engine answers errors in plain text instead; the
-/// client keeps the raw text in that case.
-///
-/// ```
-/// let e: docker_models::ErrorResponse =
-///     serde_json::from_str(r#"{"message":"No such container: nosuch"}"#).unwrap();
-/// assert_eq!(e.message, "No such container: nosuch");
-/// assert_eq!(e.to_string(), "No such container: nosuch");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ErrorResponse {
-    /// The human-readable error text.
-    #[serde(rename = "message", deserialize_with = "de::nullable")]
-    pub message: String,
+model! {
+    /// The engine's error body, `{"message": "..."}`, sent with every 4xx/5xx JSON answer.
+    ///
+    /// For API versions below 1.24 the engine answers errors in plain text instead; the
+    /// client keeps the raw text in that case.
+    ///
+    /// ```
+    /// let e: docker_models::ErrorResponse =
+    ///     serde_json::from_str(r#"{"message":"No such container: nosuch"}"#).unwrap();
+    /// assert_eq!(e.message, "No such container: nosuch");
+    /// assert_eq!(e.to_string(), "No such container: nosuch");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ErrorResponse {
+        /// The human-readable error text.
+        message: String = "message",
+    }
 }
 
 impl fmt::Display for ErrorResponse {
@@ -32,19 +32,19 @@ impl fmt::Display for ErrorResponse {
     }
 }
 
-/// The answer of the calls that create something and return only its ID, such as
-/// `POST /commit` (the new image's ID).
-///
-/// ```
-/// let r: docker_models::IdResponse = serde_json::from_str(r#"{"Id":"sha256:1a2b"}"#).unwrap();
-/// assert_eq!(r.id, "sha256:1a2b");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IdResponse {
-    /// `Id`.
-    #[serde(rename = "Id", deserialize_with = "de::nullable")]
-    pub id: String,
+model! {
+    /// The answer of the calls that create something and return only its ID, such as
+    /// `POST /commit` (the new image's ID).
+    ///
+    /// ```
+    /// let r: docker_models::IdResponse = serde_json::from_str(r#"{"Id":"sha256:1a2b"}"#).unwrap();
+    /// assert_eq!(r.id, "sha256:1a2b");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct IdResponse {
+        /// `Id`.
+        id: String = "Id",
+    }
 }
 
 /// The empty JSON object `{}`, used as the value of Go's `map[string]struct{}` sets
@@ -69,6 +69,19 @@ impl Serialize for EmptyObject {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+/// Any value: what is inside is not kept.
+impl crate::json::Decode for EmptyObject {
+    fn decode(r: &mut crate::json::Reader<'_>) -> crate::json::Result<EmptyObject> {
+        r.skip().map(|()| EmptyObject {})
+    }
+}
+
+impl crate::model::Empty for EmptyObject {
+    fn is_empty_value(&self) -> bool {
+        true
     }
 }
 

@@ -3,79 +3,53 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use crate::model::model;
 
-use crate::de;
-
-/// One event of `GET /events`.
-///
-/// The shape is the same from API 1.24 to 1.56, except that the legacy `status`, `id`
-/// and `from` keys (deprecated since 1.22) are gone from API 1.52 on (and before that
-/// were only sent for container and image events). They decode as empty strings when
-/// absent and are not serialized when empty; use [`action`](Self::action),
-/// [`actor_id`](Self::actor_id) and the `image` attribute instead.
-///
-/// `typ` is the plain `Type` string (`container`, `image`, `volume`, `network`,
-/// `daemon`, `plugin`, `node`, `service`, `secret`, `config`, `builder`, ...): new types
-/// never fail decoding.
-///
-/// ```
-/// let e: docker_models::EventMessage = serde_json::from_str(
-///     r#"{"Type":"container","Action":"die","Actor":{"ID":"1cd7","Attributes":{"exitCode":"137"}},
-///         "scope":"local","time":1795863903,"timeNano":1795863903449878308}"#,
-/// ).unwrap();
-/// assert_eq!((e.typ.as_str(), e.action.as_str()), ("container", "die"));
-/// assert_eq!(e.actor.attributes["exitCode"], "137");
-/// assert!(e.status.is_empty()); // API 1.52+ shape
-/// assert_eq!(e.actor_id(), "1cd7");
-/// assert_eq!(e.time_nano(), 1795863903449878308);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EventMessage {
-    /// `status` (legacy): the action, e.g. `kill`; empty when absent.
-    #[serde(
-        rename = "status",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub status: String,
-    /// `id` (legacy): the actor id; empty when absent.
-    #[serde(
-        rename = "id",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub id: String,
-    /// `from` (legacy): the container's image; empty when absent.
-    #[serde(
-        rename = "from",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub from: String,
-    /// `Type`: the kind of object, e.g. `container`.
-    #[serde(rename = "Type", deserialize_with = "de::nullable")]
-    pub typ: String,
-    /// `Action`, e.g. `start`, `die`, `kill`, `exec_start: sh`, `health_status: healthy`.
-    #[serde(rename = "Action", deserialize_with = "de::nullable")]
-    pub action: String,
-    /// `Actor`: the object and its attributes.
-    #[serde(rename = "Actor", deserialize_with = "de::nullable")]
-    pub actor: EventActor,
-    /// `scope`: `local` or `swarm`.
-    #[serde(
-        rename = "scope",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub scope: String,
-    /// `time`: Unix seconds.
-    #[serde(rename = "time", deserialize_with = "de::int")]
-    pub time: i64,
-    /// `timeNano`: Unix nanoseconds (0 when absent; see [`time_nano`](Self::time_nano)).
-    #[serde(rename = "timeNano", deserialize_with = "de::int")]
-    pub time_nano: i64,
+model! {
+    /// One event of `GET /events`.
+    ///
+    /// The shape is the same from API 1.24 to 1.56, except that the legacy `status`, `id`
+    /// and `from` keys (deprecated since 1.22) are gone from API 1.52 on (and before that
+    /// were only sent for container and image events). They decode as empty strings when
+    /// absent and are not serialized when empty; use [`action`](Self::action),
+    /// [`actor_id`](Self::actor_id) and the `image` attribute instead.
+    ///
+    /// `typ` is the plain `Type` string (`container`, `image`, `volume`, `network`,
+    /// `daemon`, `plugin`, `node`, `service`, `secret`, `config`, `builder`, ...): new types
+    /// never fail decoding.
+    ///
+    /// ```
+    /// let e: docker_models::EventMessage = serde_json::from_str(
+    ///     r#"{"Type":"container","Action":"die","Actor":{"ID":"1cd7","Attributes":{"exitCode":"137"}},
+    ///         "scope":"local","time":1795863903,"timeNano":1795863903449878308}"#,
+    /// ).unwrap();
+    /// assert_eq!((e.typ.as_str(), e.action.as_str()), ("container", "die"));
+    /// assert_eq!(e.actor.attributes["exitCode"], "137");
+    /// assert!(e.status.is_empty()); // API 1.52+ shape
+    /// assert_eq!(e.actor_id(), "1cd7");
+    /// assert_eq!(e.time_nano(), 1795863903449878308);
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct EventMessage {
+        /// `status` (legacy): the action, e.g. `kill`; empty when absent.
+        status: String = "status" omitempty,
+        /// `id` (legacy): the actor id; empty when absent.
+        id: String = "id" omitempty,
+        /// `from` (legacy): the container's image; empty when absent.
+        from: String = "from" omitempty,
+        /// `Type`: the kind of object, e.g. `container`.
+        typ: String = "Type",
+        /// `Action`, e.g. `start`, `die`, `kill`, `exec_start: sh`, `health_status: healthy`.
+        action: String = "Action",
+        /// `Actor`: the object and its attributes.
+        actor: EventActor = "Actor",
+        /// `scope`: `local` or `swarm`.
+        scope: String = "scope" omitempty,
+        /// `time`: Unix seconds.
+        time: i64 = "time",
+        /// `timeNano`: Unix nanoseconds (0 when absent; see [`time_nano`](Self::time_nano)).
+        time_nano: i64 = "timeNano",
+    }
 }
 
 impl EventMessage {
@@ -133,7 +107,7 @@ impl fmt::Display for EventMessage {
         if self.actor.id.is_empty() {
             let legacy = EventActor {
                 id: self.id.clone(),
-                attributes: BTreeMap::new(),
+                ..EventActor::default()
             };
             write!(f, "{legacy}")
         } else {
@@ -142,25 +116,24 @@ impl fmt::Display for EventMessage {
     }
 }
 
-/// `Actor` of an [`EventMessage`]: the object the event is about.
-///
-/// ```
-/// use docker_models::EventMessage;
-/// let event: EventMessage = serde_json::from_str(
-///     r#"{"Type":"container","Action":"die","Actor":{"ID":"1cd78d71f60d","Attributes":{"exitCode":"0","name":"web"}}}"#,
-/// ).unwrap();
-/// assert_eq!(event.actor.id, "1cd78d71f60d");
-/// assert_eq!(event.actor.attributes["exitCode"], "0");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EventActor {
-    /// `ID`: a container, image, network or volume id (or name, for some types).
-    #[serde(rename = "ID", deserialize_with = "de::nullable")]
-    pub id: String,
-    /// `Attributes`: e.g. `name`, `image`, `exitCode`, `signal`, and container labels.
-    #[serde(rename = "Attributes", deserialize_with = "de::nullable")]
-    pub attributes: BTreeMap<String, String>,
+model! {
+    /// `Actor` of an [`EventMessage`]: the object the event is about.
+    ///
+    /// ```
+    /// use docker_models::EventMessage;
+    /// let event: EventMessage = serde_json::from_str(
+    ///     r#"{"Type":"container","Action":"die","Actor":{"ID":"1cd78d71f60d","Attributes":{"exitCode":"0","name":"web"}}}"#,
+    /// ).unwrap();
+    /// assert_eq!(event.actor.id, "1cd78d71f60d");
+    /// assert_eq!(event.actor.attributes["exitCode"], "0");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct EventActor {
+        /// `ID`: a container, image, network or volume id (or name, for some types).
+        id: String = "ID",
+        /// `Attributes`: e.g. `name`, `image`, `exitCode`, `signal`, and container labels.
+        attributes: BTreeMap<String, String> = "Attributes",
+    }
 }
 
 impl fmt::Display for EventActor {

@@ -9,7 +9,8 @@
 //!   defaults, so `Vec`/`BTreeMap` fields are never `Option` just because the engine
 //!   may send `null`; `Option` is kept where absence means something (`SizeRw`,
 //!   `VirtualSize`, `Health`, `PidsLimit`, ...);
-//! * unknown fields are ignored (or, for create bodies, kept in an `extra` map);
+//! * keys no field names are kept in the model's `extra` ([`Extra`]) and encoded
+//!   again, so a decoded model loses nothing the engine sent;
 //! * numbers are read leniently: any JSON number or numeric string, saturating.
 //!
 //! Key names are the engine's exact JSON keys (`Id`, `ImageID`, `timeNano`, ...);
@@ -35,28 +36,45 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod attestation;
 mod auth;
+mod bridge;
+mod build;
 mod changes;
+mod cluster_volume;
 mod common;
 mod container;
 mod create;
 mod de;
 mod disk;
+mod distribution;
 mod events;
 mod exec;
+mod extra;
 mod host_config;
 mod image;
+mod json;
+mod model;
 mod network;
 mod network_settings;
+mod plugin;
 mod progress;
+mod search;
 mod stats;
 mod system;
 mod top;
 mod update;
 mod volume;
 
+pub use attestation::AttestationStatement;
 pub use auth::{AuthConfig, AuthResponse};
+pub use bridge::from_json;
+pub use build::{BuildCachePruneResponse, BuildResult};
 pub use changes::{ChangeKind, FileChange};
+pub use cluster_volume::{
+    CapacityRange, ClusterVolumeAccessMode, ClusterVolumeSecret, ClusterVolumeSpec, MountVolume,
+    Topology, TopologyRequirement, VolumeUpdate,
+};
 pub use common::{EmptyObject, ErrorResponse, IdResponse};
 pub use container::{
     ContainerConfig, ContainerInspect, ContainerState, ContainerSummary, GraphDriver, Health,
@@ -70,10 +88,12 @@ pub use disk::{
     BuildCacheRecord, ContainerPruneResponse, ImagePruneResponse, NetworkPruneResponse, SystemDf,
     VolumePruneResponse,
 };
+pub use distribution::{DistributionInspect, OciDescriptor, OciPlatform};
 pub use events::{EventActor, EventMessage};
 pub use exec::{
     ExecCreateConfig, ExecCreateResponse, ExecInspect, ExecProcessConfig, ExecStartConfig,
 };
+pub use extra::{Extra, ExtraIter};
 pub use host_config::{DeviceMapping, HostConfig, LogConfig, Mount, RestartPolicy, Ulimit};
 pub use image::{
     ImageDeleteResponseItem, ImageHistoryItem, ImageInspect, ImageMetadata, ImageSummary, RootFs,
@@ -84,7 +104,12 @@ pub use network::{
 pub use network_settings::{
     Address, EndpointIpamConfig, EndpointSettings, NetworkSettings, PortBinding, PortMap,
 };
+pub use plugin::{
+    Plugin, PluginArgs, PluginConfig, PluginDevice, PluginEnv, PluginInterface, PluginLinux,
+    PluginMount, PluginNetwork, PluginPrivilege, PluginRootFs, PluginSettings, PluginUser,
+};
 pub use progress::{ErrorDetail, ProgressDetail, ProgressMessage};
+pub use search::ImageSearchResult;
 pub use stats::{
     BlkioStatEntry, BlkioStats, ContainerStats, CpuStats, CpuUsage, MemoryStats, NetworkStats,
     PidsStats, ThrottlingData,

@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
-use crate::de;
+use crate::model::model;
 
 /// Container port (`"22/tcp"`) → host bindings. A `None` value (`null` on the wire)
 /// is an exposed port that is not published.
@@ -13,7 +11,7 @@ use crate::de;
 /// ```
 /// use docker_models::{PortBinding, PortMap};
 /// let mut ports = PortMap::new();
-/// let binding = PortBinding { host_ip: String::new(), host_port: "8080".into() };
+/// let binding = PortBinding { host_port: "8080".into(), ..Default::default() };
 /// ports.insert("80/tcp".into(), Some(vec![binding]));
 /// ports.insert("443/tcp".into(), None); // The port is exposed, not published.
 /// assert_eq!(
@@ -23,97 +21,79 @@ use crate::de;
 /// ```
 pub type PortMap = BTreeMap<String, Option<Vec<PortBinding>>>;
 
-/// One host binding of a container port: `{"HostIp":"0.0.0.0","HostPort":"8888"}`.
-///
-/// ```
-/// let ports: docker_models::PortMap = serde_json::from_str(
-///     r#"{"22/tcp":[{"HostIp":"0.0.0.0","HostPort":"8888"}],"80/tcp":null}"#,
-/// ).unwrap();
-/// assert_eq!(ports["22/tcp"].as_ref().unwrap()[0].host_port, "8888");
-/// assert_eq!(ports["80/tcp"], None);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PortBinding {
-    /// `HostIp`: the host address; empty means all addresses.
-    #[serde(rename = "HostIp", deserialize_with = "de::nullable")]
-    pub host_ip: String,
-    /// `HostPort`: the host port, as a string (it may be a range such as `8000-8010` in create).
-    #[serde(rename = "HostPort", deserialize_with = "de::nullable")]
-    pub host_port: String,
+model! {
+    /// One host binding of a container port: `{"HostIp":"0.0.0.0","HostPort":"8888"}`.
+    ///
+    /// ```
+    /// let ports: docker_models::PortMap = serde_json::from_str(
+    ///     r#"{"22/tcp":[{"HostIp":"0.0.0.0","HostPort":"8888"}],"80/tcp":null}"#,
+    /// ).unwrap();
+    /// assert_eq!(ports["22/tcp"].as_ref().unwrap()[0].host_port, "8888");
+    /// assert_eq!(ports["80/tcp"], None);
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct PortBinding {
+        /// `HostIp`: the host address; empty means all addresses.
+        host_ip: String = "HostIp",
+        /// `HostPort`: the host port, as a string (it may be a range such as `8000-8010` in create).
+        host_port: String = "HostPort",
+    }
 }
 
-/// `NetworkSettings` of `GET /containers/{id}/json`.
-///
-/// The top-level `IPAddress`, `Gateway`, `MacAddress` and friends describe the default
-/// bridge network only; they were removed in API 1.52 (so they decode as empty there).
-/// Prefer [`NetworkSettings::networks`], or [`NetworkSettings::ip_address`] which falls
-/// back to it.
-///
-/// ```
-/// let ns: docker_models::NetworkSettings = serde_json::from_str(
-///     r#"{"Networks":{"bridge":{"IPAddress":"172.17.0.2","IPPrefixLen":16}},"Ports":null}"#,
-/// ).unwrap();
-/// assert_eq!(ns.ip_address(), Some("172.17.0.2"));
-/// assert!(ns.ports.is_empty());
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct NetworkSettings {
-    /// `Bridge` (legacy).
-    #[serde(rename = "Bridge", deserialize_with = "de::nullable")]
-    pub bridge: String,
-    /// `SandboxID`: the network namespace's id.
-    #[serde(rename = "SandboxID", deserialize_with = "de::nullable")]
-    pub sandbox_id: String,
-    /// `SandboxKey`: the network namespace's path.
-    #[serde(rename = "SandboxKey", deserialize_with = "de::nullable")]
-    pub sandbox_key: String,
-    /// `HairpinMode` (legacy).
-    #[serde(rename = "HairpinMode", deserialize_with = "de::flag")]
-    pub hairpin_mode: bool,
-    /// `LinkLocalIPv6Address` (legacy).
-    #[serde(rename = "LinkLocalIPv6Address", deserialize_with = "de::nullable")]
-    pub link_local_ipv6_address: String,
-    /// `LinkLocalIPv6PrefixLen` (legacy).
-    #[serde(rename = "LinkLocalIPv6PrefixLen", deserialize_with = "de::int")]
-    pub link_local_ipv6_prefix_len: i64,
-    /// `Ports`: container port → published host bindings (`null` value = not published).
-    #[serde(rename = "Ports", deserialize_with = "de::nullable")]
-    pub ports: PortMap,
-    /// `SecondaryIPAddresses` (legacy).
-    #[serde(rename = "SecondaryIPAddresses", deserialize_with = "de::nullable")]
-    pub secondary_ip_addresses: Vec<Address>,
-    /// `SecondaryIPv6Addresses` (legacy).
-    #[serde(rename = "SecondaryIPv6Addresses", deserialize_with = "de::nullable")]
-    pub secondary_ipv6_addresses: Vec<Address>,
-    /// `EndpointID` of the default bridge endpoint (legacy, removed in API 1.52).
-    #[serde(rename = "EndpointID", deserialize_with = "de::nullable")]
-    pub endpoint_id: String,
-    /// `Gateway` (legacy, removed in API 1.52).
-    #[serde(rename = "Gateway", deserialize_with = "de::nullable")]
-    pub gateway: String,
-    /// `GlobalIPv6Address` (legacy, removed in API 1.52).
-    #[serde(rename = "GlobalIPv6Address", deserialize_with = "de::nullable")]
-    pub global_ipv6_address: String,
-    /// `GlobalIPv6PrefixLen` (legacy, removed in API 1.52).
-    #[serde(rename = "GlobalIPv6PrefixLen", deserialize_with = "de::int")]
-    pub global_ipv6_prefix_len: i64,
-    /// `IPAddress` (legacy, removed in API 1.52).
-    #[serde(rename = "IPAddress", deserialize_with = "de::nullable")]
-    pub ip_address: String,
-    /// `IPPrefixLen` (legacy, removed in API 1.52).
-    #[serde(rename = "IPPrefixLen", deserialize_with = "de::int")]
-    pub ip_prefix_len: i64,
-    /// `IPv6Gateway` (legacy, removed in API 1.52).
-    #[serde(rename = "IPv6Gateway", deserialize_with = "de::nullable")]
-    pub ipv6_gateway: String,
-    /// `MacAddress` (legacy, removed in API 1.52).
-    #[serde(rename = "MacAddress", deserialize_with = "de::nullable")]
-    pub mac_address: String,
-    /// `Networks`: network name → this container's endpoint on it.
-    #[serde(rename = "Networks", deserialize_with = "de::nullable_values")]
-    pub networks: BTreeMap<String, EndpointSettings>,
+model! {
+    /// `NetworkSettings` of `GET /containers/{id}/json`.
+    ///
+    /// The top-level `IPAddress`, `Gateway`, `MacAddress` and friends describe the default
+    /// bridge network only; they were removed in API 1.52 (so they decode as empty there).
+    /// Prefer [`NetworkSettings::networks`], or [`NetworkSettings::ip_address`] which falls
+    /// back to it.
+    ///
+    /// ```
+    /// let ns: docker_models::NetworkSettings = serde_json::from_str(
+    ///     r#"{"Networks":{"bridge":{"IPAddress":"172.17.0.2","IPPrefixLen":16}},"Ports":null}"#,
+    /// ).unwrap();
+    /// assert_eq!(ns.ip_address(), Some("172.17.0.2"));
+    /// assert!(ns.ports.is_empty());
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct NetworkSettings {
+        /// `Bridge` (legacy).
+        bridge: String = "Bridge",
+        /// `SandboxID`: the network namespace's id.
+        sandbox_id: String = "SandboxID",
+        /// `SandboxKey`: the network namespace's path.
+        sandbox_key: String = "SandboxKey",
+        /// `HairpinMode` (legacy).
+        hairpin_mode: bool = "HairpinMode",
+        /// `LinkLocalIPv6Address` (legacy).
+        link_local_ipv6_address: String = "LinkLocalIPv6Address",
+        /// `LinkLocalIPv6PrefixLen` (legacy).
+        link_local_ipv6_prefix_len: i64 = "LinkLocalIPv6PrefixLen",
+        /// `Ports`: container port → published host bindings (`null` value = not published).
+        ports: PortMap = "Ports",
+        /// `SecondaryIPAddresses` (legacy).
+        secondary_ip_addresses: Vec<Address> = "SecondaryIPAddresses",
+        /// `SecondaryIPv6Addresses` (legacy).
+        secondary_ipv6_addresses: Vec<Address> = "SecondaryIPv6Addresses",
+        /// `EndpointID` of the default bridge endpoint (legacy, removed in API 1.52).
+        endpoint_id: String = "EndpointID",
+        /// `Gateway` (legacy, removed in API 1.52).
+        gateway: String = "Gateway",
+        /// `GlobalIPv6Address` (legacy, removed in API 1.52).
+        global_ipv6_address: String = "GlobalIPv6Address",
+        /// `GlobalIPv6PrefixLen` (legacy, removed in API 1.52).
+        global_ipv6_prefix_len: i64 = "GlobalIPv6PrefixLen",
+        /// `IPAddress` (legacy, removed in API 1.52).
+        ip_address: String = "IPAddress",
+        /// `IPPrefixLen` (legacy, removed in API 1.52).
+        ip_prefix_len: i64 = "IPPrefixLen",
+        /// `IPv6Gateway` (legacy, removed in API 1.52).
+        ipv6_gateway: String = "IPv6Gateway",
+        /// `MacAddress` (legacy, removed in API 1.52).
+        mac_address: String = "MacAddress",
+        /// `Networks`: network name → this container's endpoint on it.
+        networks: BTreeMap<String, EndpointSettings> = "Networks",
+    }
 }
 
 impl NetworkSettings {
@@ -182,169 +162,89 @@ impl fmt::Display for NetworkSettings {
     }
 }
 
-/// An address with its prefix length (`SecondaryIPAddresses` entries).
-///
-/// ```
-/// use docker_models::Address;
-/// let address: Address = serde_json::from_str(r#"{"Addr":"172.17.0.3","PrefixLen":16}"#).unwrap();
-/// assert_eq!(format!("{}/{}", address.addr, address.prefix_len), "172.17.0.3/16");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Address {
-    /// `Addr`.
-    #[serde(rename = "Addr", deserialize_with = "de::nullable")]
-    pub addr: String,
-    /// `PrefixLen`.
-    #[serde(rename = "PrefixLen", deserialize_with = "de::int")]
-    pub prefix_len: i64,
+model! {
+    /// An address with its prefix length (`SecondaryIPAddresses` entries).
+    ///
+    /// ```
+    /// use docker_models::Address;
+    /// let address: Address = serde_json::from_str(r#"{"Addr":"172.17.0.3","PrefixLen":16}"#).unwrap();
+    /// assert_eq!(format!("{}/{}", address.addr, address.prefix_len), "172.17.0.3/16");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct Address {
+        /// `Addr`.
+        addr: String = "Addr",
+        /// `PrefixLen`.
+        prefix_len: i64 = "PrefixLen",
+    }
 }
 
-/// A container's endpoint on one network: a value of `NetworkSettings.Networks`, and
-/// of `NetworkingConfig.EndpointsConfig` when creating a container.
-///
-/// Empty fields are skipped when serializing, so the same type works as a create body.
-///
-/// ```
-/// let ep: docker_models::EndpointSettings = serde_json::from_str(
-///     r#"{"IPAMConfig":null,"Aliases":null,"NetworkID":"f903","IPAddress":"172.17.0.2","IPPrefixLen":16}"#,
-/// ).unwrap();
-/// assert_eq!(ep.network_id, "f903");
-/// assert!(ep.aliases.is_empty() && ep.ipam_config.is_none());
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EndpointSettings {
-    /// `IPAMConfig`: static addresses requested for this endpoint.
-    #[serde(rename = "IPAMConfig", skip_serializing_if = "Option::is_none")]
-    pub ipam_config: Option<EndpointIpamConfig>,
-    /// `Links` (legacy links, `container:alias`).
-    #[serde(
-        rename = "Links",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub links: Vec<String>,
-    /// `Aliases`: DNS aliases on this network.
-    #[serde(
-        rename = "Aliases",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub aliases: Vec<String>,
-    /// `MacAddress`.
-    #[serde(
-        rename = "MacAddress",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub mac_address: String,
-    /// `DriverOpts`.
-    #[serde(
-        rename = "DriverOpts",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub driver_opts: BTreeMap<String, String>,
-    /// `NetworkID`.
-    #[serde(
-        rename = "NetworkID",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub network_id: String,
-    /// `EndpointID`.
-    #[serde(
-        rename = "EndpointID",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub endpoint_id: String,
-    /// `Gateway`.
-    #[serde(
-        rename = "Gateway",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub gateway: String,
-    /// `IPAddress`.
-    #[serde(
-        rename = "IPAddress",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub ip_address: String,
-    /// `IPPrefixLen`.
-    #[serde(
-        rename = "IPPrefixLen",
-        deserialize_with = "de::int",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub ip_prefix_len: i64,
-    /// `IPv6Gateway`.
-    #[serde(
-        rename = "IPv6Gateway",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub ipv6_gateway: String,
-    /// `GlobalIPv6Address`.
-    #[serde(
-        rename = "GlobalIPv6Address",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub global_ipv6_address: String,
-    /// `GlobalIPv6PrefixLen`.
-    #[serde(
-        rename = "GlobalIPv6PrefixLen",
-        deserialize_with = "de::int",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub global_ipv6_prefix_len: i64,
-    /// `DNSNames` (API 1.44+): every DNS name the container answers to on this network.
-    #[serde(
-        rename = "DNSNames",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub dns_names: Vec<String>,
+model! {
+    /// A container's endpoint on one network: a value of `NetworkSettings.Networks`, and
+    /// of `NetworkingConfig.EndpointsConfig` when creating a container.
+    ///
+    /// Empty fields are skipped when serializing, so the same type works as a create body.
+    ///
+    /// ```
+    /// let ep: docker_models::EndpointSettings = serde_json::from_str(
+    ///     r#"{"IPAMConfig":null,"Aliases":null,"NetworkID":"f903","IPAddress":"172.17.0.2","IPPrefixLen":16}"#,
+    /// ).unwrap();
+    /// assert_eq!(ep.network_id, "f903");
+    /// assert!(ep.aliases.is_empty() && ep.ipam_config.is_none());
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct EndpointSettings {
+        /// `IPAMConfig`: static addresses requested for this endpoint.
+        ipam_config: Option<EndpointIpamConfig> = "IPAMConfig" omitempty,
+        /// `Links` (legacy links, `container:alias`).
+        links: Vec<String> = "Links" omitempty,
+        /// `Aliases`: DNS aliases on this network.
+        aliases: Vec<String> = "Aliases" omitempty,
+        /// `MacAddress`.
+        mac_address: String = "MacAddress" omitempty,
+        /// `DriverOpts`.
+        driver_opts: BTreeMap<String, String> = "DriverOpts" omitempty,
+        /// `NetworkID`.
+        network_id: String = "NetworkID" omitempty,
+        /// `EndpointID`.
+        endpoint_id: String = "EndpointID" omitempty,
+        /// `Gateway`.
+        gateway: String = "Gateway" omitempty,
+        /// `IPAddress`.
+        ip_address: String = "IPAddress" omitempty,
+        /// `IPPrefixLen`.
+        ip_prefix_len: i64 = "IPPrefixLen" omitempty,
+        /// `IPv6Gateway`.
+        ipv6_gateway: String = "IPv6Gateway" omitempty,
+        /// `GlobalIPv6Address`.
+        global_ipv6_address: String = "GlobalIPv6Address" omitempty,
+        /// `GlobalIPv6PrefixLen`.
+        global_ipv6_prefix_len: i64 = "GlobalIPv6PrefixLen" omitempty,
+        /// `DNSNames` (API 1.44+): every DNS name the container answers to on this network.
+        dns_names: Vec<String> = "DNSNames" omitempty,
+    }
 }
 
-/// `IPAMConfig` of an [`EndpointSettings`].
-///
-/// ```
-/// use docker_models::{EndpointIpamConfig, EndpointSettings};
-/// // A fixed address on a user-defined network, as `docker network connect --ip` asks.
-/// let endpoint = EndpointSettings {
-///     ipam_config: Some(EndpointIpamConfig { ipv4_address: "172.18.0.10".into(), ..Default::default() }),
-///     ..Default::default()
-/// };
-/// let json = serde_json::to_value(&endpoint).unwrap();
-/// assert_eq!(json["IPAMConfig"]["IPv4Address"], "172.18.0.10");
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct EndpointIpamConfig {
-    /// `IPv4Address`.
-    #[serde(
-        rename = "IPv4Address",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub ipv4_address: String,
-    /// `IPv6Address`.
-    #[serde(
-        rename = "IPv6Address",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub ipv6_address: String,
-    /// `LinkLocalIPs`.
-    #[serde(
-        rename = "LinkLocalIPs",
-        deserialize_with = "de::nullable",
-        skip_serializing_if = "de::is_default"
-    )]
-    pub link_local_ips: Vec<String>,
+model! {
+    /// `IPAMConfig` of an [`EndpointSettings`].
+    ///
+    /// ```
+    /// use docker_models::{EndpointIpamConfig, EndpointSettings};
+    /// // A fixed address on a user-defined network, as `docker network connect --ip` asks.
+    /// let endpoint = EndpointSettings {
+    ///     ipam_config: Some(EndpointIpamConfig { ipv4_address: "172.18.0.10".into(), ..Default::default() }),
+    ///     ..Default::default()
+    /// };
+    /// let json = serde_json::to_value(&endpoint).unwrap();
+    /// assert_eq!(json["IPAMConfig"]["IPv4Address"], "172.18.0.10");
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct EndpointIpamConfig {
+        /// `IPv4Address`.
+        ipv4_address: String = "IPv4Address" omitempty,
+        /// `IPv6Address`.
+        ipv6_address: String = "IPv6Address" omitempty,
+        /// `LinkLocalIPs`.
+        link_local_ips: Vec<String> = "LinkLocalIPs" omitempty,
+    }
 }

@@ -6,32 +6,32 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::de;
+use crate::model::model;
 
-/// `GET /containers/{id}/top`: the host's `ps` output for the container's processes.
-///
-/// The columns depend on `ps_args` (default `-ef`); [`entries`](Self::entries) finds the
-/// interesting ones by title.
-///
-/// ```
-/// let top: docker_models::ContainerTop = serde_json::from_str(
-///     r#"{"Processes":[["root","10104","10082","0","11:03","?","00:00:00","sleep 3600"]],
-///         "Titles":["UID","PID","PPID","C","STIME","TTY","TIME","CMD"]}"#,
-/// ).unwrap();
-/// let p = &top.entries().unwrap()[0];
-/// assert_eq!((p.pid, p.ppid, p.user.as_str()), (10104, Some(10082), "root"));
-/// assert_eq!(p.command, "sleep 3600");
-/// assert_eq!(p.cgroup, None);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ContainerTop {
-    /// `Titles`: the `ps` column headers.
-    #[serde(rename = "Titles", deserialize_with = "de::nullable")]
-    pub titles: Vec<String>,
-    /// `Processes`: one row per process, one string per column. The last column may
-    /// contain spaces (the engine joins the excess fields into it).
-    #[serde(rename = "Processes", deserialize_with = "de::nullable")]
-    pub processes: Vec<Vec<String>>,
+model! {
+    /// `GET /containers/{id}/top`: the host's `ps` output for the container's processes.
+    ///
+    /// The columns depend on `ps_args` (default `-ef`); [`entries`](Self::entries) finds the
+    /// interesting ones by title.
+    ///
+    /// ```
+    /// let top: docker_models::ContainerTop = serde_json::from_str(
+    ///     r#"{"Processes":[["root","10104","10082","0","11:03","?","00:00:00","sleep 3600"]],
+    ///         "Titles":["UID","PID","PPID","C","STIME","TTY","TIME","CMD"]}"#,
+    /// ).unwrap();
+    /// let p = &top.entries().unwrap()[0];
+    /// assert_eq!((p.pid, p.ppid, p.user.as_str()), (10104, Some(10082), "root"));
+    /// assert_eq!(p.command, "sleep 3600");
+    /// assert_eq!(p.cgroup, None);
+    /// ```
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ContainerTop {
+        /// `Titles`: the `ps` column headers.
+        titles: Vec<String> = "Titles",
+        /// `Processes`: one row per process, one string per column. The last column may
+        /// contain spaces (the engine joins the excess fields into it).
+        processes: Vec<Vec<String>> = "Processes",
+    }
 }
 
 /// One process of a [`ContainerTop`], read by column title.
@@ -204,6 +204,7 @@ impl ContainerTop {
     /// let mac = ContainerTop {
     ///     titles: vec!["PID".into(), "USER".into(), "TIME".into(), "COMMAND".into()],
     ///     processes: vec![vec!["1".into(), "root".into(), "0:00".into(), "sh".into()]],
+    ///     ..Default::default()
     /// };
     /// assert_eq!(mac.entries().unwrap()[0].ppid, None);
     ///

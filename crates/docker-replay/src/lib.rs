@@ -60,6 +60,9 @@
 //! written and the stream then stays quiet, as a live stream does until the client
 //! leaves). After a hijacked (upgraded) exchange the replay ends its output and reads what
 //! the client still writes (stdin) until the client closes or is quiet for half a second.
+//! A WebSocket handshake's answer gets its `Sec-WebSocket-Accept` recomputed from the key
+//! of the request it answers, since a client picks a new key every time; what the client
+//! writes after it (masked frames, with keys of their own) is read and not compared.
 //! A request that does not match, or one past the end of the transcript, is
 //! answered with status 599 and a plain-text diff, and is reported by [`Replay::finish`]
 //! (or by a panic when the replay is dropped without `finish`). Requests are framed by
@@ -88,6 +91,7 @@
 mod http;
 mod json;
 mod normalise;
+mod record;
 mod transcript;
 
 use std::fmt;
@@ -102,6 +106,7 @@ use std::time::Duration;
 
 use docker_wire::{Limits, RequestDecoder, RequestEvent};
 
+pub use record::Recorder;
 pub use transcript::{Ending, Exchange, FormatError, Transcript};
 
 /// The environment variable that sets the seed of the random response splits.
@@ -669,12 +674,9 @@ impl State {
             let message = diff(n + 1, &want, &got);
             return self.mismatch(message);
         }
-        let pieces = self.rng.pieces(ex.response.len());
-        (
-            ex.response.clone(),
-            pieces,
-            ex.ending == Ending::EngineClosed,
-        )
+        let response = with_accept_of(request, &ex.response);
+        let pieces = self.rng.pieces(response.len());
+        (response, pieces, ex.ending == Ending::EngineClosed)
     }
 
     /// The answer to bytes that are no request: counted as the next request, and a mismatch.
@@ -712,6 +714,38 @@ impl State {
         let len = response.len();
         (response, vec![(len, false)], true)
     }
+}
+
+/// The recorded response, its `Sec-WebSocket-Accept` recomputed for this request's
+/// `Sec-WebSocket-Key`: a client picks a new key for every handshake and checks the answer,
+/// as the engine computes it (RFC 6455, section 4.2.2).
+fn with_accept_of(request: &[u8], response: &[u8]) -> Vec<u8> {
+    let header = |bytes: &[u8], name: &str| -> Option<(usize, usize)> {
+        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+        let mut at = 0;
+        for line in bytes[..end].split(|&b| b == b'\n') {
+            let text = String::from_utf8_lossy(line);
+            if let Some((key, value)) = text.split_once(':') {
+                if key.trim().eq_ignore_ascii_case(name) {
+                    let start = at + key.len() + 1 + (value.len() - value.trim_start().len());
+                    return Some((start, at + line.len() - usize::from(line.ends_with(b"\r"))));
+                }
+            }
+            at += line.len() + 1;
+        }
+        None
+    };
+    let (Some((ks, ke)), Some((as_, ae))) = (
+        header(request, "sec-websocket-key"),
+        header(response, "sec-websocket-accept"),
+    ) else {
+        return response.to_vec();
+    };
+    let key = String::from_utf8_lossy(&request[ks..ke]);
+    let mut out = response[..as_].to_vec();
+    out.extend_from_slice(docker_wire::websocket::accept_key(&key).as_bytes());
+    out.extend_from_slice(&response[ae..]);
+    out
 }
 
 fn diff(n: usize, want: &(String, String, Vec<u8>), got: &(String, String, Vec<u8>)) -> String {
@@ -793,6 +827,18 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_websocket_answer_accepts_the_key_of_the_request_it_answers() {
+        let request = b"GET /containers/x/attach/ws HTTP/1.1\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+        let recorded = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: dTiQGQVRUJEWbCAFbln07fQ83mw=\r\n\r\n\x81\x02hi";
+        let answer = with_accept_of(request, recorded);
+        // RFC 6455's own example.
+        let want = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n\x81\x02hi";
+        assert_eq!(answer, want);
+        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(with_accept_of(request, plain), plain);
+    }
 
     #[test]
     fn pieces_are_reproducible_and_add_up() {

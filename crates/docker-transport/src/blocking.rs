@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 use crate::buffer::ReadBuf;
 use crate::drive::{Call, Pull, Target, Want};
 use crate::error::stream_aborted;
-use crate::exchange::{Exchange, Shared};
+use crate::exchange::{Cap, Collected, Exchange, Shared};
 use crate::pool::Socket;
 use crate::ssh::SshProcess;
 use crate::tls::{TlsSession, CIPHER_ROOM};
-use crate::{Config, Error, Headers, ResponseHead};
+use crate::{Config, Error, ErrorBody, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
 ///
@@ -290,7 +290,8 @@ impl Response {
 
     /// The whole body, capped at [`Config::max_error_body_bytes`] when the status is 400 or
     /// more, else at [`Config::max_body_bytes`]. Over the cap: [`Error::BodyTooLarge`], and
-    /// the connection is closed.
+    /// the connection is closed. For an error status, [`error_body`](Self::error_body)
+    /// keeps the start of a body over the cap instead.
     ///
     /// ```no_run
     /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
@@ -316,9 +317,32 @@ impl Response {
     pub fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
         let mut out = self.ex.body_buffer(limit);
         pull(&mut self.ex, |ex, now| {
-            ex.poll_collect(now, &mut out, limit)
+            ex.poll_collect(now, &mut out, Cap::Fail(limit))
         })?;
         Ok(out)
+    }
+
+    /// The body of an error answer (status 400 or more), cut at
+    /// [`Config::max_error_body_bytes`] rather than failing: never [`Error::BodyTooLarge`].
+    /// A cut body says so ([`ErrorBody::cut`]), and its connection is closed.
+    ///
+    /// ```no_run
+    /// # use docker_transport::{blocking::Transport, Config, Endpoint, Method, Request};
+    /// # let transport = Transport::new(Config::new(Endpoint::default()));
+    /// let res = transport.send(Request::new(Method::Get, "/containers/gone/json"))?;
+    /// if res.status() >= 400 {
+    ///     let status = res.status();
+    ///     let body = res.error_body()?;
+    ///     println!("{status}: {}{}", String::from_utf8_lossy(&body.bytes), if body.cut { "..." } else { "" });
+    /// }
+    /// # Ok::<(), docker_transport::Error>(())
+    /// ```
+    pub fn error_body(mut self) -> Result<ErrorBody, Error> {
+        let cap = self.ex.error_cap();
+        let mut out = self.ex.body_buffer(usize::MAX);
+        let end = pull(&mut self.ex, |ex, now| ex.poll_collect(now, &mut out, cap))?;
+        let cut = end == Collected::Cut;
+        Ok(ErrorBody { bytes: out, cut })
     }
 
     /// The body as `std::io::Read`; errors become `io::Error` (see

@@ -4,8 +4,13 @@ use std::time::Duration;
 
 use crate::{Endpoint, Limits};
 
-/// Deadlines. `None` disables one. There is never a total timeout: a body is bounded only by
-/// the idle timeout, and [`Request::streaming`](crate::Request::streaming) lifts even that.
+/// Deadlines. `None` disables one.
+///
+/// Three bound one wait each (connecting, the head, the silence between two body reads);
+/// `total` bounds a whole call: connecting, writing, the head, the body and the
+/// stale-connection retry together, so that a peer that trickles a body one byte at a time
+/// cannot hold a call for longer. Streams ([`Request::streaming`](crate::Request::streaming))
+/// are exempt from `idle` and `total`.
 ///
 /// ```
 /// use std::time::Duration;
@@ -15,6 +20,7 @@ use crate::{Endpoint, Limits};
 /// assert_eq!(t.connect, Some(Duration::from_secs(5)));
 /// assert_eq!(t.head, Some(Duration::from_secs(120)));
 /// assert_eq!(t.idle, Some(Duration::from_secs(120)));
+/// assert_eq!(t.total, Some(Duration::from_secs(300)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
@@ -27,6 +33,14 @@ pub struct Timeouts {
     /// The longest wait for the next body bytes. Default 120 s; lifted by
     /// [`Request::streaming`](crate::Request::streaming).
     pub idle: Option<Duration>,
+    /// The longest a whole call may take, from [`send`](crate::blocking::Transport::send)
+    /// to the last body byte, retry included. Default 300 s: the head timeout (120 s) plus
+    /// three minutes for a body, which is more than any answer that is not a stream needs
+    /// (the 64 MiB body cap at 0.36 MB/s), so it cuts only peers that stall or trickle. A
+    /// request that raises its head timeout above `head` raises its total deadline by as
+    /// much (stop and restart with a grace period, commit); override it per request with
+    /// [`Request::total_timeout`](crate::Request::total_timeout). Streams are exempt.
+    pub total: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -35,6 +49,7 @@ impl Default for Timeouts {
             connect: Some(Duration::from_secs(5)),
             head: Some(Duration::from_secs(120)),
             idle: Some(Duration::from_secs(120)),
+            total: Some(Duration::from_secs(300)),
         }
     }
 }

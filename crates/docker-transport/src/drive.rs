@@ -68,10 +68,15 @@
 //!   and stdout, writes going to one and reads coming from the other, and a shutdown closes
 //!   stdin. The wants do not change; the blocking flavour will wait on the pipes with
 //!   `poll(2)`, since pipes have no socket timeouts.
-//! - **A total deadline per call**, covering the head, the body and the retry: an
-//!   `Instant` on the request. The exchange's wait takes the earlier of it and its own
-//!   deadline, and `Call` checks it before a retry and caps the connect deadline with it,
-//!   all against the flavour's `now`. The flavours do not change.
+//!
+//! # The total deadline
+//!
+//! A call's total deadline ([`Timeouts::total`](crate::Timeouts::total)) covers connecting,
+//! writing, the head, the body and the stale-connection retry together. `Call` fixes it at
+//! its first poll, from that poll's `now`, caps every connect deadline with it and checks it
+//! before each attempt; the exchange's every wait takes the earlier of it and its own
+//! deadline, and a wait that ends at it is [`TimeoutKind::Total`]. The flavours see only
+//! earlier deadlines in the wants they already get: nothing in them changed.
 
 use std::io;
 use std::mem;
@@ -81,7 +86,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::buffer::READ_SIZE;
-use crate::exchange::{Exchange, Shared};
+use crate::exchange::{Exchange, Shared, Total};
 pub(crate) use crate::exchange::{Pull, Read, Write};
 use crate::pool::{Conn, Socket};
 use crate::{Body, Endpoint, Error, Request, SshConfig, SshEndpoint, TimeoutKind};
@@ -144,6 +149,9 @@ pub(crate) struct Call<'t, S: Socket, R> {
     state: State<S>,
     /// The stale-connection retry was used.
     retried: bool,
+    /// The call's total deadline, fixed at its first poll: `None` before it, `Some(None)`
+    /// for a call without one.
+    total: Option<Option<Total>>,
     pump: Pump,
     /// The body pump's buffer, allocated for a reader body only.
     chunk: Vec<u8>,
@@ -225,6 +233,7 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
             request,
             state: State::Choose,
             retried: false,
+            total: None,
             pump: Pump::Off,
             chunk: Vec::new(),
         }
@@ -232,6 +241,9 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
 
     /// The next IO to do, or the exchange once the head arrived. See the module docs.
     pub(crate) fn poll_io(&mut self, now: Instant) -> Result<Want<'_, S, R>, Error> {
+        if self.total.is_none() {
+            self.total = Some(Total::of(&self.shared.config, self.request, now));
+        }
         let want = match self.advance(now)? {
             Next::Resolve(deadline) => match &self.shared.config.endpoint {
                 Endpoint::Tcp { host, port } | Endpoint::Tls { host, port } => Want::Resolve {
@@ -390,7 +402,8 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         if let Some(conn) = self.shared.pool.take(now) {
             return self.start(conn, true, now);
         }
-        let deadline = self.shared.config.timeouts.connect.map(|t| now + t);
+        let connect = self.shared.config.timeouts.connect.map(|t| now + t);
+        let deadline = Total::cap(self.total(), connect);
         let route = match &self.shared.config.endpoint {
             Endpoint::Unix(_) | Endpoint::Ssh(_) => Route::Unix { tried: false },
             Endpoint::Tls { .. } if !TLS_BUILT => {
@@ -438,6 +451,11 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
         else {
             unreachable!("called while connecting");
         };
+        let total = self.total.flatten();
+        if Total::passed(total, now) {
+            let after = total.map(|t| t.after).unwrap_or_default();
+            return Err(self.shared.timeout(TimeoutKind::Total, after));
+        }
         let remaining = route.remaining();
         if remaining == 0 {
             let err = match (last.take(), &self.shared.config.endpoint) {
@@ -486,13 +504,19 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
     }
 
     fn start(&mut self, conn: Conn<S>, reused: bool, now: Instant) -> Result<(), Error> {
-        let ex = Exchange::start(self.shared.clone(), conn, reused, self.request, now)?;
+        let total = self.total();
+        let ex = Exchange::start(self.shared.clone(), conn, reused, self.request, total, now)?;
         self.pump = match self.request.body {
             Body::Reader(_) => Pump::Reading,
             Body::Empty | Body::Bytes(_) => Pump::Off,
         };
         self.state = State::Exchanging(ex);
         Ok(())
+    }
+
+    /// The call's total deadline (fixed by the first poll).
+    fn total(&self) -> Option<Total> {
+        self.total.flatten()
     }
 
     fn exchange(&mut self) -> &mut Exchange<S> {

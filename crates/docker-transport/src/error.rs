@@ -123,7 +123,7 @@ pub enum Error {
         source: docker_wire::frames::FrameError,
     },
     /// A collected body exceeded its cap.
-    #[error("the response body from {endpoint} exceeds {limit} bytes; raise Config::max_body_bytes (or max_error_body_bytes), or read it as a stream")]
+    #[error("the response body from {endpoint} exceeds {limit} bytes; raise Config::max_body_bytes (or max_error_body_bytes), read it as a stream, or, for an error status, read its start with Response::error_body")]
     BodyTooLarge {
         /// The endpoint in URL form.
         endpoint: String,
@@ -344,6 +344,9 @@ pub enum TimeoutKind {
     Head,
     /// No body bytes arrived for too long.
     Idle,
+    /// The whole call took longer than its total deadline
+    /// ([`Timeouts::total`](crate::Timeouts::total)), however steadily bytes arrived.
+    Total,
 }
 
 impl TimeoutKind {
@@ -352,6 +355,7 @@ impl TimeoutKind {
             TimeoutKind::Connect => "connecting",
             TimeoutKind::Head => "waiting for the response head",
             TimeoutKind::Idle => "waiting for more body bytes",
+            TimeoutKind::Total => "before the call finished (its total deadline)",
         }
     }
 
@@ -360,6 +364,7 @@ impl TimeoutKind {
             TimeoutKind::Connect => "is the engine reachable? raise Timeouts::connect if it is slow",
             TimeoutKind::Head => "the engine may be busy; raise Timeouts::head or Request::head_timeout for slow operations",
             TimeoutKind::Idle => "raise Timeouts::idle, or use Request::streaming for endless streams",
+            TimeoutKind::Total => "the engine (or something between) is stalling or trickling the answer; raise Timeouts::total or Request::total_timeout for a call that is slow by design",
         }
     }
 }
@@ -370,6 +375,7 @@ impl fmt::Display for TimeoutKind {
             TimeoutKind::Connect => "connect",
             TimeoutKind::Head => "head",
             TimeoutKind::Idle => "idle",
+            TimeoutKind::Total => "total",
         })
     }
 }

@@ -41,6 +41,48 @@ pub(crate) struct Write<'a, S> {
     pub(crate) deadline: Option<Instant>,
 }
 
+/// A call's total deadline: when it passes, and the setting it came from (for the error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Total {
+    pub(crate) at: Instant,
+    pub(crate) after: Duration,
+}
+
+impl Total {
+    /// The total deadline of `req` sent at `now`, if it has one: [`Timeouts::total`], or
+    /// the request's own, raised by as much as the request raises its head timeout above
+    /// the configured one. Streams have none.
+    ///
+    /// [`Timeouts::total`]: crate::Timeouts::total
+    pub(crate) fn of<R>(config: &Config, req: &Request<R>, now: Instant) -> Option<Total> {
+        if req.streaming {
+            return None;
+        }
+        let base = req.total_timeout.unwrap_or(config.timeouts.total)?;
+        let raise = match (req.head_timeout, config.timeouts.head) {
+            (Some(asked), Some(default)) => asked.saturating_sub(default),
+            _ => Duration::ZERO,
+        };
+        let after = base.saturating_add(raise);
+        // A deadline beyond what `Instant` holds is no deadline.
+        now.checked_add(after).map(|at| Total { at, after })
+    }
+
+    /// The earlier of `deadline` and this one.
+    pub(crate) fn cap(total: Option<Total>, deadline: Option<Instant>) -> Option<Instant> {
+        match (total, deadline) {
+            (Some(t), Some(d)) => Some(t.at.min(d)),
+            (Some(t), None) => Some(t.at),
+            (None, d) => d,
+        }
+    }
+
+    /// True when `total` has passed at `now`.
+    pub(crate) fn passed(total: Option<Total>, now: Instant) -> bool {
+        total.is_some_and(|t| t.at <= now)
+    }
+}
+
 /// What a transport shares between its clones: settings, precomputed strings and the pool.
 #[derive(Debug)]
 pub(crate) struct Shared<S> {
@@ -137,6 +179,8 @@ pub(crate) struct Exchange<S: Socket> {
     written: usize,
     head_timeout: Option<Duration>,
     head_deadline: Option<Instant>,
+    /// The call's total deadline, shared with the retry.
+    total: Option<Total>,
     idle_timeout: Option<Duration>,
     wait: Option<Wait>,
     /// The decoder needs more than is buffered: read before decoding again.
@@ -176,6 +220,7 @@ impl<S: Socket> Exchange<S> {
         mut conn: Conn<S>,
         reused: bool,
         req: &Request<R>,
+        total: Option<Total>,
         now: Instant,
     ) -> Result<Exchange<S>, Error> {
         let mut codec = ClientConn::new(shared.config.limits);
@@ -231,6 +276,7 @@ impl<S: Socket> Exchange<S> {
             written: 0,
             head_timeout: req.head_timeout.or(timeouts.head),
             head_deadline: None,
+            total,
             idle_timeout: if req.streaming { None } else { timeouts.idle },
             wait: None,
             starved: false,
@@ -449,18 +495,22 @@ impl<S: Socket> Exchange<S> {
         self.pull(now, next)
     }
 
-    /// Appends the body to `out` until its end, enforcing `limit`.
+    /// Appends the body to `out` until its end, within `cap`.
     pub(crate) fn poll_collect(
         &mut self,
         now: Instant,
         out: &mut Vec<u8>,
-        limit: usize,
-    ) -> Result<Pull<'_, S, ()>, Error> {
+        cap: Cap,
+    ) -> Result<Pull<'_, S, Collected>, Error> {
         self.check(now)?;
         let end = loop {
             match self.next_range()? {
-                Some(Some(range)) => self.collect(out, range, limit)?,
-                Some(None) => break Some(()),
+                Some(Some(range)) => {
+                    if let Some(cut) = self.collect(out, range, cap)? {
+                        break Some(cut);
+                    }
+                }
+                Some(None) => break Some(Collected::Whole),
                 None => break None,
             }
         };
@@ -619,6 +669,11 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
+    /// The cap for `Response::error_body`: the error cap, where the body is cut.
+    pub(crate) fn error_cap(&self) -> Cap {
+        Cap::Cut(self.shared.config.max_error_body_bytes)
+    }
+
     /// An empty buffer to collect the body into, with room for its declared length when
     /// under `limit`, and at most 1 MiB, so that a length the engine never sends allocates
     /// little.
@@ -773,22 +828,25 @@ impl<S: Socket> Exchange<S> {
     fn wait(&mut self, now: Instant) -> Result<Option<Instant>, Error> {
         let wait = match self.wait {
             Some(wait) => wait,
-            None => Wait {
-                deadline: match self.phase {
+            None => {
+                let own = match self.phase {
                     _ if self.handshaking() => self.shared.config.timeouts.connect.map(|t| now + t),
                     Phase::Send => self.head_timeout.map(|t| now + t),
                     Phase::Head => self.head_deadline,
                     _ => self.idle_timeout.map(|t| now + t),
-                },
-                timed_out: false,
-            },
+                };
+                Wait {
+                    deadline: Total::cap(self.total, own),
+                    timed_out: false,
+                }
+            }
         };
         let passed = match wait.deadline {
             Some(deadline) => deadline <= now,
             None => wait.timed_out,
         };
         if passed {
-            return Err(self.timed_out());
+            return Err(self.timed_out(now));
         }
         self.wait = Some(Wait {
             timed_out: false,
@@ -814,27 +872,40 @@ impl<S: Socket> Exchange<S> {
         }
     }
 
-    /// Appends body bytes to a collected body, enforcing `limit`.
+    /// Appends body bytes to a collected body, within `cap`: `Some` when the body was cut
+    /// there (the connection is closed, since the rest is never read).
     fn collect(
         &mut self,
         out: &mut Vec<u8>,
         range: Range<usize>,
-        limit: usize,
-    ) -> Result<(), Error> {
-        if out.len() + range.len() > limit {
-            self.fail();
-            return Err(Error::BodyTooLarge {
-                endpoint: self.shared.endpoint.clone(),
-                limit,
-            });
+        cap: Cap,
+    ) -> Result<Option<Collected>, Error> {
+        let limit = match cap {
+            Cap::Fail(limit) | Cap::Cut(limit) => limit,
+        };
+        if out.len() + range.len() <= limit {
+            out.extend_from_slice(self.slice(range));
+            return Ok(None);
         }
-        out.extend_from_slice(self.slice(range));
-        Ok(())
+        if let Cap::Cut(_) = cap {
+            let room = limit - out.len();
+            out.extend_from_slice(&self.slice(range)[..room]);
+            self.fail();
+            return Ok(Some(Collected::Cut));
+        }
+        self.fail();
+        Err(Error::BodyTooLarge {
+            endpoint: self.shared.endpoint.clone(),
+            limit,
+        })
     }
 
-    /// The error for a passed deadline; the connection is closed.
-    fn timed_out(&mut self) -> Error {
+    /// The error for a deadline passed at `now`; the connection is closed.
+    fn timed_out(&mut self, now: Instant) -> Error {
         let (kind, after) = match self.phase {
+            _ if Total::passed(self.total, now) => {
+                (TimeoutKind::Total, self.total.map(|t| t.after))
+            }
             _ if self.handshaking() => (TimeoutKind::Connect, self.shared.config.timeouts.connect),
             Phase::Send | Phase::Head => (TimeoutKind::Head, self.head_timeout),
             _ => (TimeoutKind::Idle, self.idle_timeout),
@@ -891,6 +962,24 @@ impl<S: Socket> Exchange<S> {
             "this response already failed and its connection is closed; send the request again",
         ))
     }
+}
+
+/// How a collected body meets its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cap {
+    /// Past the cap is [`Error::BodyTooLarge`].
+    Fail(usize),
+    /// The body is cut at the cap, and the rest left unread.
+    Cut(usize),
+}
+
+/// How a collected body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Collected {
+    /// At its end.
+    Whole,
+    /// At the cap of [`Cap::Cut`]: more followed.
+    Cut,
 }
 
 /// What one decode step produced. Body bytes are a range of the connection's read buffer,

@@ -85,11 +85,15 @@
 //!
 //! # Deadlines
 //!
-//! [`Timeouts`] has three: connect (resolving and connecting, shared between the resolved
+//! [`Timeouts`] has four: connect (resolving and connecting, shared between the resolved
 //! addresses), head (from the request being written to the response head; each write of
-//! the request must also make progress within it) and idle (between body reads; lifted by
-//! [`Request::streaming`]). There is no total timeout, so that long streams are bounded only
-//! by silence.
+//! the request must also make progress within it), idle (between body reads) and total
+//! (the whole call: connecting, writing, the head, the body and the retry together, so that
+//! a peer trickling a body cannot hold a call). [`Request::streaming`] lifts idle and total,
+//! so that long streams are bounded only by whoever reads them; [`Request::total_timeout`]
+//! overrides total for one request. The system resolver of the blocking flavour takes no
+//! deadline: a host name that takes long to resolve can overrun the connect and total
+//! deadlines by the resolver's own timeout.
 //!
 //! # Retrying
 //!
@@ -118,6 +122,7 @@ mod config;
 mod drive;
 mod endpoint;
 mod error;
+mod error_body;
 mod exchange;
 mod pool;
 mod request;
@@ -136,6 +141,7 @@ pub use config::{Config, SshConfig, Timeouts};
 pub use docker_wire::{Headers, Limits, Method, ResponseHead, Upgrade};
 pub use endpoint::{Endpoint, SshEndpoint};
 pub use error::{CertificateItem, ConnectFailure, Error, TimeoutKind, TlsProblem};
+pub use error_body::ErrorBody;
 pub use request::{Body, Request};
 #[cfg(feature = "tls")]
 pub use tls::{Pem, Tls, TlsOptions};

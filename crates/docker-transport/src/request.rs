@@ -27,6 +27,10 @@ use crate::{Method, Upgrade};
 /// let create = Request::new(Method::Post, "/v1.43/containers/create")
 ///     .json(br#"{"Image":"alpine"}"#.to_vec());
 /// assert_eq!(create.headers().next(), Some(("Content-Type", "application/json")));
+///
+/// // `Debug` never shows a credential.
+/// let pull = Request::new(Method::Post, "/images/create?fromImage=alpine").header("X-Registry-Auth", "c2VjcmV0");
+/// assert!(!format!("{pull:?}").contains("c2VjcmV0"));
 /// ```
 pub struct Request<R> {
     pub(crate) method: Method,
@@ -35,6 +39,8 @@ pub struct Request<R> {
     pub(crate) body: Body<R>,
     pub(crate) upgrade: Upgrade,
     pub(crate) head_timeout: Option<Duration>,
+    /// `Some` overrides [`Timeouts::total`](crate::Timeouts::total): `Some(None)` lifts it.
+    pub(crate) total_timeout: Option<Option<Duration>>,
     pub(crate) streaming: bool,
 }
 
@@ -55,6 +61,7 @@ impl<R> Request<R> {
             body: Body::Empty,
             upgrade: Upgrade::No,
             head_timeout: None,
+            total_timeout: None,
             streaming: false,
         }
     }
@@ -111,6 +118,24 @@ impl<R> Request<R> {
         self
     }
 
+    /// Asks the engine to switch to WebSocket (`GET /containers/{id}/attach/ws`); the
+    /// caller adds the `Sec-WebSocket-Key` and `Sec-WebSocket-Version` headers, and reads
+    /// the frames of `Response::into_upgraded` in either flavour with
+    /// `docker_wire::websocket`.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// let req = Request::new(Method::Get, "/containers/web/attach/ws?stream=1&stdout=1")
+    ///     .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+    ///     .header("Sec-WebSocket-Version", "13")
+    ///     .upgrade_websocket();
+    /// # let _ = req;
+    /// ```
+    pub fn upgrade_websocket(mut self) -> Request<R> {
+        self.upgrade = Upgrade::WebSocket;
+        self
+    }
+
     /// Overrides [`Timeouts::head`](crate::Timeouts::head) for this request, for operations
     /// that answer late (stop or restart with a long grace period, wait).
     ///
@@ -126,8 +151,24 @@ impl<R> Request<R> {
         self
     }
 
-    /// Marks an endless stream (events, logs with follow, attach, stats): the idle timeout
-    /// does not apply to its body.
+    /// Overrides [`Timeouts::total`](crate::Timeouts::total) for this request: the longest
+    /// the whole call may take, head, body and retry together. `None` lifts it, for a call
+    /// whose answer the caller reads at its own pace.
+    ///
+    /// ```
+    /// use docker_transport::{blocking::Request, Method};
+    /// use std::time::Duration;
+    /// let list = Request::new(Method::Get, "/containers/json").total_timeout(Some(Duration::from_secs(2)));
+    /// let export = Request::new(Method::Get, "/containers/web/export").total_timeout(None);
+    /// # let _ = (list, export);
+    /// ```
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Request<R> {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Marks an endless stream (events, logs with follow, attach, stats): neither the idle
+    /// timeout nor the total one applies to its body.
     ///
     /// ```
     /// use docker_transport::{blocking::Request, Method};
@@ -183,12 +224,42 @@ impl<R> fmt::Debug for Request<R> {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("target", &self.target)
-            .field("headers", &self.headers)
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &self.body)
             .field("upgrade", &self.upgrade)
             .field("head_timeout", &self.head_timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("streaming", &self.streaming)
             .finish()
+    }
+}
+
+/// Header fields whose values are credentials: `Debug` shows their length only.
+const SECRET_HEADERS: [&str; 4] = [
+    "x-registry-auth",
+    "x-registry-config",
+    "authorization",
+    "proxy-authorization",
+];
+
+/// True when the header `name` carries a credential.
+fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s))
+}
+
+/// The headers of a request for `Debug`, credentials left out.
+struct RedactedHeaders<'a>(&'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.0 {
+            match is_secret_header(name) {
+                true => list.entry(&(name, format_args!("<{} bytes, redacted>", value.len()))),
+                false => list.entry(&(name, value)),
+            };
+        }
+        list.finish()
     }
 }
 

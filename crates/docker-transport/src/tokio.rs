@@ -22,11 +22,11 @@ use tokio::time::Sleep;
 use crate::buffer::ReadBuf as InputBuf;
 use crate::drive::{Call, Pull, Target, Want};
 use crate::error::stream_aborted;
-use crate::exchange::{Exchange, Shared};
+use crate::exchange::{Cap, Collected, Exchange, Shared};
 use crate::pool::Socket;
 use crate::ssh::SshProcess;
 use crate::tls::{TlsSession, CIPHER_ROOM};
-use crate::{Config, Error, Headers, ResponseHead};
+use crate::{Config, Error, ErrorBody, Headers, ResponseHead};
 
 /// The reader of a streamed request body in this flavour: read to its end while sending.
 ///
@@ -344,8 +344,32 @@ impl Response {
     pub async fn bytes_limited(mut self, limit: usize) -> Result<Vec<u8>, Error> {
         let mut out = self.ex.body_buffer(limit);
         let ex = &mut self.ex;
-        poll_fn(|cx| poll_pull(ex, cx, |ex, now| ex.poll_collect(now, &mut out, limit))).await?;
+        let cap = Cap::Fail(limit);
+        poll_fn(|cx| poll_pull(ex, cx, |ex, now| ex.poll_collect(now, &mut out, cap))).await?;
         Ok(out)
+    }
+
+    /// The body of an error answer, cut at [`Config::max_error_body_bytes`], as in the
+    /// blocking `error_body`: never [`Error::BodyTooLarge`].
+    ///
+    /// ```no_run
+    /// # use docker_transport::{tokio::Transport, Config, Endpoint, Method, Request};
+    /// # async fn run(transport: Transport) -> Result<(), docker_transport::Error> {
+    /// let res = transport.send(Request::new(Method::Get, "/containers/gone/json")).await?;
+    /// if res.status() >= 400 {
+    ///     let body = res.error_body().await?;
+    ///     println!("{}{}", String::from_utf8_lossy(&body.bytes), if body.cut { "..." } else { "" });
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn error_body(mut self) -> Result<ErrorBody, Error> {
+        let cap = self.ex.error_cap();
+        let mut out = self.ex.body_buffer(usize::MAX);
+        let ex = &mut self.ex;
+        let end = poll_fn(|cx| poll_pull(ex, cx, |ex, now| ex.poll_collect(now, &mut out, cap)));
+        let cut = end.await? == Collected::Cut;
+        Ok(ErrorBody { bytes: out, cut })
     }
 
     /// The body as `AsyncRead`; errors become `io::Error`.

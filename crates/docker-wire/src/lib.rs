@@ -8,13 +8,14 @@
 //! `Content-Length`, `chunked`, read-until-close, body-less responses, 1xx skipping,
 //! `101`/hijack upgrades with the leftover bytes left in the caller's buffer, keep-alive
 //! decisions; hard limits on everything a peer controls; Docker's multiplexed-stream and
-//! line framings ([`frames`]). For test peers and proxies, the server side of an exchange:
-//! [`RequestDecoder`] decodes requests under the same rules and limits; and, for tools that
-//! must put messages back together byte for byte, both decoders' `decode_framed` reports
-//! the chunk framing ([`Chunk`]) that `decode` steps over.
+//! line framings ([`frames`]); RFC 6455 WebSocket framing, client side, with the masking
+//! key from the caller ([`websocket`]). For test peers and proxies, the server side of an
+//! exchange: [`RequestDecoder`] decodes requests under the same rules and limits; and, for
+//! tools that must put messages back together byte for byte, both decoders'
+//! `decode_framed` reports the chunk framing ([`Chunk`]) that `decode` steps over.
 //!
-//! **Out of scope:** sockets, TLS, timers, compression, redirects (never followed),
-//! HTTP/2, encoding responses.
+//! **Out of scope:** sockets, TLS, timers, randomness, compression, redirects (never
+//! followed), HTTP/2, encoding responses.
 //!
 //! # The driving loop
 //!
@@ -70,6 +71,7 @@ pub mod frames;
 mod headers;
 mod request;
 mod server;
+pub mod websocket;
 
 pub use chunked::{Chunk, Framed};
 pub use conn::{ClientConn, Decoded, Event, FramedDecoded, Limits};

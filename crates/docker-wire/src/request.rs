@@ -124,6 +124,10 @@ pub enum Upgrade {
     /// Sends `Connection: Upgrade` and `Upgrade: tcp`. A `101` answer, or a 2xx answer with
     /// no body framing, ends HTTP on this connection: the rest is a raw duplex stream.
     Hijack,
+    /// Sends `Connection: Upgrade` and `Upgrade: websocket` (the caller adds
+    /// `Sec-WebSocket-Key` and `Sec-WebSocket-Version`; see [`crate::websocket`]). Only a
+    /// `101` answer switches protocols: the rest is a stream of WebSocket frames.
+    WebSocket,
 }
 
 /// Everything needed to encode a request head.
@@ -241,6 +245,9 @@ impl<'a> RequestHead<'a> {
         match self.upgrade {
             Upgrade::No => (),
             Upgrade::Hijack => out.extend_from_slice(b"Connection: Upgrade\r\nUpgrade: tcp\r\n"),
+            Upgrade::WebSocket => {
+                out.extend_from_slice(b"Connection: Upgrade\r\nUpgrade: websocket\r\n")
+            }
         }
         out.extend_from_slice(b"\r\n");
         Ok(())

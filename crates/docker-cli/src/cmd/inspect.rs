@@ -52,7 +52,8 @@ fn skippable(e: &Error) -> bool {
 }
 
 /// Looks up every name; the ones not found become `Error: No such object: NAME` lines
-/// (with `--type`, the engine's message), other refusals the engine's message.
+/// (with `--type`, the engine's message), other refusals the engine's message, and a name
+/// that the client refused before asking (empty, `..`, a control character) its reason.
 pub fn lookup(
     client: &Client,
     names: &[String],
@@ -61,6 +62,8 @@ pub fn lookup(
     let mut found = Vec::new();
     let mut errors = Vec::new();
     'names: for name in names {
+        // The client's reason, while every kind so far refused the name before asking.
+        let mut refused = None;
         for &kind in kinds(typ) {
             match inspect_one(client, kind, name) {
                 Ok(f) => {
@@ -68,14 +71,24 @@ pub fn lookup(
                     continue 'names;
                 }
                 Err(e) if error::is_unreachable(&e) => return Err(Failure::Client(e)),
-                Err(e) if typ.is_none() && skippable(&e) => continue,
+                Err(e) if typ.is_none() && skippable(&e) => {
+                    refused = match (&e, refused) {
+                        (Error::InvalidArgument { .. }, None) => Some(Some(e)),
+                        (Error::InvalidArgument { .. }, Some(first)) => Some(first),
+                        _ => Some(None),
+                    };
+                    continue;
+                }
                 Err(e) => {
                     errors.push(error::client_message(&e));
                     continue 'names;
                 }
             }
         }
-        errors.push(not_found_message(name));
+        match refused {
+            Some(Some(reason)) => errors.push(error::client_message(&reason)),
+            _ => errors.push(not_found_message(name)),
+        }
     }
     Ok((found, errors))
 }

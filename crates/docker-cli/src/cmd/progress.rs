@@ -139,7 +139,11 @@ mod tests {
     use super::*;
 
     fn detail(current: i64, total: i64) -> ProgressDetail {
-        ProgressDetail { current, total }
+        ProgressDetail {
+            current,
+            total,
+            ..ProgressDetail::default()
+        }
     }
 
     #[test]

@@ -286,6 +286,7 @@ pub fn config(
             bindings.get_or_insert_with(Vec::new).push(PortBinding {
                 host_ip: p.host_ip,
                 host_port: p.host_port,
+                ..PortBinding::default()
             });
         }
     }
@@ -442,6 +443,7 @@ pub fn parse_restart(s: &str) -> Result<RestartPolicy, Failure> {
     Ok(RestartPolicy {
         name: name.to_owned(),
         maximum_retry_count,
+        ..RestartPolicy::default()
     })
 }
 
@@ -666,6 +668,7 @@ mod tests {
         let status = |code| ContainerWaitResponse {
             status_code: code,
             error: None,
+            ..ContainerWaitResponse::default()
         };
         assert!(exit_status(status(0)).is_ok());
         assert!(exit_status(status(256)).is_ok());

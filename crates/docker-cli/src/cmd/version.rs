@@ -166,5 +166,6 @@ fn engine_from_top_level(v: &SystemVersion) -> ComponentVersion {
         name: "Engine".into(),
         version: v.version.clone(),
         details,
+        ..ComponentVersion::default()
     }
 }

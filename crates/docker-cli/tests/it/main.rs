@@ -5,5 +5,6 @@ mod live;
 mod live_objects;
 mod reach_live;
 mod registry;
+mod reliability;
 mod render;
 mod support;

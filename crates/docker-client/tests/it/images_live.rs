@@ -1,5 +1,5 @@
 //! Images against a real engine, in both flavours: list, inspect, tag, history, remove,
-//! prune, import, save, load and commit. (Pull and push need a registry: registry_live.rs.)
+//! prune, import, save (several images, or one by its own endpoint), load and commit. (Pull and push need a registry: registry_live.rs.)
 
 use std::io::Cursor;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -184,6 +184,17 @@ fn live_import_save_load_and_prune() {
         let names = tar_names(&tar);
         assert!(names.iter().any(|n| n == "manifest.json"), "{names:?}");
         assert!(names.iter().any(|n| n.ends_with("layer.tar")), "{names:?}");
+
+        // One image by name: GET /images/{name}/get, the same entries.
+        let one = api
+            .save_image(&reference)
+            .wait()
+            .unwrap()
+            .read_all()
+            .unwrap();
+        assert_eq!(tar_names(&one), names, "{name}");
+        let err = api.save_image("dkr-it-missing:1").wait().unwrap_err();
+        assert!(err.is_not_found(), "{name}: {err:?}");
 
         let removed = api
             .remove_image(&reference, RemoveImageOptions::default())

@@ -367,6 +367,53 @@ fn live_attach_delivers_stdin_and_eof() {
     });
 }
 
+/// A WebSocket attach to a container that reads a line, answers and exits: a ping, the
+/// line written, then the output to the engine's end. Returns the pongs and the output.
+fn ws_round_trip<F: TestFlavour>(api: &Client<F>) -> (Vec<Vec<u8>>, Vec<u8>) {
+    // Apart in time: the engine reads stdout and stderr concurrently.
+    let mut cfg = config("read line; echo \"got $line\"; sleep 0.2; echo err >&2; sleep 0.2");
+    cfg.open_stdin = true;
+    cfg.attach_stdin = true;
+    let name = unique(&format!("ws-{}", F::NAME));
+    let id = F::resolve(api.create_container(Some(&name), &cfg))
+        .unwrap()
+        .id;
+    let _guard = Cleanup(api, id.clone());
+    F::resolve(api.start_container(&id)).unwrap();
+    let opts = AttachOptions::default().stdin(true);
+    let mut ws = F::resolve(api.attach_container_ws(&id, opts)).unwrap();
+    F::resolve(ws.ping(b"are you there")).unwrap();
+    F::resolve(ws.write_stdin(b"hello\n")).unwrap();
+    let (mut pongs, mut data, mut closed) = (Vec::new(), Vec::new(), false);
+    while let Some(out) = F::resolve(ws.next_output()).unwrap() {
+        match out {
+            docker_client::WsOutput::Data(d) => data.extend(d),
+            docker_client::WsOutput::Pong(p) => pongs.push(p),
+            docker_client::WsOutput::Close { .. } => closed = true,
+            other => panic!("{}: {other:?}", F::NAME),
+        }
+    }
+    let waited = F::resolve(api.wait_container(&id, WaitCondition::NotRunning)).unwrap();
+    assert_eq!(waited.status_code, 0, "{}", F::NAME);
+    assert!(closed, "{}: the engine's close frame", F::NAME);
+    (pongs, data)
+}
+
+#[test]
+fn live_attach_over_websocket_delivers_stdin_output_and_pongs() {
+    let Some(endpoint) = engine() else { return };
+    both!(client(&endpoint, None), |api| {
+        let (pongs, data) = ws_round_trip(&api);
+        assert_eq!(pongs, [b"are you there".to_vec()], "{}", api.name());
+        assert_eq!(data, b"got hello\nerr\n", "{}", api.name());
+    });
+    // Below API 1.28 the engine sends text frames; the output is the same.
+    both!(client(&endpoint, Some("1.27")), |api| {
+        let (_, data) = ws_round_trip(&api);
+        assert_eq!(data, b"got hello\nerr\n", "{} at 1.27", api.name());
+    });
+}
+
 #[test]
 fn live_archives_go_in_and_out() {
     let Some(endpoint) = engine() else { return };

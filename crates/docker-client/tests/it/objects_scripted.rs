@@ -8,6 +8,7 @@ use docker_client::{
     CreateNetworkOptions, CreateVolumeOptions, DisconnectNetworkOptions, Error, ImportImageOptions,
     ListImagesOptions, ListNetworksOptions, ListVolumesOptions, LoadImagesOptions, PruneFilters,
     PullImageOptions, PushImageOptions, RemoveImageOptions, RemoveVolumeOptions,
+    SearchImagesOptions,
 };
 use serde_json::{json, Value};
 
@@ -662,4 +663,54 @@ fn volume_and_system_calls_send_the_exact_requests() {
         body_json(login),
         json!({"username": "dkr", "password": TRICKY_PASSWORD, "serveraddress": "127.0.0.1:5000"})
     );
+}
+
+/// What Docker 20.10 answers here, where no image index can be reached (the recorded
+/// `search_images_no_index` transcripts hold it too).
+const SEARCH_ERROR: &str = r#"{"message":"Get \"https://index.docker.io/v1/search?q=busybox\u0026n=1\": dial tcp: lookup index.docker.io on 10.255.255.53:53: no such host"}"#;
+
+#[test]
+fn search_sends_the_term_limit_and_filters_and_reads_typed_results() {
+    let engine = FakeEngine::start(|req| match req.target.contains("term=nothing") {
+        true => fake::json(500, SEARCH_ERROR),
+        false => fake::json(
+            200,
+            r#"[{"star_count":3211,"is_official":true,"name":"busybox","is_automated":false,"description":"Busybox base image."},{"star_count":0,"is_official":false,"name":"someone/busybox","is_automated":null,"description":""}]"#,
+        ),
+    });
+    both!(pinned(engine.socket(), "1.41"), |api| {
+        let name = api.name();
+        let opts = SearchImagesOptions::default()
+            .limit(2)
+            .filter("is-official", "true");
+        let found = api.search_images("busybox", &opts).wait().unwrap();
+        assert_eq!(found.len(), 2, "{name}");
+        assert_eq!(found[0].name, "busybox");
+        assert!(found[0].is_official && !found[0].is_automated);
+        assert_eq!(found[0].star_count, 3211);
+        assert_eq!(found[0].description, "Busybox base image.");
+        assert!(!found[1].is_automated, "null decodes as false");
+        let err = api
+            .search_images("nothing", &SearchImagesOptions::default().limit(1))
+            .wait()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Api { status: 500, .. })
+                && err.message().is_some_and(|m| m.contains("no such host")),
+            "{name}: {err:?}"
+        );
+        let err = api
+            .search_images(" ", &SearchImagesOptions::default())
+            .wait()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { .. }),
+            "{name}: {err}"
+        );
+    });
+    let once = [
+        "GET /v1.41/images/search?term=busybox&limit=2&filters=%7B%22is-official%22%3A%5B%22true%22%5D%7D",
+        "GET /v1.41/images/search?term=nothing&limit=1",
+    ];
+    assert_eq!(engine.lines(), [once, once].concat());
 }

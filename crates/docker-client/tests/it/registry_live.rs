@@ -3,7 +3,10 @@
 //! would turn into characters the engine's URL-safe decoder refuses.
 
 use docker_client::models::AuthConfig;
-use docker_client::{DockerConfig, Error, PullImageOptions, PushImageOptions, RemoveImageOptions};
+use docker_client::{
+    DockerConfig, Error, InspectDistributionOptions, PullImageOptions, PushImageOptions,
+    RemoveImageOptions,
+};
 
 use crate::flavours::{both, client, Named, Pull, Wait};
 use crate::images_live::ImageGuard;
@@ -184,4 +187,64 @@ fn live_login_push_and_pull_with_a_private_registry() {
         !log.contains(TRICKY_PASSWORD),
         "the password must not be logged"
     );
+}
+
+#[test]
+fn live_distribution_inspect_describes_an_image_in_the_private_registry() {
+    let Some(endpoint) = engine() else { return };
+    let Some(registry) = Registry::start(&[("dkr", "dist-pw")]) else {
+        return;
+    };
+    let good = AuthConfig {
+        username: "dkr".into(),
+        password: "dist-pw".into(),
+        serveraddress: registry.addr.clone(),
+        ..Default::default()
+    };
+    both!(client(&endpoint, None), |api| {
+        let name = api.name();
+        let bb = api.inspect_image("bb:latest").wait().unwrap();
+        let target = format!("{}/dkr/dist-{name}:it", registry.addr);
+        api.tag_image("bb:latest", &target).wait().unwrap();
+        let _guard = ImageGuard(&api, target.clone());
+        let digest = api
+            .push_image(&target, &PushImageOptions::default().auth(good.clone()))
+            .wait()
+            .unwrap()
+            .iter()
+            .map(|m| m.unwrap_or_else(|e| panic!("{name}: push failed: {e}")))
+            .find_map(|m| m.aux?.get("Digest")?.as_str().map(str::to_owned))
+            .unwrap_or_else(|| panic!("{name}: no digest"));
+
+        let opts = InspectDistributionOptions::default().auth(good.clone());
+        let dist = api.inspect_distribution(&target, &opts).wait().unwrap();
+        assert_eq!(dist.descriptor.digest, digest, "{name}: {dist:?}");
+        assert!(
+            dist.descriptor.media_type.contains("manifest"),
+            "{name}: {dist:?}"
+        );
+        assert!(dist.descriptor.size > 0, "{name}: {dist:?}");
+        assert!(
+            dist.platforms
+                .iter()
+                .any(|p| p.architecture == bb.architecture && p.os == bb.os),
+            "{name}: {dist:?}"
+        );
+
+        // Without credentials the registry refuses; a missing tag is not found.
+        let err = api
+            .inspect_distribution(&target, &InspectDistributionOptions::default())
+            .wait()
+            .unwrap_err();
+        assert!(is_refused_credentials(&err), "{name}: {err:?}");
+        let missing = format!("{}/dkr/dist-{name}:no-such-tag", registry.addr);
+        let err = api
+            .inspect_distribution(&missing, &opts)
+            .wait()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Api { .. } | Error::NotFound { .. }),
+            "{name}: {err:?}"
+        );
+    });
 }

@@ -52,6 +52,7 @@ fn file_change_displays_like_docker_diff() {
         FileChange {
             path: "/etc/hosts".into(),
             kind,
+            ..Default::default()
         }
         .to_string()
     };

@@ -30,11 +30,13 @@ fn create_config_encodes_ports_networks_and_host_config() {
         Some(vec![PortBinding {
             host_ip: "127.0.0.1".into(),
             host_port: "8888".into(),
+            ..Default::default()
         }]),
     );
     body.host_config.restart_policy = RestartPolicy {
         name: "always".into(),
         maximum_retry_count: 0,
+        ..Default::default()
     };
     body.host_config.memory_swappiness = Some(0);
     body.networking_config = NetworkingConfig {
@@ -50,6 +52,7 @@ fn create_config_encodes_ports_networks_and_host_config() {
             },
         )]
         .into(),
+        ..Default::default()
     };
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
@@ -83,8 +86,11 @@ fn create_config_round_trips_and_keeps_unknown_keys() {
         "MacAddress": "02:42:ac:11:00:02"
     });
     let body: ContainerCreateConfig = serde_json::from_value(raw.clone()).unwrap();
-    assert_eq!(body.extra["Platform"], "linux/amd64");
-    assert_eq!(body.host_config.extra["DeviceRequests"][0]["Count"], -1);
+    assert_eq!(body.extra.get("Platform"), Some(r#""linux/amd64""#));
+    assert_eq!(
+        body.host_config.extra.value("DeviceRequests").unwrap()[0]["Count"],
+        -1
+    );
     assert_eq!(body.host_config.init, Some(true));
     assert_eq!(serde_json::to_value(&body).unwrap(), raw);
 }
@@ -92,7 +98,7 @@ fn create_config_round_trips_and_keeps_unknown_keys() {
 #[test]
 fn host_config_extra_fills_gaps_for_encoding() {
     let mut hc = HostConfig::default();
-    hc.extra.insert("CpuCount".into(), json!(2));
+    hc.extra.insert("CpuCount", json!(2));
     assert_eq!(serde_json::to_value(&hc).unwrap(), json!({"CpuCount": 2}));
 }
 
@@ -119,6 +125,7 @@ fn auth_config_debug_hides_password_and_tokens() {
         serveraddress: "https://index.docker.io/v1/".into(),
         identitytoken: "id-token-value".into(),
         registrytoken: "reg-token-value".into(),
+        ..Default::default()
     };
     let debug = format!("{auth:?}");
     assert!(!debug.contains("hunter2"), "{debug}");

@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use docker_models::{
-    AuthResponse, ContainerCreateResponse, ContainerInspect, ContainerPruneResponse,
-    ContainerStats, ContainerSummary, ContainerTop, ContainerUpdateResponse, ContainerWaitResponse,
-    EventMessage, ExecCreateResponse, ExecInspect, FileChange, IdResponse, ImageDeleteResponseItem,
-    ImageHistoryItem, ImageInspect, ImagePruneResponse, ImageSummary, NetworkCreateResponse,
-    NetworkInspect, NetworkPruneResponse, ProgressMessage, SystemDf, SystemInfo, SystemVersion,
-    Volume, VolumeListResponse, VolumePruneResponse,
+    AuthResponse, BuildCachePruneResponse, ContainerCreateResponse, ContainerInspect,
+    ContainerPruneResponse, ContainerStats, ContainerSummary, ContainerTop,
+    ContainerUpdateResponse, ContainerWaitResponse, EventMessage, ExecCreateResponse, ExecInspect,
+    FileChange, IdResponse, ImageDeleteResponseItem, ImageHistoryItem, ImageInspect,
+    ImagePruneResponse, ImageSummary, NetworkCreateResponse, NetworkInspect, NetworkPruneResponse,
+    Plugin, PluginPrivilege, ProgressMessage, SystemDf, SystemInfo, SystemVersion, Volume,
+    VolumeListResponse, VolumePruneResponse,
 };
 use docker_replay::Transcript;
 use serde::de::DeserializeOwned;
@@ -247,6 +248,12 @@ pub(crate) const ROUTES: &[Route] = &[
     ("POST", &["volumes", "create"], "Volume", one::<Volume>),
     ("POST", &["volumes", "prune"], "VolumePruneResponse", one::<VolumePruneResponse>),
     ("GET", &["volumes", "*"], "Volume", one::<Volume>),
+    ("POST", &["build"], "ProgressMessage stream", many::<ProgressMessage>),
+    ("POST", &["build", "prune"], "BuildCachePruneResponse", one::<BuildCachePruneResponse>),
+    ("GET", &["plugins"], "Vec<Plugin>", one::<Vec<Plugin>>),
+    ("GET", &["plugins", "privileges"], "Vec<PluginPrivilege>", one::<Vec<PluginPrivilege>>),
+    ("GET", &["plugins", "*", "json"], "Plugin", one::<Plugin>),
+    ("POST", &["plugins", "*", "push"], "ProgressMessage stream", many::<ProgressMessage>),
 ];
 
 /// The route of a request line (`GET /v1.41/containers/json?all=1`), if it has one.

@@ -236,9 +236,13 @@ fn unknown_keys_are_kept_whatever_their_spelling_and_known_ones_stay_typed() {
     let hc: HostConfig = from(json);
     assert!(hc.privileged);
     assert_eq!(hc.init, None);
-    let keys: Vec<&str> = hc.extra.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["CpuCount", "DeviceRequests", "KernelMemory"]);
-    assert_eq!(hc.extra["DeviceRequests"][0]["Count"], -1);
+    let keys: Vec<String> = hc.extra.iter().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(
+        keys,
+        ["CpuCount", "KernelMemory", "DeviceRequests"],
+        "in the order sent"
+    );
+    assert_eq!(hc.extra.value("DeviceRequests").unwrap()[0]["Count"], -1);
     // The same document as a `serde_json::Value` (owned keys) decodes alike.
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
     assert_eq!(serde_json::from_value::<HostConfig>(value).unwrap(), hc);

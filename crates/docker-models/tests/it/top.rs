@@ -10,6 +10,7 @@ fn top(titles: &[&str], rows: &[&[&str]]) -> ContainerTop {
             .iter()
             .map(|r| r.iter().map(|s| s.to_string()).collect())
             .collect(),
+        ..Default::default()
     }
 }
 
@@ -251,7 +252,7 @@ proptest! {
         titles in prop::collection::vec(cell(), 0..8),
         processes in prop::collection::vec(prop::collection::vec(cell(), 0..10), 0..6),
     ) {
-        let t = ContainerTop { titles, processes };
+        let t = ContainerTop { titles, processes, ..Default::default() };
         match t.entries() {
             Ok(entries) => prop_assert_eq!(entries.len(), t.processes.len()),
             Err(e) => prop_assert!(!e.to_string().is_empty()),

@@ -297,7 +297,15 @@ fn short(mut config: Config) -> Config {
         connect: Some(Duration::from_secs(5)),
         head: Some(Duration::from_secs(1)),
         idle: Some(Duration::from_millis(500)),
+        total: None,
     };
+    config
+}
+
+/// [`short`] deadlines and a total deadline of `ms`.
+fn total(config: Config, ms: u64) -> Config {
+    let mut config = short(config);
+    config.timeouts.total = Some(Duration::from_millis(ms));
     config
 }
 
@@ -637,6 +645,101 @@ fn a_streaming_request_waits_for_its_body_without_a_deadline() {
     let ended = driver.now;
     let expiry = driver.shared.config.idle_expiry;
     assert!(driver.shared.pool.take(ended + expiry / 2).is_some());
+}
+
+#[test]
+fn the_total_deadline_ends_a_body_that_trickles_within_the_idle_timeout() {
+    // One byte every 400 ms never trips the 500 ms idle timeout: only the total does.
+    const HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n";
+    let script: Script = &[
+        (0, Answer::Open),
+        (0, Answer::Took),
+        (100, Answer::Bytes(HEAD)),
+        (400, Answer::Bytes(b"[")),
+        (400, Answer::Bytes(b"{")),
+        (400, Answer::Bytes(b"}")),
+        (100, Answer::Fail(io::ErrorKind::TimedOut)),
+    ];
+    let mut driver = Driver::new(total(unix(), 1400), 0, 0, script);
+    let mut ex = driver.send(get("/containers/json")).unwrap();
+    let mut body = Vec::new();
+    let _ = driver.pull(&mut ex, |ex, now| {
+        ex.poll_collect(now, &mut body, crate::exchange::Cap::Fail(1 << 20))
+    });
+    check(
+        &driver,
+        &[
+            "connect unix:/engine.sock by 1400ms",
+            "write #1 GET /containers/json by 1000ms",
+            "read #1 by 1000ms",
+            "head 200",
+            "read #1 by 600ms",
+            "read #1 by 1000ms",
+            "read #1 by 1400ms",
+            "read #1 by 1400ms",
+            "error: total timeout after 1.4s",
+        ],
+    );
+    assert_eq!(body, b"[{}");
+}
+
+#[test]
+fn the_total_deadline_covers_the_stale_connection_retry() {
+    let script = &[
+        (0, Answer::Took),
+        (600, Answer::Eof),
+        (0, Answer::Open),
+        (0, Answer::Took),
+        (200, Answer::Fail(io::ErrorKind::TimedOut)),
+    ];
+    let mut driver = Driver::new(total(unix(), 800), 1, 100, script);
+    assert!(driver.send(get("/_ping")).is_err());
+    check(
+        &driver,
+        &[
+            "write #1 GET /_ping by 900ms",
+            "read #1 by 900ms",
+            // The retry's connect and head wait end where the first attempt's would have.
+            "connect unix:/engine.sock by 900ms",
+            "write #2 GET /_ping by 900ms",
+            "read #2 by 900ms",
+            "error: total timeout after 800ms",
+        ],
+    );
+}
+
+#[test]
+fn a_raised_head_timeout_raises_the_total_deadline_by_as_much_and_streams_have_none() {
+    let config = total(unix(), 1500);
+    let origin = Instant::now();
+    let of =
+        |req: &Request<Pieces>| crate::exchange::Total::of(&config, req, origin).map(|t| t.after);
+    let ms = Duration::from_millis;
+    assert_eq!(of(&get("/x")), Some(ms(1500)));
+    // `stop` waits its grace period for the head: 1 s configured, 11 s asked.
+    let stop = get("/stop").head_timeout(Duration::from_secs(11));
+    assert_eq!(of(&stop), Some(ms(11_500)));
+    assert_eq!(of(&get("/x").total_timeout(Some(ms(200)))), Some(ms(200)));
+    assert_eq!(of(&get("/x").total_timeout(None)), None);
+    assert_eq!(of(&get("/events").streaming()), None);
+}
+
+#[test]
+fn a_connect_cut_short_by_the_total_deadline_is_a_total_timeout() {
+    let mut driver = Driver::new(
+        total(tcp("127.0.0.1"), 1000),
+        0,
+        0,
+        &[(1000, Answer::Fail(io::ErrorKind::TimedOut))],
+    );
+    assert!(driver.send(get("/_ping")).is_err());
+    check(
+        &driver,
+        &[
+            "connect 127.0.0.1:2375 by 1000ms",
+            "error: total timeout after 1s",
+        ],
+    );
 }
 
 #[test]

@@ -119,6 +119,17 @@ impl Peer {
         }
     }
 
+    /// Writes `bytes` one byte every `every`, until they run out, the client goes away or
+    /// the server stops.
+    pub(crate) fn trickle(&mut self, bytes: &[u8], every: Duration) {
+        for b in bytes {
+            if self.stop.load(Ordering::SeqCst) || self.stream.write_all(&[*b]).is_err() {
+                return;
+            }
+            thread::sleep(every);
+        }
+    }
+
     /// Writes `bytes` over and over until the client goes away or the server stops.
     pub(crate) fn write_forever(&mut self, bytes: &[u8]) {
         while !self.stop.load(Ordering::SeqCst) {
@@ -211,6 +222,7 @@ impl Fake {
             connect: Some(Duration::from_secs(2)),
             head: Some(Duration::from_secs(5)),
             idle: Some(Duration::from_secs(5)),
+            total: None,
         };
         config
     }

@@ -5,8 +5,10 @@
 mod bodies;
 mod corpus;
 mod endpoints;
+mod error_bodies;
 mod fake;
 mod pool;
 mod remote_live;
 mod timeouts;
+mod total_deadline;
 mod upgrade;

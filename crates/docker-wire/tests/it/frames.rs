@@ -76,7 +76,7 @@ pub(crate) fn lines_of(
     (lines, None)
 }
 
-fn pieces<'a>(input: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
+pub(crate) fn pieces<'a>(input: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
     let mut out = Vec::new();
     let mut rest = input;
     let mut sizes = sizes.iter().copied().filter(|&s| s > 0).cycle();

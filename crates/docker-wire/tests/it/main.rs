@@ -2,6 +2,7 @@
 //! request encoding, stream framings, the cost of partial heads, the request decoder and
 //! the chunk framing that `decode_framed` reports.
 
+mod differential;
 mod fixtures;
 mod frames;
 mod framing;
@@ -11,3 +12,4 @@ mod partial_reparse;
 mod request;
 mod request_decoder;
 mod split_invariance;
+mod websocket;

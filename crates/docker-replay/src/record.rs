@@ -1,5 +1,5 @@
-//! The recording proxy of `cargo xtask fixtures record`: a Unix socket that forwards each
-//! connection to the engine and keeps a copy of every request and response.
+//! The recorder: a Unix socket that forwards each connection to a real engine and keeps a
+//! copy of every request and response (`cargo xtask fixtures record` records through it).
 //!
 //! Two threads per connection tee the bytes. Both directions are framed by docker-wire:
 //! requests by its request decoder, responses by its client codec, so an exchange ends
@@ -11,28 +11,68 @@ use std::io::{self, Read, Write};
 use std::net::Shutdown;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use docker_replay::{Ending, Exchange};
+use crate::{Ending, Exchange, Transcript};
 use docker_wire::{
     BodyKind, Chunk, ClientConn, Event, Framed, Limits, Method, ReceivedRequest, RequestDecoder,
     RequestEvent, RequestHead, Upgrade,
 };
 
-pub(crate) struct Proxy {
+/// Records what a program says to a real engine, as a [`Transcript`] to replay later.
+///
+/// A recorder listens on a socket of its own and forwards every connection to the engine,
+/// keeping a copy of each request and response, framed exactly as the client saw them.
+/// Point the program at [`Recorder::socket`], run it, then take the
+/// [`transcript`](Recorder::transcript): it is [normalised](Transcript::normalised) the way
+/// the project's own fixtures are (IDs, times and sizes replaced), so it replays against
+/// the same program run later, with other IDs. A user records once, against a real engine,
+/// and replays in CI with none.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use docker_replay::{Recorder, Replay, Transcript};
+///
+/// // Once, with an engine:
+/// let recorder = Recorder::start("/var/run/docker.sock")?;
+/// // ... run the code under test against `recorder.socket()` ...
+/// let transcript = recorder.transcript("my_scenario", Duration::from_secs(10))?;
+/// std::fs::write("tests/fixtures/my_scenario.http", transcript.to_bytes())?;
+///
+/// // In CI, with none:
+/// let replay = Replay::start(&Transcript::read("tests/fixtures/my_scenario.http")?)?;
+/// // ... the same code against `replay.socket()` ...
+/// replay.finish()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Recorder {
     dir: PathBuf,
     socket: PathBuf,
     log: Arc<Log>,
     accept: Option<JoinHandle<()>>,
 }
 
-impl Proxy {
-    /// Listens on a socket in a fresh temporary directory and forwards to `engine`.
-    pub(crate) fn start(engine: &Path) -> io::Result<Proxy> {
-        let dir = std::env::temp_dir().join(format!("dkr-fx-proxy-{}", std::process::id()));
+impl Recorder {
+    /// Listens on a socket in a fresh temporary directory and forwards each connection to
+    /// the engine's Unix socket at `engine`. An engine that is not there fails the
+    /// connections, not the start.
+    ///
+    /// ```no_run
+    /// let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// println!("point the client at unix://{}", recorder.socket().display());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start(engine: impl AsRef<Path>) -> io::Result<Recorder> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let engine = engine.as_ref();
+        let dir = std::env::temp_dir().join(format!(
+            "dkr-recorder-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let socket = dir.join("proxy.sock");
@@ -43,7 +83,7 @@ impl Proxy {
             let engine = engine.to_owned();
             thread::spawn(move || accept_loop(&listener, &engine, &log))
         };
-        Ok(Proxy {
+        Ok(Recorder {
             dir,
             socket,
             log,
@@ -51,21 +91,44 @@ impl Proxy {
         })
     }
 
-    pub(crate) fn socket(&self) -> &Path {
+    /// The socket to point the program at (as `unix://` + this path).
+    ///
+    /// ```no_run
+    /// let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// std::env::set_var("DOCKER_HOST", format!("unix://{}", recorder.socket().display()));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn socket(&self) -> &Path {
         &self.socket
     }
 
-    /// Waits until every request seen has its response, then takes the exchanges logged so
-    /// far, in the order of their requests.
-    pub(crate) fn take(&self, timeout: Duration) -> Result<Vec<Exchange>, String> {
+    /// Waits until every request seen has its response (up to `timeout`), then takes the
+    /// exchanges recorded so far, exactly as they went, in the order of their requests. A
+    /// later call returns only what came after.
+    ///
+    /// ```no_run
+    /// # let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// for exchange in recorder.take(std::time::Duration::from_secs(10))? {
+    ///     println!("{} -> {:?}", exchange.request_line(), exchange.status());
+    /// }
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// `TimedOut`, naming the requests, when a response is still incomplete at `timeout`:
+    /// a stream that never ends on its own (events, stats, logs with follow) is complete
+    /// once the client closes it, so close it (drop it) before taking.
+    pub fn take(&self, timeout: Duration) -> io::Result<Vec<Exchange>> {
         let deadline = Instant::now() + timeout;
         let mut st = self.log.lock();
         while !st.in_flight.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 let lines: Vec<&String> = st.in_flight.values().collect();
-                return Err(format!(
-                    "no complete response after {timeout:?} to {lines:?}"
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("no complete response after {timeout:?} to {lines:?}"),
                 ));
             }
             st = self
@@ -80,8 +143,40 @@ impl Proxy {
         Ok(done.into_iter().map(|(_, ex)| ex).collect())
     }
 
-    /// Waits until a request whose line contains `needle` has been sent.
-    pub(crate) fn wait_for_request(&self, needle: &str, timeout: Duration) -> bool {
+    /// The exchanges recorded so far (see [`take`](Recorder::take)) as a normalised
+    /// transcript whose `scenario` header is `scenario`: write it with
+    /// [`Transcript::to_bytes`], replay it with [`Replay`](crate::Replay).
+    ///
+    /// ```no_run
+    /// # let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// let transcript = recorder.transcript("list", std::time::Duration::from_secs(10))?;
+    /// assert!(transcript.is_normalised());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`take`](Recorder::take).
+    pub fn transcript(&self, scenario: &str, timeout: Duration) -> io::Result<Transcript> {
+        let mut transcript = Transcript::default();
+        transcript.set_meta("scenario", scenario);
+        transcript.set_meta("source", "recorded by docker_replay::Recorder");
+        for exchange in self.take(timeout)? {
+            transcript.push(exchange);
+        }
+        Ok(transcript.normalised())
+    }
+
+    /// Waits until a request whose line (`GET /v1.41/events?…`) contains `needle` has gone
+    /// to the engine; false at `timeout`. For a step that must wait until the program under
+    /// test has, say, subscribed to events before it acts.
+    ///
+    /// ```no_run
+    /// # let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// assert!(recorder.wait_for_request("/events", std::time::Duration::from_secs(5)));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn wait_for_request(&self, needle: &str, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut st = self.log.lock();
         loop {
@@ -101,13 +196,20 @@ impl Proxy {
         }
     }
 
-    /// Forgets the request lines `wait_for_request` looks at.
-    pub(crate) fn clear_lines(&self) {
+    /// Forgets the request lines that [`wait_for_request`](Recorder::wait_for_request)
+    /// looks at, so that it waits for a request made from now on.
+    ///
+    /// ```no_run
+    /// # let recorder = docker_replay::Recorder::start("/var/run/docker.sock")?;
+    /// recorder.clear_lines();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn clear_lines(&self) {
         self.log.lock().lines.clear();
     }
 }
 
-impl Drop for Proxy {
+impl Drop for Recorder {
     fn drop(&mut self) {
         let (streams, workers) = {
             let mut st = self.log.lock();
@@ -556,12 +658,12 @@ mod tests {
                 Ending::EngineClosed,
             ),
         ];
-        let mut transcript = docker_replay::Transcript::default();
+        let mut transcript = Transcript::default();
         for ex in &kept {
             transcript.push(ex.clone());
         }
-        let engine = docker_replay::Replay::with_seed(&transcript, 9).unwrap();
-        let proxy = Proxy::start(engine.socket()).unwrap();
+        let engine = crate::Replay::with_seed(&transcript, 9).unwrap();
+        let proxy = Recorder::start(engine.socket()).unwrap();
         let mut conn = UnixStream::connect(proxy.socket()).unwrap();
         conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         for ex in &kept {
