@@ -897,3 +897,102 @@ fn set_tls(
         what: "TLS needs docker-client's `tls` feature, which this build lacks".into(),
     }))
 }
+
+#[cfg(all(test, feature = "tls"))]
+mod tests {
+    //! TLS from the environment, read as the docker CLI reads it.
+    use super::*;
+
+    /// A directory of its own, without certificates, removed when dropped.
+    struct Empty(PathBuf);
+
+    impl Empty {
+        fn new(name: &str) -> Empty {
+            let dir =
+                std::env::temp_dir().join(format!("dkr-tlsenv-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Empty(dir)
+        }
+    }
+
+    impl Drop for Empty {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn build(vars: &[(&str, &str)]) -> Result<crate::blocking::Client> {
+        let get = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| OsString::from(v))
+        };
+        let mut builder = crate::blocking::Client::builder();
+        builder.wanted.use_env = true;
+        builder.build_with(&get, &|_| false)
+    }
+
+    #[test]
+    fn docker_tls_verify_0_still_verifies_and_needs_the_ca() {
+        let certs = Empty::new("verify0");
+        let path = certs.0.to_str().unwrap();
+        let env = [
+            ("DOCKER_HOST", "tcp://engine"),
+            ("DOCKER_TLS_VERIFY", "0"),
+            ("DOCKER_CERT_PATH", path),
+        ];
+        let err = build(&env).unwrap_err().to_string();
+        assert!(err.contains(&format!("{path}/ca.pem")), "{err}");
+        // DOCKER_TLS alone encrypts without verifying: no CA needed.
+        let env = [
+            ("DOCKER_HOST", "tcp://engine"),
+            ("DOCKER_TLS", "1"),
+            ("DOCKER_CERT_PATH", path),
+        ];
+        let client = build(&env).unwrap();
+        assert_eq!(
+            client.endpoint(),
+            &Endpoint::parse_tls("tcp://engine:2376").unwrap()
+        );
+    }
+
+    #[test]
+    fn the_default_port_is_2376_with_tls_and_2375_without() {
+        let certs = Empty::new("ports");
+        let path = certs.0.to_str().unwrap();
+        let plain = build(&[("DOCKER_HOST", "tcp://engine")]).unwrap();
+        assert_eq!(
+            plain.endpoint(),
+            &Endpoint::parse("tcp://engine:2375").unwrap()
+        );
+        // An empty DOCKER_TLS_VERIFY is unset, as in docker.
+        let empty = build(&[("DOCKER_HOST", "tcp://engine"), ("DOCKER_TLS_VERIFY", "")]).unwrap();
+        assert_eq!(
+            empty.endpoint(),
+            &Endpoint::parse("tcp://engine:2375").unwrap()
+        );
+        let tls = build(&[
+            ("DOCKER_HOST", "tcp://engine"),
+            ("DOCKER_TLS", "1"),
+            ("DOCKER_CERT_PATH", path),
+        ])
+        .unwrap();
+        assert_eq!(
+            tls.endpoint(),
+            &Endpoint::parse_tls("tcp://engine:2376").unwrap()
+        );
+    }
+
+    #[test]
+    fn without_docker_cert_path_the_files_are_in_the_config_directory() {
+        let config = Empty::new("config");
+        let path = config.0.to_str().unwrap();
+        let env = [
+            ("DOCKER_HOST", "tcp://engine"),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("DOCKER_CONFIG", path),
+        ];
+        let err = build(&env).unwrap_err().to_string();
+        assert!(err.contains(&format!("{path}/ca.pem")), "{err}");
+    }
+}

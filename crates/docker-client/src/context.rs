@@ -225,7 +225,12 @@ pub struct NewContext {
 }
 
 /// The names the docker CLI accepts for a context (besides `default`, which is reserved):
-/// `^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$`.
+/// `^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$`. [`ContextStore::is_valid_name`] checks it.
+///
+/// ```
+/// let why = format!("names are validated against regexp {:?}", docker_client::CONTEXT_NAME_PATTERN);
+/// assert!(why.ends_with(r#""^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$""#));
+/// ```
 pub const CONTEXT_NAME_PATTERN: &str = "^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$";
 
 #[derive(Deserialize)]

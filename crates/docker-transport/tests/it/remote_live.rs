@@ -117,6 +117,24 @@ mod tls {
         assert!(msg.contains("unknown authority"), "{msg}");
     }
 
+    #[tokio::test]
+    async fn tls_live_a_wrong_ca_is_an_unknown_issuer_in_tokio() {
+        let Some(dir) = setup("tls", "host") else {
+            return;
+        };
+        let options = TlsOptions {
+            ca: Some(Pem::File(dir.join("wrong-ca.pem"))),
+            ..client(&dir)
+        };
+        let transport =
+            docker_transport::tokio::Transport::new(tls_config(&dir, &options).unwrap());
+        let err = transport
+            .send(Request::new(Method::Get, "/_ping"))
+            .await
+            .unwrap_err();
+        assert_eq!(problem(&err), Some(TlsProblem::UnknownIssuer), "{err:?}");
+    }
+
     #[test]
     fn tls_live_an_expired_client_certificate_is_refused_by_the_engine() {
         let Some(dir) = setup("tls", "host") else {
@@ -228,6 +246,26 @@ mod tls {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn tls_live_a_missing_key_file_next_to_a_good_certificate_is_named() {
+        let Some(dir) = setup("tls", "host") else {
+            return;
+        };
+        let missing = dir.join("client/no-such-key.pem");
+        let options = TlsOptions {
+            key: Some(Pem::File(missing.clone())),
+            ..client(&dir)
+        };
+        let err = tls_config(&dir, &options).unwrap_err();
+        assert!(
+            matches!(&err, Error::Certificate { path: Some(p), item: CertificateItem::ClientKey, .. } if *p == missing),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(msg.contains("client key"), "{msg}");
+        assert!(msg.contains(&missing.display().to_string()), "{msg}");
     }
 
     #[test]
@@ -430,6 +468,28 @@ mod ssh {
         (err.to_string(), took)
     }
 
+    #[tokio::test]
+    async fn ssh_live_failures_are_as_clear_in_tokio() {
+        let Some(ssh) = ssh_setup() else {
+            return;
+        };
+        let started = Instant::now();
+        let config = ssh.config(
+            ssh.port,
+            "id_ed25519",
+            Path::new("/dev/null"),
+            Path::new("ssh"),
+        );
+        let err = docker_transport::tokio::Transport::new(config)
+            .send(Request::new(Method::Get, "/_ping"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Ssh { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(msg.contains("Host key verification failed"), "{msg}");
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
     #[test]
     fn ssh_live_a_closed_port_fails_within_the_connect_timeout() {
         let Some(ssh) = ssh_setup() else {
@@ -452,6 +512,30 @@ mod ssh {
             "{msg}"
         );
         assert!(took < Duration::from_secs(3), "{took:?}");
+    }
+
+    #[test]
+    fn ssh_live_a_server_that_never_answers_fails_when_the_connect_timeout_expires() {
+        let Some(ssh) = ssh_setup() else {
+            return;
+        };
+        // It accepts connections (the kernel does, from its backlog) and says nothing.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = silent.local_addr().unwrap().port();
+        let mut config = ssh.config(
+            port,
+            "id_ed25519",
+            &ssh.dir.join("known_hosts"),
+            Path::new("ssh"),
+        );
+        config.timeouts.connect = Some(Duration::from_secs(1));
+        let (msg, took) = failure(config);
+        assert!(msg.contains("timed out"), "{msg}");
+        assert!(
+            msg.contains(&format!("ssh://root@127.0.0.1:{port}")),
+            "{msg}"
+        );
+        assert!(took < Duration::from_secs(4), "{took:?}");
     }
 
     #[test]
