@@ -112,7 +112,14 @@ fn drive<'a>(dec: &mut dyn Framer, pieces: impl IntoIterator<Item = &'a [u8]>) -
         };
         match piece {
             None => {
-                assert_eq!(consumed, 0, "framed NeedData consumes nothing");
+                // NeedData consumes nothing but the informational (1xx) heads it skipped.
+                let skipped = &buf[..consumed];
+                assert!(
+                    consumed == 0
+                        || (skipped.starts_with(b"HTTP/1.") && skipped.get(9) == Some(&b'1')),
+                    "framed NeedData consumed {skipped:?}, which is no skipped 1xx head"
+                );
+                buf.drain(..consumed);
                 match pieces.next() {
                     Some(more) => buf.extend_from_slice(more),
                     None => {
