@@ -9,8 +9,11 @@
 //! Each line goes out as `<container name> <stdout|stderr> <timestamp> <line>`. The
 //! inventory says which containers run; one thread per container follows its logs with
 //! timestamps. When a stream ends (the container stopped, or the connection broke) and the
-//! container runs again, the thread asks for the logs `since` the timestamp of the last
-//! line it shipped, and skips the lines at or before it that the engine sends again.
+//! container runs again, the thread asks for the logs `since` the earlier of the two
+//! streams' last shipped timestamps, and skips, stream by stream, the lines at or before
+//! that stream's last one that the engine sends again. (The engine keeps each stream in
+//! time order, but not the two together: a stderr line can come before an earlier stdout
+//! line.)
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -24,8 +27,8 @@ use docker_client::{InventoryChange, InventoryOptions, LogsOptions, OutputStream
 /// What the shipper knows about one container.
 #[derive(Default)]
 struct Follow {
-    /// The timestamp of the last line shipped.
-    last: Option<SystemTime>,
+    /// The timestamp of the last line shipped on stdout (0) and on stderr (1).
+    last: [Option<SystemTime>; 2],
     /// A thread follows this container's logs.
     followed: bool,
     /// The container started again while its thread was ending: the thread goes on.
@@ -80,7 +83,7 @@ fn ship(client: &Client, follows: &Follows, id: &str, name: &str) {
             let mut map = follows.lock().unwrap();
             let state = map.get_mut(id).unwrap();
             state.started_again = false;
-            state.last
+            state.last.iter().flatten().min().copied()
         };
         let mut options = LogsOptions::default().follow(true).timestamps(true);
         if let Some(last) = last {
@@ -132,16 +135,16 @@ fn ship_line(follows: &Follows, id: &str, name: &str, stream: OutputStream, line
     let Some(time) = parse_rfc3339_utc(stamp) else {
         return;
     };
+    let (index, stream) = match stream {
+        OutputStream::Stderr => (1, "stderr"),
+        _ => (0, "stdout"),
+    };
     let mut map = follows.lock().unwrap();
     let state = map.get_mut(id).unwrap();
-    if state.last.is_some_and(|last| time <= last) {
+    if state.last[index].is_some_and(|last| time <= last) {
         return; // `since` is inclusive: the engine sends the last line again.
     }
-    state.last = Some(time);
-    let stream = match stream {
-        OutputStream::Stderr => "stderr",
-        _ => "stdout",
-    };
+    state.last[index] = Some(time);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{name} {stream} {stamp} {text}");
     let _ = out.flush();
