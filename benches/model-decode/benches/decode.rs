@@ -86,7 +86,9 @@ fn decoding(c: &mut Criterion) {
         });
         group.bench_function(format!("{}/serde_json_value", input.name), |b| {
             b.iter(|| {
-                black_box(serde_json::from_str::<serde_json::Value>(black_box(&input.body)).unwrap())
+                black_box(
+                    serde_json::from_str::<serde_json::Value>(black_box(&input.body)).unwrap(),
+                )
             })
         });
     }
