@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 fixtures="${FIXTURES:-../fixtures}"
 ls "$fixtures"/*/*.http >/dev/null 2>&1 || { echo "no transcripts under $fixtures/*/" >&2; exit 1; }
-targets="response chunked mux lines request models tar"
+targets="response chunked mux lines request models tar websocket"
 for t in $targets; do mkdir -p "corpus/$t"; done
 python3 - "$fixtures" <<'PY'
 import glob, hashlib, json, os, re, sys
@@ -114,6 +114,12 @@ for path in sorted(glob.glob(os.path.join(fixtures, "*", "*.http"))):
             put("mux", bytes([5, 3]) + payload)
         if any(w in line for w in (b"/events", b"/stats", b"/images/create", b"/load", b"/push")):
             put("lines", bytes([63, 9, 2]) + payload)
+    for _, req, resp, ending in EXCHANGE.findall(raw):
+        # A WebSocket attach: what follows the 101 head is the server's frames.
+        if resp.startswith(b"HTTP/1.1 101") and b"websocket" in resp[:resp.find(b"\r\n\r\n")].lower():
+            frames = resp[resp.find(b"\r\n\r\n") + 4:]
+            if frames:
+                put("websocket", bytes([7, 3]) + frames)
 METHODS = [b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"PATCH", b"OPTIONS"]
 for path in sorted(glob.glob(os.path.join(fixtures, "*", "*.http"))):
     raw = open(path, "rb").read()
@@ -201,6 +207,16 @@ for fmt in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT):
         add("dir/hard", tarfile.LNKTYPE, link="dir/file.txt")
         add("empty")
     put("tar", bytes([fmt * 13 + 1]) + buf.getvalue())
+# Frames by hand: fragmentation with a ping inside, text, a close with a reason, 16- and
+# 64-bit lengths, and the faults (a masked frame, reserved bits, a long ping, a bare
+# continuation, a one-byte close, a non-minimal length).
+for f in [b"\x02\x02ab\x89\x00\x80\x01c\x88\x02\x03\xe8",
+          b"\x81\x05hello\x8a\x03abc\x88\x05\x03\xe8bye",
+          b"\x82\x7e\x01\x00" + b"x" * 256 + b"\x82\x7f" + (300).to_bytes(8, "big") + b"y" * 300,
+          b"\x82\x85\x01\x02\x03\x04abcde",
+          b"\xc2\x01a", b"\x89\x7e\x00\x7e" + b"p" * 126, b"\x80\x01a",
+          b"\x88\x01\x03", b"\x82\x7e\x00\x05hello"]:
+    put("websocket", bytes([len(f) // 2 % 256, 1]) + f)
 for l in [b"{\"a\":1}\r\n{\"b\":2}\r\n", b"\n\r\n\x1e{}\n\n", b"x" * 200, b"abcd\r\n\x1eabcd\r\n"]:
     put("lines", bytes([3, 5, 0]) + l)
 PY

@@ -485,3 +485,99 @@ impl std::io::Read for Trickle<'_> {
         Ok(n)
     }
 }
+
+/// What a WebSocket stream amounted to, folded so that no split of the input changes it
+/// and nothing is allocated per piece: a hash of every message's kind and bytes, of each
+/// message's end, of each control frame, the count of messages and control frames, and how
+/// the stream ended.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WsSummary {
+    pub hash: u64,
+    pub messages: u32,
+    pub controls: u32,
+    pub closed: bool,
+    pub end: Result<(), docker_wire::websocket::WsError>,
+}
+
+/// FNV-1a over `bytes`, continued from `hash`.
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x100_0000_01b3);
+    }
+    hash
+}
+
+/// Server frames decoded over `pieces` with [`FrameDecoder`](docker_wire::websocket::FrameDecoder),
+/// checking on the way that every call makes progress, that data is a sub-slice of the
+/// input, that control payloads fit the RFC's 125 bytes, and that nothing follows a close.
+pub fn websocket(pieces: &[&[u8]]) -> WsSummary {
+    use docker_wire::websocket::{FrameDecoder, Message, WsEvent, MAX_CONTROL};
+    let mut dec = FrameDecoder::default();
+    let mut sum = WsSummary {
+        hash: 0xcbf2_9ce4_8422_2325,
+        messages: 0,
+        controls: 0,
+        closed: false,
+        end: Ok(()),
+    };
+    let mut in_message = false;
+    for piece in pieces {
+        let mut rest = *piece;
+        while !rest.is_empty() {
+            let range = rest.as_ptr_range();
+            match dec.decode(rest) {
+                Ok((n, event)) => {
+                    assert!(n > 0, "decode consumed nothing of {} bytes", rest.len());
+                    assert!(n <= rest.len());
+                    // Bytes after the close may be taken in (a frame header is refused once
+                    // whole), but no event may come of them.
+                    assert!(!sum.closed || event.is_none(), "an event after the close frame");
+                    match event {
+                        Some(WsEvent::Data { message, data, last }) => {
+                            assert!(data.is_empty() || range.contains(&data.as_ptr()));
+                            if !in_message {
+                                let kind = match message {
+                                    Message::Text => b'T',
+                                    Message::Binary => b'B',
+                                };
+                                sum.hash = fnv(sum.hash, &[kind]);
+                                in_message = true;
+                            }
+                            sum.hash = fnv(sum.hash, data);
+                            if last {
+                                sum.hash = fnv(sum.hash, b"\xffend");
+                                sum.messages += 1;
+                                in_message = false;
+                            }
+                        }
+                        Some(WsEvent::Ping(p)) | Some(WsEvent::Pong(p)) => {
+                            assert!(p.len() <= MAX_CONTROL);
+                            sum.hash = fnv(fnv(sum.hash, b"\xfectl"), p);
+                            sum.controls += 1;
+                        }
+                        Some(WsEvent::Close { code, reason }) => {
+                            assert!(reason.len() <= MAX_CONTROL);
+                            let code = code.map_or([0xff; 3], |c| [0, (c >> 8) as u8, c as u8]);
+                            sum.hash = fnv(fnv(fnv(sum.hash, b"\xfdclose"), &code), reason);
+                            sum.controls += 1;
+                            sum.closed = true;
+                        }
+                        None => (),
+                    }
+                    rest = &rest[n..];
+                }
+                Err(e) => {
+                    // Errors are sticky.
+                    assert_eq!(dec.decode(b"\x82\x00").map(|_| ()), Err(e.clone()));
+                    assert_eq!(dec.finish(), Err(e.clone()));
+                    sum.end = Err(e);
+                    return sum;
+                }
+            }
+        }
+    }
+    assert_eq!(dec.is_closed(), sum.closed);
+    sum.end = dec.finish();
+    sum
+}
