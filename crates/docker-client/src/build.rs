@@ -24,6 +24,7 @@ use serde::Serialize;
 pub use context::BuildContext;
 pub use ignore::DockerIgnore;
 
+#[cfg(feature = "dispatch")]
 pub(crate) use tar::archive_of;
 
 use crate::call::Call;

@@ -68,6 +68,7 @@ mod swarm;
 mod system;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+mod trace;
 mod version;
 mod volumes;
 mod watch;

@@ -375,6 +375,7 @@ impl<'t, S: Socket, R> Call<'t, S, R> {
                 Ok(Some(next)) => return Ok(next),
                 Ok(None) => (),
                 Err(e) if self.may_retry(&e) => {
+                    crate::trace::retry(self.request.method, &self.request.target);
                     self.retried = true;
                     self.state = State::Choose;
                 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use docker_wire::{BodyKind, ClientConn, Decoded, Event, ProtocolError, RequestHead};
 
 use crate::pool::{Conn, Pool, Socket};
+use crate::trace::{Outcome, RequestSpan};
 use crate::{Body, Config, ConnectFailure, Error, Request, ResponseHead, TimeoutKind};
 
 /// What an [`Exchange`] wants while the response is read: a read, or nothing more.
@@ -194,6 +195,8 @@ pub(crate) struct Exchange<S: Socket> {
     error: Option<Error>,
     reused: bool,
     received: bool,
+    /// The request's span (nothing without the `tracing` feature).
+    trace: RequestSpan,
     pub(crate) shared: Arc<Shared<S>>,
 }
 
@@ -202,6 +205,7 @@ impl<S: Socket> Drop for Exchange<S> {
     /// the pool; any other unfinished response closes it.
     fn drop(&mut self) {
         self.finish_buffered();
+        self.trace.finish(Outcome::Dropped, self.now);
         if let Some(conn) = self.conn.take() {
             conn.io.close();
         }
@@ -285,6 +289,7 @@ impl<S: Socket> Exchange<S> {
             error: None,
             reused,
             received: false,
+            trace: RequestSpan::start(req.method, &req.target, reused, now),
             shared,
         })
     }
@@ -764,6 +769,7 @@ impl<S: Socket> Exchange<S> {
                 Step::NeedData
             }
             Event::Head(head) => {
+                self.trace.head(head.status);
                 self.head = Some(head);
                 self.phase = Phase::Body;
                 self.wait = None;
@@ -771,14 +777,17 @@ impl<S: Socket> Exchange<S> {
             }
             Event::Body(bytes) => {
                 let at = base + (bytes.as_ptr() as usize - input.as_ptr() as usize);
+                self.trace.body(bytes.len());
                 Step::Body(at..at + bytes.len())
             }
             Event::End { .. } => {
                 self.phase = Phase::Done;
+                self.trace.finish(Outcome::End, self.now);
                 Step::End
             }
             Event::Upgraded => {
                 self.phase = Phase::Upgraded;
+                self.trace.finish(Outcome::Upgraded, self.now);
                 Step::Upgraded
             }
         };
@@ -924,6 +933,7 @@ impl<S: Socket> Exchange<S> {
     /// Closes the connection: it will not be reused.
     fn fail(&mut self) {
         self.phase = Phase::Failed;
+        self.trace.finish(Outcome::Failed, self.now);
         if let Some(conn) = self.conn.take() {
             conn.io.close();
         }

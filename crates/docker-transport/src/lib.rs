@@ -137,6 +137,7 @@ mod tls;
 mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+mod trace;
 
 pub use config::{Config, SshConfig, Timeouts};
 pub use docker_wire::{Headers, Limits, Method, ResponseHead, Upgrade};

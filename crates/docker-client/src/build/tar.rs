@@ -165,7 +165,9 @@ fn octal(field: &mut [u8], value: u64) {
 }
 
 /// A whole archive of regular files held in memory: `(name, content)` pairs, mode 0644,
-/// time 0, then the two zero blocks that end an archive.
+/// time 0, then the two zero blocks that end an archive. For the dispatch table's
+/// tarball arguments.
+#[cfg(any(feature = "dispatch", test))]
 pub(crate) fn archive_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, content) in files {

@@ -261,6 +261,7 @@ impl<F: Flavour> Reader<F> {
                     let retry = self
                         .resume
                         .on_attempt_failed(Instant::now(), jitter_sample());
+                    crate::trace::reconnecting(retry.attempt, &error);
                     self.shared.queue.push(WatchItem::Reconnecting {
                         attempt: retry.attempt,
                         error,
@@ -286,6 +287,7 @@ impl<F: Flavour> Reader<F> {
                 End::Stopped => return,
                 End::Broken(error) => {
                     self.resume.on_disconnected(Instant::now());
+                    crate::trace::reconnecting(0, &error);
                     self.shared
                         .queue
                         .push(WatchItem::Reconnecting { attempt: 0, error });
@@ -309,6 +311,7 @@ impl<F: Flavour> Reader<F> {
         let events = F::wait(self.client.events(&plan.subscribe)).await?;
         self.shared.set_abort(events.abort_handle());
         if let Some(reason) = self.resume.on_connected(&info.id, Instant::now()) {
+            crate::trace::resynced(&reason);
             self.shared.queue.push(WatchItem::Resynced(reason));
         }
         Ok(events)
@@ -324,6 +327,7 @@ impl<F: Flavour> Reader<F> {
                     Step::Deliver(e) => self.shared.queue.push(WatchItem::Event(e)),
                     Step::Duplicate => (),
                     Step::ResyncThenDeliver(reason, e) => {
+                        crate::trace::resynced(&reason);
                         self.shared.queue.push(WatchItem::Resynced(reason));
                         self.shared.queue.push(WatchItem::Event(e));
                     }

@@ -18,5 +18,7 @@ mod remote_live;
 mod replay;
 mod scripted;
 mod security;
+#[cfg(feature = "tracing")]
+mod traces;
 mod watch;
 mod watch_live;

@@ -1,6 +1,6 @@
 //! Credentials never appear in what the client prints (`Debug` and `Display` of every value
-//! that holds or meets them; the client has no logging or tracing output of its own, so
-//! these are all its output), `X-Registry-Auth` stays base64url for a thousand symbol-rich
+//! that holds or meets them; with the `tracing` feature off the client has no logging output
+//! of its own, so these are all its output, and `traces.rs` checks the spans when it is on), `X-Registry-Auth` stays base64url for a thousand symbol-rich
 //! passwords, and an engine on plain TCP beyond loopback is warned about.
 
 use docker_client::models::AuthConfig;
