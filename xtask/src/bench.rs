@@ -118,6 +118,9 @@ const KNOWN_CLIENTS: &[&str] = &[
     "tokio-mt",
     "bollard",
     "bollard-ct",
+    // The blocking client built with the `tracing` feature and no subscriber: the cost of
+    // the feature when nobody listens (without the feature there is no tracing code).
+    "blocking-traced",
 ];
 
 /// Containers listed and inspected.
@@ -615,6 +618,8 @@ fn run_one(args: &[String]) -> Result<ExitCode, String> {
 struct Runners {
     xtask: PathBuf,
     ours: Option<PathBuf>,
+    /// ours-runner with the `tracing` feature.
+    traced: Option<PathBuf>,
     bollard: Option<PathBuf>,
     /// The clients asked for that have a runner, in table order.
     clients: Vec<String>,
@@ -624,30 +629,38 @@ impl Runners {
     fn build(root: &Path, clients: &[String]) -> Result<Runners, String> {
         eprintln!("building the runners (release)");
         let xtask = cargo_build_bin(root, &["build", "--release", "-p", "xtask"], "xtask")?;
-        let project = |name: &str| -> Result<PathBuf, String> {
+        let project = |name: &str, features: &str| -> Result<PathBuf, String> {
             let manifest = root.join("benches").join(name).join("Cargo.toml");
             let manifest = manifest.to_string_lossy().into_owned();
-            let args = [
+            let mut args = vec![
                 "build",
                 "--release",
                 "--locked",
                 "--manifest-path",
                 &manifest,
             ];
-            // Its own target directory, whatever CARGO_TARGET_DIR says.
-            let target = root.join("benches").join(name).join("target");
+            // Its own target directory, whatever CARGO_TARGET_DIR says; one per feature set.
+            let mut target = root.join("benches").join(name).join("target");
+            if !features.is_empty() {
+                args.extend(["--features", features]);
+                target = target.with_file_name(format!("target-{features}"));
+            }
             let mut cmd = Command::new(cargo());
             cmd.env("CARGO_TARGET_DIR", target);
             cargo_build_bin_with(cmd, root, &args, name)
         };
         let wants = |prefix: &str| clients.iter().any(|c| c.starts_with(prefix));
-        let ours = match wants("blocking") || wants("tokio") {
-            true => Some(project("ours-runner")?),
+        let ours = match clients.iter().any(|c| c == "blocking") || wants("tokio") {
+            true => Some(project("ours-runner", "")?),
+            false => None,
+        };
+        let traced = match wants("blocking-traced") {
+            true => Some(project("ours-runner", "tracing")?),
             false => None,
         };
         // bollard comes from crates.io: without it (offline, first run) the rest still runs.
         let bollard = match wants("bollard") {
-            true => project("bollard-runner")
+            true => project("bollard-runner", "")
                 .map_err(|e| {
                     eprintln!(
                         "warning: benches/bollard-runner did not build, so this run has no \
@@ -665,6 +678,7 @@ impl Runners {
         Ok(Runners {
             xtask,
             ours,
+            traced,
             bollard,
             clients,
         })
@@ -679,6 +693,7 @@ impl Runners {
                 cmd
             }
             c if c.starts_with("bollard") => Command::new(self.bollard.as_ref().expect(built)),
+            "blocking-traced" => Command::new(self.traced.as_ref().expect(built)),
             _ => Command::new(self.ours.as_ref().expect(built)),
         }
     }

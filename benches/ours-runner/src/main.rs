@@ -77,7 +77,8 @@ fn run(args: &Args) -> Res<Sample> {
     let (setup, ops) = (&args.setup, args.ops);
     let scenario = over_tls(&args.scenario).unwrap_or(&args.scenario);
     match args.client.as_str() {
-        "blocking" => {
+        // The same code; the binary differs (built with the `tracing` feature).
+        "blocking" | "blocking-traced" => {
             let c = builder(setup, &args.scenario).build().map_err(s)?;
             blocking(&c, scenario, setup, ops)
         }
