@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/<target> for every target from the recorded transcripts under
+# Seeds fuzz/corpus/<target> (or $OUT/<target>) for every target from the recorded transcripts under
 # ../fixtures (raw responses, the bodies of streams, JSON answers, requests, tar archives)
 # and the hostile-response corpus. Run it once before `cargo fuzz run`; the small corpus
 # kept in the repository (fuzz/seeds/, see README.md) was made from its output.
 set -euo pipefail
 cd "$(dirname "$0")"
+# `./seed.sh --seeds` rewrites seeds/, the small corpus kept in the repository: of a fresh
+# seeding, per target, at most 24 inputs of at most 12 KiB, spread evenly over their sizes.
+if [ "${1:-}" = "--seeds" ]; then
+    tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+    OUT="$tmp" "$0"
+    rm -rf seeds
+    python3 - "$tmp" seeds <<'PY'
+import os, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+for target in sorted(os.listdir(src)):
+    files = sorted((os.path.getsize(os.path.join(src, target, f)), f) for f in os.listdir(os.path.join(src, target)))
+    small = [f for size, f in files if size <= 12288]
+    step = max(1, len(small) / 24)
+    picked = sorted({small[int(i * step)] for i in range(min(24, len(small)))})
+    os.makedirs(os.path.join(dst, target))
+    for f in picked:
+        shutil.copy(os.path.join(src, target, f), os.path.join(dst, target, f))
+    print(f"{target}: {len(picked)}", end="  ")
+print()
+PY
+    exit 0
+fi
 fixtures="${FIXTURES:-../fixtures}"
+out="${OUT:-corpus}"
 ls "$fixtures"/*/*.http >/dev/null 2>&1 || { echo "no transcripts under $fixtures/*/" >&2; exit 1; }
 targets="response chunked mux lines request models tar websocket"
-for t in $targets; do mkdir -p "corpus/$t"; done
-python3 - "$fixtures" <<'PY'
+for t in $targets; do mkdir -p "$out/$t"; done
+python3 - "$fixtures" "$out" <<'PY'
 import glob, hashlib, json, os, re, sys
 fixtures = sys.argv[1]
+out = sys.argv[2]
 # The models in the order of fuzz_targets/models.rs: byte 0 of a models input picks one.
 MODELS = re.search(r"models!\((.*?)\);", open("fuzz_targets/models.rs").read(), re.S).group(1)
 MODELS = [m.strip() for m in re.split(r",(?![^<]*>)", MODELS) if m.strip()]
@@ -53,7 +77,7 @@ ROUTES = [
 ]
 def put(target, data):
     name = hashlib.sha1(data).hexdigest()
-    with open(os.path.join("corpus", target, name), "wb") as f:
+    with open(os.path.join(out, target, name), "wb") as f:
         f.write(data)
 def dechunk(data):
     out = b""
@@ -220,4 +244,4 @@ for f in [b"\x02\x02ab\x89\x00\x80\x01c\x88\x02\x03\xe8",
 for l in [b"{\"a\":1}\r\n{\"b\":2}\r\n", b"\n\r\n\x1e{}\n\n", b"x" * 200, b"abcd\r\n\x1eabcd\r\n"]:
     put("lines", bytes([3, 5, 0]) + l)
 PY
-for t in $targets; do printf '%s: %s  ' "$t" "$(ls "corpus/$t" | wc -l)"; done; echo
+for t in $targets; do printf '%s: %s  ' "$t" "$(ls "$out/$t" | wc -l)"; done; echo
